@@ -1,0 +1,496 @@
+//! Front matter: source text → YAML data tree + body, with positions.
+//!
+//! 1. Strip a UTF-8 BOM and normalise CRLF line ends.
+//! 2. Split the `---` fenced YAML block from the Markdown body.
+//! 3. Parse the YAML into a neutral data tree ([`serde_json::Value`]).
+//! 4. Keep a [`Locator`] that maps a field path (`funding[1].amount`) back to the
+//!    line and column in the `.md` file, because the YAML parser gives positions
+//!    only for syntax errors.
+//!
+//! This is the only module that touches the YAML crate, so swapping the parser is
+//! a one-file change.
+
+use crate::diagnostics::Span;
+use serde_json::{Map, Number, Value};
+
+/// A source file split into its front matter and body.
+#[derive(Debug)]
+pub struct Split<'a> {
+    /// The YAML text between the fences.
+    pub yaml: &'a str,
+    /// The 1-based line of the opening `---`.
+    pub open_line: usize,
+    pub body: &'a str,
+    /// The 1-based line where the body starts.
+    pub body_line: usize,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SplitError {
+    /// The file does not start with `---`.
+    Missing,
+    /// The opening `---` is never closed.
+    Unterminated,
+}
+
+/// Removes a leading BOM and turns CRLF into LF, so that offsets, lines and
+/// columns computed on the result are those an editor shows.
+pub fn normalize_source(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Splits normalised source text (see [`normalize_source`]) at its `---` fences.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    let rest = match text.strip_prefix("---") {
+        Some(rest) if rest.starts_with('\n') || rest.trim_end_matches([' ', '\t']).is_empty() => {
+            rest
+        }
+        _ => return Err(SplitError::Missing),
+    };
+    let yaml_start = text.len() - rest.len() + usize::from(rest.starts_with('\n'));
+    let mut offset = yaml_start;
+    let mut line = 2;
+    for raw in text[yaml_start..].split_inclusive('\n') {
+        if raw.trim_end_matches(['\n', ' ', '\t']) == "---" {
+            let body_start = offset + raw.len();
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                open_line: 1,
+                body: &text[body_start.min(text.len())..],
+                body_line: line + 1,
+            });
+        }
+        offset += raw.len();
+        line += 1;
+    }
+    Err(SplitError::Unterminated)
+}
+
+/// A parsed YAML document: its data and where each field came from.
+#[derive(Debug, Clone)]
+pub struct YamlDoc {
+    pub value: Value,
+    locator: Locator,
+}
+
+/// A YAML syntax error, positioned in the enclosing file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// One step of a path into the data tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathSeg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Parses `yaml`, whose first line is line `first_line` of its file.
+pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<YamlDoc, YamlError> {
+    let locator = Locator::new(yaml, first_line);
+    if yaml.trim().is_empty() {
+        return Ok(YamlDoc {
+            value: Value::Object(Map::new()),
+            locator,
+        });
+    }
+    match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+        Ok(value) => Ok(YamlDoc {
+            value: to_data(value),
+            locator,
+        }),
+        Err(error) => {
+            let span = error.location().map_or(Span::new(first_line, 1), |l| {
+                Span::new(first_line + l.line().saturating_sub(1), l.column())
+            });
+            Err(YamlError {
+                message: clean_yaml_message(&error.to_string()),
+                span,
+            })
+        }
+    }
+}
+
+impl YamlDoc {
+    /// The line and column of the value at `path`, or of its nearest ancestor that
+    /// can be found, or the first line of the document.
+    pub fn locate(&self, path: &[PathSeg<'_>]) -> Span {
+        self.locator.locate(path)
+    }
+}
+
+/// The parser's message without its trailing " at line X column Y", which the
+/// diagnostic states in its own form.
+fn clean_yaml_message(message: &str) -> String {
+    let message = match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    message.trim_end_matches(':').to_string()
+}
+
+fn to_data(value: serde_yaml::Value) -> Value {
+    match value {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(b),
+        serde_yaml::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::Number(i.into())
+            } else if let Some(u) = n.as_u64() {
+                Value::Number(u.into())
+            } else {
+                n.as_f64()
+                    .and_then(Number::from_f64)
+                    .map_or(Value::Null, Value::Number)
+            }
+        }
+        serde_yaml::Value::String(s) => Value::String(s),
+        serde_yaml::Value::Sequence(items) => {
+            Value::Array(items.into_iter().map(to_data).collect())
+        }
+        serde_yaml::Value::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (key_text(k), to_data(v)))
+                .collect(),
+        ),
+        serde_yaml::Value::Tagged(tagged) => to_data(tagged.value),
+    }
+}
+
+fn key_text(key: serde_yaml::Value) -> String {
+    match key {
+        serde_yaml::Value::String(s) => s,
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::Null => "null".to_string(),
+        other => serde_yaml::to_string(&other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+/// Finds fields in block- and flow-style YAML by reading its lines.
+///
+/// Front matter is small and written by hand in the common block style, so a
+/// line scan with indentation finds keys and list items reliably; where it cannot
+/// (exotic YAML), it falls back to the nearest located ancestor.
+#[derive(Debug, Clone)]
+struct Locator {
+    lines: Vec<LineInfo>,
+    first_line: usize,
+}
+
+#[derive(Debug, Clone)]
+struct LineInfo {
+    text: String,
+    /// Indentation in characters; `None` for blank and comment lines.
+    indent: Option<usize>,
+}
+
+/// A located node: the line index and the character column where its text starts.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    line: usize,
+    col: usize,
+    /// The indentation of the node's block, used to bound its children.
+    indent: usize,
+    /// The node's value is on this same line (flow style or a scalar).
+    inline: bool,
+}
+
+impl Locator {
+    fn new(yaml: &str, first_line: usize) -> Self {
+        let lines = yaml
+            .split('\n')
+            .map(|text| {
+                let trimmed = text.trim_start_matches(' ');
+                let indent = (!trimmed.is_empty() && !trimmed.starts_with('#'))
+                    .then(|| text.chars().count() - trimmed.chars().count());
+                LineInfo {
+                    text: text.to_string(),
+                    indent,
+                }
+            })
+            .collect();
+        Locator { lines, first_line }
+    }
+
+    fn span(&self, found: Found) -> Span {
+        Span::new(self.first_line + found.line, found.col + 1)
+    }
+
+    fn locate(&self, path: &[PathSeg<'_>]) -> Span {
+        let mut current: Option<Found> = None;
+        for seg in path {
+            let next = match current {
+                Some(found) if found.inline => self.find_inline(found, *seg),
+                _ => self.find_block(current, *seg),
+            };
+            match next {
+                Some(found) => current = Some(found),
+                None => break,
+            }
+        }
+        current.map_or(Span::new(self.first_line, 1), |f| self.span(f))
+    }
+
+    /// The lines that belong to `parent`'s block: after it, more indented.
+    fn child_lines(&self, parent: Option<Found>) -> impl Iterator<Item = (usize, &LineInfo)> {
+        let (start, parent_indent) = match parent {
+            Some(p) => (p.line + 1, Some(p.indent)),
+            None => (0, None),
+        };
+        self.lines
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take_while(move |(_, l)| match (parent_indent, l.indent) {
+                (Some(pi), Some(i)) => i > pi,
+                _ => true,
+            })
+    }
+
+    fn find_block(&self, parent: Option<Found>, seg: PathSeg<'_>) -> Option<Found> {
+        // A list item's own key sits on the item's line after "- ".
+        if let (Some(p), PathSeg::Key(key)) = (parent, seg)
+            && let Some(found) = self.key_in_line(p.line, p.col, key, p.indent)
+        {
+            return Some(found);
+        }
+        let child_indent = self
+            .child_lines(parent)
+            .find_map(|(_, l)| l.indent)
+            .filter(|i| parent.is_none_or(|p| *i > p.indent))?;
+        let mut items = 0;
+        for (index, line) in self.child_lines(parent) {
+            if line.indent != Some(child_indent) {
+                continue;
+            }
+            let content = &line.text[child_indent..];
+            match seg {
+                PathSeg::Key(key) => {
+                    if let Some(found) = self.key_in_line(index, child_indent, key, child_indent) {
+                        return Some(found);
+                    }
+                }
+                PathSeg::Index(wanted) => {
+                    if content == "-" || content.starts_with("- ") {
+                        if items == wanted {
+                            let after = content[1..].chars().take_while(|c| *c == ' ').count();
+                            let col = child_indent + 1 + after;
+                            let inline = content.len() > 1 + after;
+                            return Some(Found {
+                                line: index,
+                                col,
+                                indent: child_indent,
+                                inline: inline && content[1 + after..].starts_with(['{', '[']),
+                            });
+                        }
+                        items += 1;
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// `key:` starting at character column `col` of line `index`.
+    fn key_in_line(&self, index: usize, col: usize, key: &str, indent: usize) -> Option<Found> {
+        let text = &self.lines.get(index)?.text;
+        let rest: String = text.chars().skip(col).collect();
+        let rest_trimmed = rest.trim_start_matches("- ");
+        let skipped = rest.chars().count() - rest_trimmed.chars().count();
+        let key_len = starts_with_key(rest_trimmed, key)?;
+        let after: String = rest_trimmed.chars().skip(key_len).collect();
+        let value = after.trim_start();
+        let value_col = col + skipped + key_len + (after.chars().count() - value.chars().count());
+        let inline = value.starts_with(['{', '[']);
+        Some(Found {
+            line: index,
+            col: if inline { value_col } else { col + skipped },
+            indent: if skipped > 0 { col + skipped } else { indent },
+            inline,
+        })
+    }
+
+    /// A key or index inside a flow collection on one line: `{ start: 2016-06-01 }`.
+    fn find_inline(&self, parent: Found, seg: PathSeg<'_>) -> Option<Found> {
+        let text = &self.lines.get(parent.line)?.text;
+        let chars: Vec<char> = text.chars().collect();
+        let mut depth = 0usize;
+        let mut item = 0usize;
+        let mut at_item_start = true;
+        for (i, &c) in chars.iter().enumerate().skip(parent.col) {
+            match c {
+                '{' | '[' => {
+                    depth += 1;
+                    if depth == 1 {
+                        at_item_start = true;
+                        continue;
+                    }
+                }
+                '}' | ']' => {
+                    if depth == 1 {
+                        return None;
+                    }
+                    depth = depth.saturating_sub(1);
+                }
+                ',' if depth == 1 => {
+                    item += 1;
+                    at_item_start = true;
+                    continue;
+                }
+                ' ' => continue,
+                _ => {}
+            }
+            if depth == 1 && at_item_start {
+                at_item_start = false;
+                let rest: String = chars[i..].iter().collect();
+                let matched = match seg {
+                    PathSeg::Key(key) => starts_with_key(&rest, key).is_some(),
+                    PathSeg::Index(wanted) => wanted == item,
+                };
+                if matched {
+                    let inline = match seg {
+                        PathSeg::Key(key) => {
+                            let len = starts_with_key(&rest, key).unwrap_or(0);
+                            rest.chars()
+                                .skip(len)
+                                .collect::<String>()
+                                .trim_start()
+                                .starts_with(['{', '['])
+                        }
+                        PathSeg::Index(_) => matches!(c, '{' | '['),
+                    };
+                    let col = if inline && matches!(seg, PathSeg::Key(_)) {
+                        i + rest
+                            .find(['{', '['])
+                            .map_or(0, |b| rest[..b].chars().count())
+                    } else {
+                        i
+                    };
+                    return Some(Found {
+                        line: parent.line,
+                        col,
+                        indent: parent.indent,
+                        inline,
+                    });
+                }
+            }
+        }
+        None
+    }
+}
+
+/// If `text` starts with `key:` (bare or quoted), the length in characters of
+/// the key and its colon.
+fn starts_with_key(text: &str, key: &str) -> Option<usize> {
+    for quote in ["", "\"", "'"] {
+        let candidate = format!("{quote}{key}{quote}:");
+        if let Some(rest) = text.strip_prefix(&candidate)
+            && (rest.is_empty() || rest.starts_with([' ', '\t']))
+        {
+            return Some(candidate.chars().count());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PathSeg::{Index, Key};
+
+    const CASE: &str = "\
+title: 空き家を活用した拠点
+district: 南区/中村地区
+funding:
+  - scheme: ヨコハマ市民まち普請事業
+    amount: 5000000
+  - scheme: 地域まちづくり事業費助成
+    fiscal_year: 2018
+period: { start: 2016-06-01, end: 2019-09-30 }
+outcomes:
+  - { label: 整備した拠点, value: 1, unit: か所 }
+  - { label: 月間利用者, value: x }
+themes: [a, b]
+";
+
+    #[test]
+    fn locates_fields_in_block_and_flow_style() {
+        let doc = parse_yaml(CASE, 2).unwrap();
+        let cases: &[(&[PathSeg], (usize, usize))] = &[
+            (&[Key("title")], (2, 1)),
+            (&[Key("district")], (3, 1)),
+            (&[Key("funding")], (4, 1)),
+            (&[Key("funding"), Index(0)], (5, 5)),
+            (&[Key("funding"), Index(0), Key("scheme")], (5, 5)),
+            (&[Key("funding"), Index(0), Key("amount")], (6, 5)),
+            (&[Key("funding"), Index(1), Key("fiscal_year")], (8, 5)),
+            (&[Key("period")], (9, 9)),
+            (&[Key("period"), Key("end")], (9, 30)),
+            (&[Key("outcomes"), Index(1)], (12, 5)),
+            (&[Key("outcomes"), Index(1), Key("value")], (12, 21)),
+            (&[Key("themes"), Index(1)], (13, 13)),
+            (&[Key("missing")], (2, 1)),
+            (&[Key("period"), Key("missing")], (9, 9)),
+        ];
+        for (path, (line, col)) in cases {
+            assert_eq!(doc.locate(path), Span::new(*line, *col), "{path:?}");
+        }
+    }
+
+    #[test]
+    fn splits_front_matter_and_reports_body_line() {
+        let text = normalize_source("\u{feff}---\r\ntitle: a\r\n---\r\nbody\r\n");
+        let split = split(&text).unwrap();
+        assert_eq!(split.yaml, "title: a\n");
+        assert_eq!(split.body, "body\n");
+        assert_eq!(split.body_line, 4);
+    }
+
+    #[test]
+    fn split_errors() {
+        for (text, expected) in [
+            ("title: a\n", SplitError::Missing),
+            ("----\ntitle: a\n---\n", SplitError::Missing),
+            ("---\ntitle: a\n", SplitError::Unterminated),
+            ("", SplitError::Missing),
+        ] {
+            assert_eq!(split(text).unwrap_err(), expected, "{text:?}");
+        }
+        assert_eq!(split("---\n---\n").unwrap().yaml, "");
+    }
+
+    #[test]
+    fn syntax_errors_are_positioned_in_the_file() {
+        let error = parse_yaml("title: a\nthemes: [a, b\n", 2).unwrap_err();
+        assert!(error.span.line >= 3, "{error:?}");
+        let error = parse_yaml("title: a\ntitle: b\n", 2).unwrap_err();
+        assert!(error.message.contains("duplicate"), "{error:?}");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut yaml = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..9 {
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("b{}", i - 1)
+            };
+            yaml.push_str(&format!(
+                "b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        assert!(parse_yaml(&yaml, 2).is_err());
+    }
+}

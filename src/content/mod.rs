@@ -1,0 +1,1 @@
+pub mod front_matter;

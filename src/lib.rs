@@ -1,0 +1,8 @@
+//! casebook: Markdown case studies in, a static site out.
+
+pub mod content;
+pub mod date;
+pub mod diagnostics;
+pub mod escape;
+pub mod markdown;
+pub mod render;
