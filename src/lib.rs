@@ -1,5 +1,6 @@
 //! casebook: Markdown case studies in, a static site out.
 
+pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostics;

@@ -80,3 +80,12 @@ pub fn render(
         ..Rendered::default()
     }
 }
+
+/// The syntect themes `markdown.highlight_theme` may name.
+pub fn theme_names() -> Vec<String> {
+    vec!["InspiredGitHub".to_string()]
+}
+
+pub fn theme_exists(name: &str) -> bool {
+    theme_names().iter().any(|n| n == name)
+}

@@ -1,1 +1,303 @@
+//! Content: `content/` → typed entries + diagnostics.
+//!
+//! 1. Walk the folder (`walk`).
+//! 2. Read each Markdown file, in parallel: UTF-8 check, BOM/CRLF, size limit.
+//! 3. Split and parse its front matter (`front_matter`).
+//! 4. Read the fields of its section's schema (`schema`), pick its slug, and
+//!    check that the images it names exist beside it.
+//!
+//! Every file is checked even when others are broken; a broken file is left out
+//! of the result and its problems are in the diagnostics.
+
 pub mod front_matter;
+pub mod schema;
+pub mod walk;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use front_matter::{SplitError, YamlDoc};
+use rayon::prelude::*;
+use schema::{CaseMeta, FundingMeta, PageMeta, TermMeta};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+pub use walk::{Section, SourceFile};
+
+/// Larger Markdown files are refused rather than risk the build's memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One Markdown document with its typed front matter.
+#[derive(Debug, Clone)]
+pub struct Entry<M> {
+    pub source: SourceFile,
+    pub slug: String,
+    pub meta: M,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// The line of the file where `body` starts.
+    pub body_line: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub home: Option<Entry<PageMeta>>,
+    pub cases: Vec<Entry<CaseMeta>>,
+    pub funding: Vec<Entry<FundingMeta>>,
+    pub districts: Vec<Entry<TermMeta>>,
+    pub themes: Vec<Entry<TermMeta>>,
+    pub pages: Vec<Entry<PageMeta>>,
+    /// Non-Markdown files under content/, by root-relative path.
+    pub assets: BTreeMap<String, PathBuf>,
+    /// Sections whose folder exists.
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    pub drafts: bool,
+}
+
+enum Loaded {
+    Home(Entry<PageMeta>),
+    Case(Entry<CaseMeta>),
+    Funding(Entry<FundingMeta>),
+    District(Entry<TermMeta>),
+    Theme(Entry<TermMeta>),
+    Page(Entry<PageMeta>),
+    /// Drafts, translations (built separately), and broken files.
+    Skipped,
+}
+
+pub fn load(root: &Path, default_language: &str, options: LoadOptions, diagnostics: &mut Diagnostics) -> Content {
+    let walked = walk::walk(root, diagnostics);
+    let results: Vec<(Loaded, Diagnostics)> = walked
+        .sources
+        .par_iter()
+        .map(|source| {
+            let mut file_diagnostics = Diagnostics::new();
+            let loaded = load_one(source, default_language, options, &walked.assets, &mut file_diagnostics);
+            (loaded, file_diagnostics)
+        })
+        .collect();
+
+    let mut content = Content {
+        assets: walked.assets,
+        sections: walked.sections,
+        ..Content::default()
+    };
+    for (loaded, file_diagnostics) in results {
+        diagnostics.extend(file_diagnostics);
+        match loaded {
+            Loaded::Home(entry) => content.home = Some(entry),
+            Loaded::Case(entry) => content.cases.push(entry),
+            Loaded::Funding(entry) => content.funding.push(entry),
+            Loaded::District(entry) => content.districts.push(entry),
+            Loaded::Theme(entry) => content.themes.push(entry),
+            Loaded::Page(entry) => content.pages.push(entry),
+            Loaded::Skipped => {}
+        }
+    }
+    content
+}
+
+fn load_one(
+    source: &SourceFile,
+    default_language: &str,
+    options: LoadOptions,
+    assets: &BTreeMap<String, PathBuf>,
+    diagnostics: &mut Diagnostics,
+) -> Loaded {
+    // Translations are built by their own stage; here only the default language.
+    if source.lang.as_deref().is_some_and(|lang| lang != default_language) {
+        return Loaded::Skipped;
+    }
+    let Some(text) = read_text(source, diagnostics) else {
+        return Loaded::Skipped;
+    };
+    let Some((doc, body, body_line)) = parse_document(source, &text, diagnostics) else {
+        return Loaded::Skipped;
+    };
+    let file = source.rel.as_str();
+    let entry = |meta, slug_override: Option<&String>, diagnostics: &mut Diagnostics| {
+        let slug = pick_slug(source, slug_override, &doc, diagnostics)?;
+        Some(Entry {
+            source: source.clone(),
+            slug,
+            meta,
+            body: body.to_string(),
+            body_line,
+        })
+    };
+    let loaded = match source.section {
+        Section::Home => schema::read_page(&doc, file, diagnostics).map(|meta| {
+            Loaded::Home(Entry {
+                source: source.clone(),
+                slug: String::new(),
+                meta,
+                body: body.to_string(),
+                body_line,
+            })
+        }),
+        Section::Cases => schema::read_case(&doc, file, diagnostics).and_then(|meta| {
+            check_images(source, &meta, assets, diagnostics);
+            if meta.draft && !options.drafts {
+                return Some(Loaded::Skipped);
+            }
+            let slug = meta.slug.clone();
+            entry(meta, slug.as_ref(), diagnostics).map(Loaded::Case)
+        }),
+        Section::Funding => schema::read_funding(&doc, file, diagnostics).and_then(|meta| {
+            let slug = meta.slug.clone();
+            entry(meta, slug.as_ref(), diagnostics).map(Loaded::Funding)
+        }),
+        Section::Districts | Section::Themes => schema::read_term(&doc, file, diagnostics).and_then(|meta| {
+            let slug = meta.slug.clone();
+            let section = source.section;
+            entry(meta, slug.as_ref(), diagnostics).map(|e| {
+                if section == Section::Districts {
+                    Loaded::District(e)
+                } else {
+                    Loaded::Theme(e)
+                }
+            })
+        }),
+        Section::Pages => schema::read_page(&doc, file, diagnostics).and_then(|meta| {
+            if meta.draft && !options.drafts {
+                return Some(Loaded::Skipped);
+            }
+            let slug = meta.slug.clone();
+            entry(meta, slug.as_ref(), diagnostics).map(Loaded::Page)
+        }),
+    };
+    loaded.unwrap_or(Loaded::Skipped)
+}
+
+/// The file as normalised text, or a diagnostic saying why it cannot be read.
+fn read_text(source: &SourceFile, diagnostics: &mut Diagnostics) -> Option<String> {
+    let file = source.rel.as_str();
+    match std::fs::metadata(&source.path) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            diagnostics.push(
+                Diagnostic::error(file, format!("file is {} MiB; the limit is {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20))
+                    .hint("split the case into smaller pages, or move large data into a linked file"),
+            );
+            return None;
+        }
+        Ok(_) => {}
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(file, format!("cannot read: {error}")));
+            return None;
+        }
+    }
+    let bytes = match std::fs::read(&source.path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(file, format!("cannot read: {error}")));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(front_matter::normalize_source(&text)),
+        Err(error) => {
+            let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+            let span = Span::at_offset(&String::from_utf8_lossy(valid), valid.len());
+            diagnostics.push(
+                Diagnostic::error(file, "file is not valid UTF-8")
+                    .at(span)
+                    .hint("save the file as UTF-8 (Shift_JIS is common from older editors)"),
+            );
+            None
+        }
+    }
+}
+
+fn parse_document<'t>(
+    source: &SourceFile,
+    text: &'t str,
+    diagnostics: &mut Diagnostics,
+) -> Option<(YamlDoc, &'t str, usize)> {
+    let file = source.rel.as_str();
+    let split = match front_matter::split(text) {
+        Ok(split) => split,
+        Err(SplitError::Missing) => {
+            diagnostics.push(
+                Diagnostic::error(file, "missing front matter")
+                    .at(Span::new(1, 1))
+                    .hint("start the file with a line `---`, the fields, and another line `---`"),
+            );
+            return None;
+        }
+        Err(SplitError::Unterminated) => {
+            diagnostics.push(
+                Diagnostic::error(file, "front matter is not closed")
+                    .at(Span::new(1, 1))
+                    .hint("add a line `---` after the last field"),
+            );
+            return None;
+        }
+    };
+    match front_matter::parse_yaml(split.yaml, split.open_line + 1) {
+        Ok(doc) => Some((doc, split.body, split.body_line)),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(file, format!("invalid YAML in front matter: {}", error.message))
+                    .at(error.span)
+                    .hint("check indentation, and quote values that contain `: ` or start with a symbol"),
+            );
+            None
+        }
+    }
+}
+
+fn pick_slug(
+    source: &SourceFile,
+    slug_field: Option<&String>,
+    doc: &YamlDoc,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let file = source.rel.as_str();
+    match slug_field {
+        Some(slug) if schema::is_valid_slug(slug) => Some(slug.clone()),
+        Some(slug) => {
+            diagnostics.push(
+                Diagnostic::error(file, format!("slug `{slug}` may only contain lowercase letters, digits and `-`"))
+                    .at(doc.locate(&[front_matter::PathSeg::Key("slug")]))
+                    .field("slug")
+                    .hint("slugs become URLs: write romaji, e.g. `slug: nakamura-hub`"),
+            );
+            None
+        }
+        None if schema::is_valid_slug(&source.path_slug) => Some(source.path_slug.clone()),
+        None => {
+            diagnostics.push(
+                Diagnostic::error(file, format!("the file name `{}` is not a valid slug", source.path_slug))
+                    .at(Span::new(1, 1))
+                    .hint("rename the file to lowercase romaji (e.g. `nakamura-hub.md`), or add `slug: nakamura-hub` to its front matter"),
+            );
+            None
+        }
+    }
+}
+
+fn check_images(source: &SourceFile, meta: &CaseMeta, assets: &BTreeMap<String, PathBuf>, diagnostics: &mut Diagnostics) {
+    for (i, image) in meta.images.iter().enumerate() {
+        let wanted = format!("{}/{}", source.dir_rel, image.src);
+        if assets.contains_key(&wanted) {
+            continue;
+        }
+        let prefix = format!("{}/", source.dir_rel);
+        let beside: Vec<&str> = assets
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .filter(|name| !name.contains('/'))
+            .collect();
+        let hint = match crate::diagnostics::suggest(&image.src, beside.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("put `{}` in {}/", image.src, source.dir_rel),
+        };
+        diagnostics.push(
+            Diagnostic::error(&source.rel, format!("image `{}` not found", image.src))
+                .at(image.span)
+                .field(format!("images[{i}].src"))
+                .hint(hint),
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! Configuration: `casebook.yaml` → [`Config`].
+//!
+//! Validated like front matter: unknown keys are errors with a did-you-mean hint,
+//! and each problem names its line and column.
+
+use crate::content::front_matter::{PathSeg, normalize_source, parse_yaml};
+use crate::content::schema::Reader;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{MarkdownOptions, RawHtml};
+use serde_json::Value;
+use std::path::Path;
+
+pub const CONFIG_FILE: &str = "casebook.yaml";
+
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "cases_per_page",
+    "markdown",
+    "support_types",
+];
+const MARKDOWN_KEYS: &[&str] = &["raw_html", "highlight_theme"];
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// The absolute URL of the site, always ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending in `/`; every
+    /// href the site writes starts with it.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub cases_per_page: usize,
+    pub markdown: MarkdownOptions,
+    /// `support_type` keys and their labels, in the order written.
+    pub support_types: Vec<(String, String)>,
+}
+
+impl Config {
+    pub fn support_type_label(&self, key: &str) -> Option<&str> {
+        self.support_types
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, label)| label.as_str())
+    }
+
+    /// Replaces the base URL (the `--base-url` flag).
+    pub fn with_base_url(mut self, base_url: &str) -> Result<Config, String> {
+        let (url, path) = split_base_url(base_url)?;
+        self.base_url = url;
+        self.base_path = path;
+        Ok(self)
+    }
+}
+
+/// Reads and validates `casebook.yaml` in `root`. `None` when the site cannot be
+/// built at all (no file, or not YAML); otherwise the problems are diagnostics
+/// and sensible defaults fill in.
+pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
+    let path = root.join(CONFIG_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(CONFIG_FILE, format!("cannot read the site configuration: {error}"))
+                    .hint(format!("run casebook in a site folder, or point --root at one; a site needs a `{CONFIG_FILE}`")),
+            );
+            return None;
+        }
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        diagnostics.push(Diagnostic::error(CONFIG_FILE, "the configuration is not valid UTF-8").hint("save the file as UTF-8"));
+        return None;
+    };
+    parse(&normalize_source(&text), diagnostics)
+}
+
+pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
+    let doc = match parse_yaml(text, 1) {
+        Ok(doc) => doc,
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(CONFIG_FILE, format!("invalid YAML: {}", error.message))
+                    .at(error.span)
+                    .hint("check indentation and quoting near this line"),
+            );
+            return None;
+        }
+    };
+    let mut r = Reader::new(&doc, CONFIG_FILE, diagnostics);
+    let root = r.root(KEYS)?;
+    let title = r.required_text(root, &[], "title").unwrap_or_default();
+    let description = r.optional(root, &[], "description", Reader::text).unwrap_or_default();
+    let base_url = r.required_text(root, &[], "base_url").unwrap_or_else(|| "/".into());
+    let (base_url, base_path) = match split_base_url(&base_url) {
+        Ok(parts) => parts,
+        Err(message) => {
+            r.error(
+                &[PathSeg::Key("base_url")],
+                message,
+                Some("for example `base_url: https://www.city.example.jp/machizukuri/jirei/`".into()),
+            );
+            ("/".into(), "/".into())
+        }
+    };
+    let language = r.optional(root, &[], "language", Reader::text).unwrap_or_else(|| "ja".into());
+    let theme = r.optional(root, &[], "theme", Reader::text).unwrap_or_else(|| "default".into());
+    if !crate::content::schema::is_valid_slug(&theme) {
+        r.error(
+            &[PathSeg::Key("theme")],
+            format!("theme name `{theme}` must be a folder name of lowercase letters, digits and `-`"),
+            None,
+        );
+    }
+    let cases_per_page = match r.optional(root, &[], "cases_per_page", Reader::count) {
+        Some(0) => {
+            r.error(&[PathSeg::Key("cases_per_page")], "`cases_per_page` must be at least 1".into(), None);
+            20
+        }
+        Some(n) => n.min(10_000) as usize,
+        None => 20,
+    };
+    let markdown = markdown_options(&mut r, root.get("markdown"));
+    let support_types = support_types(&mut r, root.get("support_types"));
+    Some(Config {
+        title,
+        description,
+        base_url,
+        base_path,
+        language,
+        theme,
+        cases_per_page,
+        markdown,
+        support_types,
+    })
+}
+
+fn markdown_options(r: &mut Reader<'_>, value: Option<&Value>) -> MarkdownOptions {
+    let mut options = MarkdownOptions {
+        raw_html: RawHtml::Sanitize,
+        highlight_theme: "InspiredGitHub".into(),
+    };
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return options;
+    };
+    let path = [PathSeg::Key("markdown")];
+    let Value::Object(map) = value else {
+        r.error(&path, "`markdown` must be a mapping".into(), Some("markdown:\n    raw_html: sanitize".into()));
+        return options;
+    };
+    for key in map.keys().filter(|k| !MARKDOWN_KEYS.contains(&k.as_str())) {
+        let hint = crate::diagnostics::suggest(key, MARKDOWN_KEYS.iter().copied())
+            .map_or_else(|| format!("known keys here: {}", MARKDOWN_KEYS.join(", ")), |c| format!("did you mean `{c}`?"));
+        r.error(&[PathSeg::Key("markdown"), PathSeg::Key(key)], format!("unknown field `{key}` in `markdown`"), Some(hint));
+    }
+    if let Some(raw) = r.optional(map, &path, "raw_html", Reader::text) {
+        options.raw_html = match raw.as_str() {
+            "sanitize" => RawHtml::Sanitize,
+            "escape" => RawHtml::Escape,
+            "allow" => RawHtml::Allow,
+            other => {
+                let modes = ["sanitize", "escape", "allow"];
+                let hint = crate::diagnostics::suggest(other, modes)
+                    .map_or_else(|| "use sanitize, escape or allow".to_string(), |c| format!("did you mean `{c}`?"));
+                r.error(
+                    &[PathSeg::Key("markdown"), PathSeg::Key("raw_html")],
+                    format!("`markdown.raw_html` must be sanitize, escape or allow; found `{other}`"),
+                    Some(hint),
+                );
+                RawHtml::Sanitize
+            }
+        };
+    }
+    if let Some(theme) = r.optional(map, &path, "highlight_theme", Reader::text) {
+        if crate::markdown::theme_exists(&theme) {
+            options.highlight_theme = theme;
+        } else {
+            let names = crate::markdown::theme_names();
+            let hint = crate::diagnostics::suggest(&theme, names.iter().map(String::as_str))
+                .map_or_else(|| format!("available themes: {}", names.join(", ")), |c| format!("did you mean `{c}`?"));
+            r.error(
+                &[PathSeg::Key("markdown"), PathSeg::Key("highlight_theme")],
+                format!("unknown highlight theme `{theme}`"),
+                Some(hint),
+            );
+        }
+    }
+    options
+}
+
+fn support_types(r: &mut Reader<'_>, value: Option<&Value>) -> Vec<(String, String)> {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return Vec::new();
+    };
+    let Value::Object(map) = value else {
+        r.error(
+            &[PathSeg::Key("support_types")],
+            "`support_types` must map each key to its label".into(),
+            Some("support_types:\n    A: 自主解決型".into()),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, label) in map {
+        let path = [PathSeg::Key("support_types"), PathSeg::Key(key)];
+        match label {
+            Value::String(label) if !label.trim().is_empty() => out.push((key.clone(), label.trim().to_string())),
+            _ => r.error(&path, format!("support type `{key}` needs a label"), Some(format!("{key}: 自主解決型"))),
+        }
+    }
+    out
+}
+
+/// Splits `https://host/sub/path/` into the URL with a trailing slash and its path.
+fn split_base_url(base_url: &str) -> Result<(String, String), String> {
+    let trimmed = base_url.trim();
+    let path = if let Some(rest) = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://")) {
+        let host_end = rest.find('/').unwrap_or(rest.len());
+        if host_end == 0 {
+            return Err(format!("`base_url` `{trimmed}` has no host"));
+        }
+        &rest[host_end..]
+    } else if trimmed.starts_with('/') {
+        trimmed
+    } else {
+        return Err(format!("`base_url` must start with https://, http:// or /, found `{trimmed}`"));
+    };
+    if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|seg| seg == "..") {
+        return Err(format!("`base_url` path `{path}` must be a plain folder path"));
+    }
+    let path = format!("/{}", path.trim_matches('/'));
+    let path = if path == "/" { path } else { format!("{path}/") };
+    let url = format!("{}/", trimmed.trim_end_matches('/'));
+    Ok((url, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_sub_path() {
+        for (input, url, path) in [
+            ("https://www.city.example.jp/machizukuri/jirei/", "https://www.city.example.jp/machizukuri/jirei/", "/machizukuri/jirei/"),
+            ("https://www.city.example.jp/machizukuri/jirei", "https://www.city.example.jp/machizukuri/jirei/", "/machizukuri/jirei/"),
+            ("https://example.org", "https://example.org/", "/"),
+            ("/", "/", "/"),
+            ("/docs", "/docs/", "/docs/"),
+        ] {
+            assert_eq!(split_base_url(input).unwrap(), (url.to_string(), path.to_string()), "{input}");
+        }
+        for bad in ["www.example.jp", "https:///x", "https://a/../b", "ftp://x/"] {
+            assert!(split_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_located_with_a_suggestion() {
+        let mut diagnostics = Diagnostics::new();
+        let config = parse(
+            "title: t\nbase_url: https://x.jp/a/\ncases_per_pgae: 5\nmarkdown:\n  raw_html: escpe\n",
+            &mut diagnostics,
+        )
+        .unwrap();
+        let found: Vec<String> = diagnostics
+            .sorted()
+            .iter()
+            .map(|d| format!("{}:{} {} | {}", d.span.unwrap().line, d.span.unwrap().col, d.message, d.hint.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "3:1 unknown field `cases_per_pgae` | did you mean `cases_per_page`?",
+                "5:3 `markdown.raw_html` must be sanitize, escape or allow; found `escpe` | did you mean `escape`?",
+            ]
+        );
+        assert_eq!(config.base_path, "/a/");
+        assert_eq!(config.cases_per_page, 20);
+    }
+}
