@@ -1,20 +1,391 @@
-//! Japanese formats for templates: 和暦 dates, 年度 (fiscal years) and 円 amounts.
+//! Japanese formats for templates: 和暦 dates, 年度 (fiscal years) and 円 amounts
+//! (SPEC §6: "Years follow the city convention, Japanese era first").
 //!
-//! (Stub: the interface the rest of the pipeline relies on.)
+//! Dates → `令和元年5月1日`, fiscal years → `令和元年度（2019年度）`, yen → `1,234万5,678円`.
+//! Everything here is a pure function of its input and never panics.
 
 use crate::date::Date;
 
-/// `平成30年度（2018年度）`; FY2019 is `令和元年度（2019年度）`.
-pub fn fiscal_year_label(fiscal_year: i32) -> String {
+/// A Japanese era (元号) from the adoption of the Gregorian calendar onwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Era {
+    Meiji,
+    Taisho,
+    Showa,
+    Heisei,
+    Reiwa,
+}
+
+impl Era {
+    /// The era name as written in dates: `明治`, `大正`, `昭和`, `平成`, `令和`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Era::Meiji => "明治",
+            Era::Taisho => "大正",
+            Era::Showa => "昭和",
+            Era::Heisei => "平成",
+            Era::Reiwa => "令和",
+        }
+    }
+}
+
+/// The first day of each era, newest last. 明治 counts from 1868-01-25 (慶応4年
+/// 1月1日, to which the change of era was backdated), but Japan used the
+/// lunisolar calendar until 明治5年12月2日, and the next day was
+/// 1873-01-01 (明治6年1月1日); a Gregorian date before that has no 和暦 form
+/// that matches it day for day, so [`SUPPORTED_FROM`] cuts 明治 off there.
+const ERA_STARTS: [(Era, Date); 5] = [
+    (Era::Meiji, date(1868, 1, 25)),
+    (Era::Taisho, date(1912, 7, 30)),
+    (Era::Showa, date(1926, 12, 25)),
+    (Era::Heisei, date(1989, 1, 8)),
+    (Era::Reiwa, date(2019, 5, 1)),
+];
+
+/// The first day with a 和暦 form (the Gregorian calendar's adoption in Japan).
+const SUPPORTED_FROM: Date = date(1873, 1, 1);
+
+/// The fiscal years [`fiscal_year_label`] writes with an era; others fall back to `2018年度`.
+const LABELLED_FISCAL_YEARS: std::ops::RangeInclusive<i32> = 1873..=9999;
+
+const fn date(year: i32, month: u32, day: u32) -> Date {
+    Date { year, month, day }
+}
+
+/// The era in force on `date` and the year within it (1 for 元年), or `None`
+/// before 1873-01-01.
+pub fn era_year(date: Date) -> Option<(Era, u32)> {
+    if date < SUPPORTED_FROM {
+        return None;
+    }
+    let (era, start) = ERA_STARTS.iter().rev().find(|(_, start)| *start <= date)?;
+    // An era's first calendar year is its 元年 (year 1), whatever day it began,
+    // so the era year counts calendar years from the start year.
+    let year = u32::try_from(date.year - (start.year - 1)).ok()?;
+    Some((*era, year))
+}
+
+/// `元年` for the first year of an era, else `N年`.
+fn era_year_text(year: u32) -> String {
+    if year == 1 {
+        "元年".to_owned()
+    } else {
+        format!("{year}年")
+    }
+}
+
+/// `令和元年5月1日`; before 1873-01-01 the Western form `1872年12月31日`.
+pub fn wareki_date(date: Date) -> String {
+    let Date { month, day, .. } = date;
+    match era_year(date) {
+        Some((era, year)) => format!("{}{}{month}月{day}日", era.name(), era_year_text(year)),
+        None => western_date(date),
+    }
+}
+
+fn western_date(date: Date) -> String {
+    let Date { year, month, day } = date;
+    format!("{year}年{month}月{day}日")
+}
+
+/// `令和元年5月1日（2019年5月1日）` for facts panels: the 和暦 date with the
+/// Western date after it. Before 1873-01-01 only the Western date is written.
+pub fn date_label(date: Date) -> String {
+    match era_year(date) {
+        Some(_) => format!("{}（{}）", wareki_date(date), western_date(date)),
+        None => western_date(date),
+    }
+}
+
+/// The 年度 in its era, without the Western year: `平成30年度`, `令和元年度`.
+///
+/// Rule (city convention): a fiscal year is named in the era in force on
+/// 31 December of the calendar year it starts in. 年度 runs April–March, so
+/// FY2019 starts on 平成31年4月1日 yet is written 令和元年度 (令和 began
+/// 2019-05-01); FY2018 is 平成30年度, FY1989 is 平成元年度 (平成 began
+/// 1989-01-08, before FY1989 started) and FY1988 is 昭和63年度 (it ended in
+/// 平成元年3月, but 31 December 1988 was still 昭和).
+///
+/// Fiscal years outside 1873..=9999 have no era form and are written `1872年度`.
+pub fn wareki_year(fiscal_year: i32) -> String {
+    let named_in = LABELLED_FISCAL_YEARS
+        .contains(&fiscal_year)
+        .then(|| era_year(date(fiscal_year, 12, 31)))
+        .flatten();
+    match named_in {
+        Some((era, year)) => format!("{}{}度", era.name(), era_year_text(year)),
+        None => western_fiscal_year(fiscal_year),
+    }
+}
+
+fn western_fiscal_year(fiscal_year: i32) -> String {
     format!("{fiscal_year}年度")
 }
 
-/// `令和元年5月1日`.
-pub fn wareki_date(date: Date) -> String {
-    date.to_string()
+/// `平成30年度（2018年度）`; FY2019 is `令和元年度（2019年度）` (see [`wareki_year`]
+/// for the era rule). Outside 1873..=9999 only the Western form: `1872年度`.
+pub fn fiscal_year_label(fiscal_year: i32) -> String {
+    if LABELLED_FISCAL_YEARS.contains(&fiscal_year) {
+        format!(
+            "{}（{}）",
+            wareki_year(fiscal_year),
+            western_fiscal_year(fiscal_year)
+        )
+    } else {
+        western_fiscal_year(fiscal_year)
+    }
 }
 
-/// `500万円`, `1,234万5,678円`.
+/// Yen the Japanese way: digits grouped in fours under 京, 兆, 億 and 万, with
+/// thousands commas inside each group and zero groups left out: `500万円`,
+/// `1,234万5,678円`, `1万5円`, `0円`. 京 (10¹⁶) is there because `u64::MAX`
+/// reaches it: `1,844京6,744兆737億955万1,615円`.
 pub fn yen(amount: u64) -> String {
-    format!("{amount}円")
+    const UNITS: [(u64, &str); 5] = [
+        (10_000_000_000_000_000, "京"),
+        (1_000_000_000_000, "兆"),
+        (100_000_000, "億"),
+        (10_000, "万"),
+        (1, ""),
+    ];
+    if amount == 0 {
+        return "0円".to_owned();
+    }
+    let mut text = String::new();
+    for (unit, name) in UNITS {
+        // u64::MAX / 10¹⁶ is 1844, so every group, 京 included, is below 10,000.
+        let group = amount / unit % 10_000;
+        if group == 0 {
+            continue;
+        }
+        if group >= 1000 {
+            text.push_str(&format!("{},{:03}{name}", group / 1000, group % 1000));
+        } else {
+            text.push_str(&format!("{group}{name}"));
+        }
+    }
+    text.push('円');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::days_in_month;
+
+    fn day(year: i32, month: u32, day: u32) -> Date {
+        Date::new(year, month, day).unwrap()
+    }
+
+    #[test]
+    fn era_names() {
+        for (era, name) in [
+            (Era::Meiji, "明治"),
+            (Era::Taisho, "大正"),
+            (Era::Showa, "昭和"),
+            (Era::Heisei, "平成"),
+            (Era::Reiwa, "令和"),
+        ] {
+            assert_eq!(era.name(), name, "{era:?}");
+        }
+    }
+
+    #[test]
+    fn era_year_at_boundaries() {
+        for (date, expected) in [
+            (day(1872, 12, 31), None),
+            (day(1873, 1, 1), Some((Era::Meiji, 6))),
+            (day(1912, 7, 29), Some((Era::Meiji, 45))),
+            (day(1912, 7, 30), Some((Era::Taisho, 1))),
+            (day(1926, 12, 24), Some((Era::Taisho, 15))),
+            (day(1926, 12, 25), Some((Era::Showa, 1))),
+            (day(1927, 1, 1), Some((Era::Showa, 2))),
+            (day(1989, 1, 7), Some((Era::Showa, 64))),
+            (day(1989, 1, 8), Some((Era::Heisei, 1))),
+            (day(2019, 4, 30), Some((Era::Heisei, 31))),
+            (day(2019, 5, 1), Some((Era::Reiwa, 1))),
+            (day(2020, 1, 1), Some((Era::Reiwa, 2))),
+            (day(-1, 1, 1), None),
+        ] {
+            assert_eq!(era_year(date), expected, "{date}");
+        }
+    }
+
+    #[test]
+    fn wareki_dates() {
+        for (date, expected) in [
+            (day(2019, 5, 1), "令和元年5月1日"),
+            (day(2019, 4, 30), "平成31年4月30日"),
+            (day(1989, 1, 8), "平成元年1月8日"),
+            (day(1989, 1, 7), "昭和64年1月7日"),
+            (day(1926, 12, 25), "昭和元年12月25日"),
+            (day(1926, 12, 24), "大正15年12月24日"),
+            (day(1912, 7, 30), "大正元年7月30日"),
+            (day(1912, 7, 29), "明治45年7月29日"),
+            (day(1873, 1, 1), "明治6年1月1日"),
+            (day(1872, 12, 31), "1872年12月31日"),
+            (day(1868, 1, 25), "1868年1月25日"),
+            (day(2024, 12, 31), "令和6年12月31日"),
+            (day(2018, 10, 1), "平成30年10月1日"),
+        ] {
+            assert_eq!(wareki_date(date), expected, "{date}");
+        }
+    }
+
+    #[test]
+    fn date_labels() {
+        for (date, expected) in [
+            (day(2019, 5, 1), "令和元年5月1日（2019年5月1日）"),
+            (day(1989, 1, 7), "昭和64年1月7日（1989年1月7日）"),
+            (day(1872, 12, 31), "1872年12月31日"),
+        ] {
+            assert_eq!(date_label(date), expected, "{date}");
+        }
+    }
+
+    #[test]
+    fn wareki_fiscal_years() {
+        for (fiscal_year, expected) in [
+            (2019, "令和元年度"),
+            (1989, "平成元年度"),
+            (1988, "昭和63年度"),
+            (2018, "平成30年度"),
+            (2020, "令和2年度"),
+            (1926, "昭和元年度"),
+            (1925, "大正14年度"),
+            (1912, "大正元年度"),
+            (1911, "明治44年度"),
+            (1873, "明治6年度"),
+            (1872, "1872年度"),
+            (10_000, "10000年度"),
+        ] {
+            assert_eq!(wareki_year(fiscal_year), expected, "FY{fiscal_year}");
+        }
+    }
+
+    #[test]
+    fn fiscal_year_labels() {
+        for (fiscal_year, expected) in [
+            (2018, "平成30年度（2018年度）"),
+            (2019, "令和元年度（2019年度）"),
+            (1989, "平成元年度（1989年度）"),
+            (1988, "昭和63年度（1988年度）"),
+            (2020, "令和2年度（2020年度）"),
+            (1873, "明治6年度（1873年度）"),
+            (9999, "令和7981年度（9999年度）"),
+            (1872, "1872年度"),
+            (10_000, "10000年度"),
+            (0, "0年度"),
+            (-5, "-5年度"),
+            (i32::MIN, "-2147483648年度"),
+            (i32::MAX, "2147483647年度"),
+        ] {
+            assert_eq!(fiscal_year_label(fiscal_year), expected, "FY{fiscal_year}");
+        }
+    }
+
+    #[test]
+    fn fiscal_year_label_follows_the_date_in_april() {
+        // A 年度 label agrees with Date::fiscal_year for the days around its start.
+        for (date, expected) in [
+            (day(2019, 3, 31), "平成30年度（2018年度）"),
+            (day(2019, 4, 1), "令和元年度（2019年度）"),
+            (day(2020, 3, 31), "令和元年度（2019年度）"),
+            (day(1989, 3, 31), "昭和63年度（1988年度）"),
+            (day(1989, 4, 1), "平成元年度（1989年度）"),
+        ] {
+            assert_eq!(fiscal_year_label(date.fiscal_year()), expected, "{date}");
+        }
+    }
+
+    #[test]
+    fn yen_amounts() {
+        for (amount, expected) in [
+            (0, "0円"),
+            (1, "1円"),
+            (999, "999円"),
+            (1000, "1,000円"),
+            (1234, "1,234円"),
+            (9999, "9,999円"),
+            (10_000, "1万円"),
+            (10_005, "1万5円"),
+            (5_000_000, "500万円"),
+            (12_345_678, "1,234万5,678円"),
+            (100_000_000, "1億円"),
+            (100_000_001, "1億1円"),
+            (123_456_789, "1億2,345万6,789円"),
+            (1_000_000_000_000, "1兆円"),
+            (1_000_000_010_000, "1兆1万円"),
+            (10_000_000_000_000_000, "1京円"),
+            (u64::MAX, "1,844京6,744兆737億955万1,615円"),
+        ] {
+            assert_eq!(yen(amount), expected, "{amount}");
+        }
+    }
+
+    /// The day after `date`, by plain calendar arithmetic.
+    fn next_day(date: Date) -> Date {
+        if date.day < days_in_month(date.year, date.month) {
+            Date {
+                day: date.day + 1,
+                ..date
+            }
+        } else if date.month < 12 {
+            Date {
+                month: date.month + 1,
+                day: 1,
+                ..date
+            }
+        } else {
+            Date {
+                year: date.year + 1,
+                month: 1,
+                day: 1,
+            }
+        }
+    }
+
+    #[test]
+    fn every_wareki_date_reads_back_as_its_western_date() {
+        // Reference era table kept apart from ERA_STARTS: (name, start as y/m/d).
+        let eras = [
+            ("明治", (1868, 1, 25)),
+            ("大正", (1912, 7, 30)),
+            ("昭和", (1926, 12, 25)),
+            ("平成", (1989, 1, 8)),
+            ("令和", (2019, 5, 1)),
+        ];
+        let mut date = day(1873, 1, 1);
+        let last = day(2100, 12, 31);
+        let mut checked = 0;
+        while date <= last {
+            let text = wareki_date(date);
+            let ymd = (date.year, date.month, date.day);
+            let (name, (start_year, _, _)) =
+                eras.iter().rev().find(|(_, start)| *start <= ymd).unwrap();
+            let rest = text
+                .strip_prefix(name)
+                .unwrap_or_else(|| panic!("{date}: {text} is not in {name}"));
+            let (year, rest) = rest.split_once('年').unwrap();
+            let (month, rest) = rest.split_once('月').unwrap();
+            let day_of_month = rest.strip_suffix('日').unwrap();
+            let era_year: i32 = if year == "元" {
+                1
+            } else {
+                assert_ne!(year, "1", "{date}: year 1 is written 元年");
+                year.parse().unwrap()
+            };
+            assert_eq!(start_year + era_year - 1, date.year, "{date}: {text}");
+            assert_eq!(month.parse::<u32>().unwrap(), date.month, "{date}: {text}");
+            assert_eq!(
+                day_of_month.parse::<u32>().unwrap(),
+                date.day,
+                "{date}: {text}"
+            );
+            checked += 1;
+            date = next_day(date);
+        }
+        // 1873-01-01..=2100-12-31 inclusive.
+        assert_eq!(checked, 83_275);
+    }
 }
