@@ -6,4 +6,5 @@ pub mod date;
 pub mod diagnostics;
 pub mod escape;
 pub mod markdown;
+pub mod model;
 pub mod render;

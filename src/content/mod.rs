@@ -34,6 +34,8 @@ pub struct Entry<M> {
     pub body: String,
     /// The line of the file where `body` starts.
     pub body_line: usize,
+    /// Where each top-level front matter field is, for later diagnostics.
+    pub field_spans: BTreeMap<String, Span>,
 }
 
 #[derive(Debug, Default)]
@@ -116,16 +118,6 @@ fn load_one(
         return Loaded::Skipped;
     };
     let file = source.rel.as_str();
-    let entry = |meta, slug_override: Option<&String>, diagnostics: &mut Diagnostics| {
-        let slug = pick_slug(source, slug_override, &doc, diagnostics)?;
-        Some(Entry {
-            source: source.clone(),
-            slug,
-            meta,
-            body: body.to_string(),
-            body_line,
-        })
-    };
     let loaded = match source.section {
         Section::Home => schema::read_page(&doc, file, diagnostics).map(|meta| {
             Loaded::Home(Entry {
@@ -134,6 +126,7 @@ fn load_one(
                 meta,
                 body: body.to_string(),
                 body_line,
+                field_spans: field_spans(&doc),
             })
         }),
         Section::Cases => schema::read_case(&doc, file, diagnostics).and_then(|meta| {
@@ -142,16 +135,16 @@ fn load_one(
                 return Some(Loaded::Skipped);
             }
             let slug = meta.slug.clone();
-            entry(meta, slug.as_ref(), diagnostics).map(Loaded::Case)
+            make_entry(source, meta, slug.as_ref(), &doc, body, body_line, diagnostics).map(Loaded::Case)
         }),
         Section::Funding => schema::read_funding(&doc, file, diagnostics).and_then(|meta| {
             let slug = meta.slug.clone();
-            entry(meta, slug.as_ref(), diagnostics).map(Loaded::Funding)
+            make_entry(source, meta, slug.as_ref(), &doc, body, body_line, diagnostics).map(Loaded::Funding)
         }),
         Section::Districts | Section::Themes => schema::read_term(&doc, file, diagnostics).and_then(|meta| {
             let slug = meta.slug.clone();
             let section = source.section;
-            entry(meta, slug.as_ref(), diagnostics).map(|e| {
+            make_entry(source, meta, slug.as_ref(), &doc, body, body_line, diagnostics).map(|e| {
                 if section == Section::Districts {
                     Loaded::District(e)
                 } else {
@@ -164,7 +157,7 @@ fn load_one(
                 return Some(Loaded::Skipped);
             }
             let slug = meta.slug.clone();
-            entry(meta, slug.as_ref(), diagnostics).map(Loaded::Page)
+            make_entry(source, meta, slug.as_ref(), &doc, body, body_line, diagnostics).map(Loaded::Page)
         }),
     };
     loaded.unwrap_or(Loaded::Skipped)
@@ -245,6 +238,35 @@ fn parse_document<'t>(
             None
         }
     }
+}
+
+fn make_entry<M>(
+    source: &SourceFile,
+    meta: M,
+    slug_field: Option<&String>,
+    doc: &YamlDoc,
+    body: &str,
+    body_line: usize,
+    diagnostics: &mut Diagnostics,
+) -> Option<Entry<M>> {
+    let slug = pick_slug(source, slug_field, doc, diagnostics)?;
+    Some(Entry {
+        source: source.clone(),
+        slug,
+        meta,
+        body: body.to_string(),
+        body_line,
+        field_spans: field_spans(doc),
+    })
+}
+
+fn field_spans(doc: &YamlDoc) -> BTreeMap<String, Span> {
+    let Some(map) = doc.value.as_object() else {
+        return BTreeMap::new();
+    };
+    map.keys()
+        .map(|key| (key.clone(), doc.locate(&[front_matter::PathSeg::Key(key)])))
+        .collect()
 }
 
 fn pick_slug(

@@ -1,0 +1,557 @@
+//! Model: typed content → [`Site`], the one picture of the site every later
+//! stage reads.
+//!
+//! 1. Order cases newest first; reject duplicate slugs (naming both files).
+//! 2. Resolve references: funding schemes, wards, support types.
+//! 3. Build the taxonomies: the ward → area tree, schemes, themes, fiscal years.
+//! 4. Find related cases through shared terms (no all-pairs comparison).
+//!
+//! Every collection is sorted, so output is deterministic.
+
+use crate::config::Config;
+use crate::content::schema::{CaseMeta, FundingMeta, PageMeta, TermMeta, is_safe_term};
+use crate::content::{Content, Entry, Section};
+use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// Site paths are relative to the base path and end in `/`: `cases/a/`.
+pub type SitePath = String;
+
+pub struct Site {
+    pub config: Config,
+    pub home: Option<Entry<PageMeta>>,
+    /// Newest first.
+    pub cases: Vec<Case>,
+    pub schemes: Vec<Scheme>,
+    pub wards: Vec<Ward>,
+    pub themes: Vec<Theme>,
+    pub pages: Vec<Page>,
+    /// Fiscal years with their cases, newest first.
+    pub fiscal_years: Vec<(i32, Vec<usize>)>,
+    pub assets: BTreeMap<String, PathBuf>,
+}
+
+pub struct Case {
+    pub entry: Entry<CaseMeta>,
+    pub path: SitePath,
+    /// 年度 of `period.start`, else of `published`.
+    pub fiscal_year: i32,
+    pub ward: usize,
+    /// Index into `wards[ward].areas`.
+    pub area: Option<usize>,
+    /// The scheme of each grant, in the order of `funding`.
+    pub schemes: Vec<usize>,
+    pub themes: Vec<usize>,
+    pub related: Vec<usize>,
+}
+
+pub struct Scheme {
+    pub name: String,
+    pub path: SitePath,
+    pub entry: Option<Entry<FundingMeta>>,
+    pub cases: Vec<usize>,
+    pub total_granted: u64,
+    pub grant_count: usize,
+}
+
+pub struct Ward {
+    pub name: String,
+    pub path: SitePath,
+    pub entry: Option<Entry<TermMeta>>,
+    pub areas: Vec<Area>,
+    /// All cases in the ward, its areas included.
+    pub cases: Vec<usize>,
+}
+
+pub struct Area {
+    pub name: String,
+    pub path: SitePath,
+    pub entry: Option<Entry<TermMeta>>,
+    pub cases: Vec<usize>,
+}
+
+pub struct Theme {
+    pub name: String,
+    pub path: SitePath,
+    pub entry: Option<Entry<TermMeta>>,
+    pub cases: Vec<usize>,
+}
+
+pub struct Page {
+    pub entry: Entry<PageMeta>,
+    pub path: SitePath,
+}
+
+/// Top-level paths the generator writes itself; a page cannot take them.
+pub const RESERVED_PATHS: &[&str] = &[
+    "cases", "districts", "funding", "themes", "search", "opendata", "static", "en", "stats", "feed.xml",
+    "sitemap.xml", "robots.txt", "404.html", "cases.json", "cases.csv", "funding.csv", "outcomes.csv",
+];
+
+/// Encodes one path segment for an href: 南区 → %E5%8D%97%E5%8C%BA.
+pub fn encode_segment(segment: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+/// The href of a site path under `base_path`, each segment percent-encoded.
+pub fn href(base_path: &str, path: &str) -> String {
+    let encoded: Vec<String> = path.split('/').map(encode_segment).collect();
+    format!("{base_path}{}", encoded.join("/"))
+}
+
+pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) -> Site {
+    let Content {
+        home,
+        mut cases,
+        funding,
+        districts,
+        themes,
+        pages,
+        assets,
+        sections,
+    } = content;
+
+    cases.sort_by(|a, b| {
+        b.meta
+            .published
+            .cmp(&a.meta.published)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    let cases = drop_duplicate_slugs(cases, "case", diagnostics);
+    let funding = drop_duplicate_slugs(funding, "funding scheme", diagnostics);
+    let pages = drop_duplicate_slugs(pages, "page", diagnostics);
+
+    let mut schemes = scheme_list(funding, diagnostics);
+    let mut wards = ward_tree(districts, diagnostics);
+    let mut theme_list = theme_list(themes, diagnostics);
+    let declared_wards: Vec<String> = wards.iter().map(|w| w.name.clone()).collect();
+    let declared_schemes: Vec<String> = schemes.iter().map(|s| s.name.clone()).collect();
+
+    let mut site_cases = Vec::with_capacity(cases.len());
+    for entry in cases {
+        let index = site_cases.len();
+        let file = entry.source.rel.clone();
+        let meta = &entry.meta;
+
+        if sections.contains(&Section::Districts) && !declared_wards.contains(&meta.district.ward) {
+            let hint = suggest(&meta.district.ward, declared_wards.iter().map(String::as_str)).map_or_else(
+                || format!("wards declared in content/districts/: {}", declared_wards.join(", ")),
+                |close| format!("did you mean `{close}`?"),
+            );
+            diagnostics.push(
+                Diagnostic::error(&file, format!("unknown ward `{}`", meta.district.ward))
+                    .at(locate_field(&entry, "district"))
+                    .field("district")
+                    .hint(hint),
+            );
+        }
+        let ward = term_index(&mut wards, &meta.district.ward, |name| Ward {
+            path: format!("districts/{name}/"),
+            name,
+            entry: None,
+            areas: Vec::new(),
+            cases: Vec::new(),
+        });
+        wards[ward].cases.push(index);
+        let area = meta.district.area.as_ref().map(|area_name| {
+            let ward_path = wards[ward].path.clone();
+            let areas = &mut wards[ward].areas;
+            let area = term_index(areas, area_name, |name| Area {
+                path: format!("{ward_path}{name}/"),
+                name,
+                entry: None,
+                cases: Vec::new(),
+            });
+            areas[area].cases.push(index);
+            area
+        });
+
+        let mut case_schemes = Vec::new();
+        for grant in &meta.funding {
+            if sections.contains(&Section::Funding) && !declared_schemes.contains(&grant.scheme) {
+                let hint = suggest(&grant.scheme, declared_schemes.iter().map(String::as_str)).map_or_else(
+                    || "the scheme needs a file in content/funding/ whose `name` is exactly this".to_string(),
+                    |close| format!("did you mean `{close}`?"),
+                );
+                diagnostics.push(
+                    Diagnostic::error(&file, format!("unknown funding scheme `{}`", grant.scheme))
+                        .at(grant.span)
+                        .field("funding.scheme")
+                        .hint(hint),
+                );
+            }
+            if !is_safe_term(&grant.scheme) {
+                diagnostics.push(
+                    Diagnostic::error(&file, format!("scheme name `{}` cannot contain `/` or `\\`", grant.scheme))
+                        .at(grant.span),
+                );
+                continue;
+            }
+            let scheme = term_index(&mut schemes, &grant.scheme, |name| Scheme {
+                path: format!("funding/{name}/"),
+                name,
+                entry: None,
+                cases: Vec::new(),
+                total_granted: 0,
+                grant_count: 0,
+            });
+            schemes[scheme].total_granted += grant.amount.unwrap_or(0);
+            schemes[scheme].grant_count += 1;
+            if schemes[scheme].cases.last() != Some(&index) {
+                schemes[scheme].cases.push(index);
+            }
+            if !case_schemes.contains(&scheme) {
+                case_schemes.push(scheme);
+            }
+        }
+
+        if let Some(key) = &meta.support_type
+            && !config.support_types.iter().any(|(k, _)| k == key)
+        {
+            let keys: Vec<&str> = config.support_types.iter().map(|(k, _)| k.as_str()).collect();
+            let hint = suggest(key, keys.iter().copied()).map_or_else(
+                || format!("support types in casebook.yaml: {}", keys.join(", ")),
+                |close| format!("did you mean `{close}`?"),
+            );
+            diagnostics.push(
+                Diagnostic::error(&file, format!("unknown support type `{key}`"))
+                    .at(locate_field(&entry, "support_type"))
+                    .field("support_type")
+                    .hint(hint),
+            );
+        }
+
+        let mut case_themes = Vec::new();
+        for theme in &meta.themes {
+            if !is_safe_term(theme) {
+                diagnostics.push(
+                    Diagnostic::error(&file, format!("theme `{theme}` cannot contain `/` or `\\` or start with `.`"))
+                        .at(locate_field(&entry, "themes"))
+                        .field("themes"),
+                );
+                continue;
+            }
+            let t = term_index(&mut theme_list, theme, |name| Theme {
+                path: format!("themes/{name}/"),
+                name,
+                entry: None,
+                cases: Vec::new(),
+            });
+            theme_list[t].cases.push(index);
+            case_themes.push(t);
+        }
+
+        let fiscal_year = meta.period.map_or(meta.published, |p| p.start).fiscal_year();
+        site_cases.push(Case {
+            path: format!("cases/{}/", entry.slug),
+            entry,
+            fiscal_year,
+            ward,
+            area,
+            schemes: case_schemes,
+            themes: case_themes,
+            related: Vec::new(),
+        });
+    }
+
+    sort_terms(&mut schemes, &mut site_cases, |c| &mut c.schemes, |s| &s.name);
+    sort_terms(&mut theme_list, &mut site_cases, |c| &mut c.themes, |t| &t.name);
+    sort_wards(&mut wards, &mut site_cases);
+    find_related(&mut site_cases);
+
+    let mut fiscal_years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+    for (i, case) in site_cases.iter().enumerate() {
+        fiscal_years.entry(case.fiscal_year).or_default().push(i);
+    }
+
+    let pages = pages
+        .into_iter()
+        .filter_map(|entry| {
+            if RESERVED_PATHS.contains(&entry.slug.as_str()) {
+                diagnostics.push(
+                    Diagnostic::error(&entry.source.rel, format!("the page slug `{}` is used by the site itself", entry.slug))
+                        .at(Span::new(1, 1))
+                        .hint("rename the file or set another `slug:`"),
+                );
+                return None;
+            }
+            Some(Page {
+                path: format!("{}/", entry.slug),
+                entry,
+            })
+        })
+        .collect();
+
+    Site {
+        config,
+        home,
+        cases: site_cases,
+        schemes,
+        wards,
+        themes: theme_list,
+        pages,
+        fiscal_years: fiscal_years.into_iter().rev().collect(),
+        assets,
+    }
+}
+
+fn locate_field(entry: &Entry<CaseMeta>, field: &str) -> Span {
+    entry.field_spans.get(field).copied().unwrap_or(Span::new(1, 1))
+}
+
+trait Term {
+    fn name(&self) -> &str;
+}
+impl Term for Ward {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+impl Term for Area {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+impl Term for Scheme {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+impl Term for Theme {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The index of the term named `name`, added with `make` when it is new. Terms
+/// are few (dozens), so a linear scan beats hashing here.
+fn term_index<T: Term>(terms: &mut Vec<T>, name: &str, make: impl FnOnce(String) -> T) -> usize {
+    match terms.iter().position(|t| t.name() == name) {
+        Some(i) => i,
+        None => {
+            terms.push(make(name.to_string()));
+            terms.len() - 1
+        }
+    }
+}
+
+fn drop_duplicate_slugs<M>(entries: Vec<Entry<M>>, what: &str, diagnostics: &mut Diagnostics) -> Vec<Entry<M>> {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut kept = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if let Some(first) = seen.get(&entry.slug) {
+            let (a, b) = if *first < entry.source.rel {
+                (first.clone(), entry.source.rel.clone())
+            } else {
+                (entry.source.rel.clone(), first.clone())
+            };
+            diagnostics.push(
+                Diagnostic::error(&b, format!("duplicate {what} slug `{}`: also used by {a}", entry.slug))
+                    .at(Span::new(1, 1))
+                    .hint("give one of them another file name or `slug:`"),
+            );
+            continue;
+        }
+        seen.insert(entry.slug.clone(), entry.source.rel.clone());
+        kept.push(entry);
+    }
+    kept
+}
+
+fn scheme_list(funding: Vec<Entry<FundingMeta>>, diagnostics: &mut Diagnostics) -> Vec<Scheme> {
+    let mut schemes: Vec<Scheme> = Vec::new();
+    for entry in funding {
+        if let Some(other) = schemes.iter().find(|s| s.name == entry.meta.name) {
+            let other_file = other.entry.as_ref().map_or(String::new(), |e| e.source.rel.clone());
+            diagnostics.push(
+                Diagnostic::error(&entry.source.rel, format!("scheme name `{}` is also used by {other_file}", entry.meta.name))
+                    .at(Span::new(1, 1)),
+            );
+            continue;
+        }
+        schemes.push(Scheme {
+            name: entry.meta.name.clone(),
+            path: format!("funding/{}/", entry.slug),
+            entry: Some(entry),
+            cases: Vec::new(),
+            total_granted: 0,
+            grant_count: 0,
+        });
+    }
+    schemes
+}
+
+fn ward_tree(districts: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> Vec<Ward> {
+    let mut wards: Vec<Ward> = Vec::new();
+    let mut area_entries = Vec::new();
+    for entry in districts {
+        let parts: Vec<&str> = entry.meta.name.split('/').map(str::trim).collect();
+        if parts.len() > 2 || !parts.iter().all(|p| is_safe_term(p)) {
+            diagnostics.push(
+                Diagnostic::error(&entry.source.rel, format!("district name `{}` must be `ward` or `ward/area`", entry.meta.name))
+                    .at(Span::new(2, 1))
+                    .field("name"),
+            );
+            continue;
+        }
+        if parts.len() == 2 {
+            area_entries.push((parts[0].to_string(), parts[1].to_string(), entry));
+            continue;
+        }
+        wards.push(Ward {
+            name: parts[0].to_string(),
+            path: format!("districts/{}/", entry.slug),
+            entry: Some(entry),
+            areas: Vec::new(),
+            cases: Vec::new(),
+        });
+    }
+    for (ward_name, area_name, entry) in area_entries {
+        let ward = term_index(&mut wards, &ward_name, |name| Ward {
+            path: format!("districts/{name}/"),
+            name,
+            entry: None,
+            areas: Vec::new(),
+            cases: Vec::new(),
+        });
+        let path = format!("{}{}/", wards[ward].path, entry.slug);
+        wards[ward].areas.push(Area {
+            name: area_name,
+            path,
+            entry: Some(entry),
+            cases: Vec::new(),
+        });
+    }
+    wards
+}
+
+fn theme_list(themes: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> Vec<Theme> {
+    let mut list: Vec<Theme> = Vec::new();
+    for entry in themes {
+        if !is_safe_term(&entry.meta.name) {
+            diagnostics.push(
+                Diagnostic::error(&entry.source.rel, format!("theme name `{}` cannot contain `/`", entry.meta.name))
+                    .at(Span::new(2, 1))
+                    .field("name"),
+            );
+            continue;
+        }
+        list.push(Theme {
+            name: entry.meta.name.clone(),
+            path: format!("themes/{}/", entry.slug),
+            entry: Some(entry),
+            cases: Vec::new(),
+        });
+    }
+    list
+}
+
+/// Sorts terms by name and renumbers the cases' references to them.
+fn sort_terms<T>(
+    terms: &mut Vec<T>,
+    cases: &mut [Case],
+    refs: impl Fn(&mut Case) -> &mut Vec<usize>,
+    name: impl Fn(&T) -> &String,
+) {
+    let mut order: Vec<usize> = (0..terms.len()).collect();
+    order.sort_by(|&a, &b| name(&terms[a]).cmp(name(&terms[b])));
+    let mut new_index = vec![0; terms.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut taken: Vec<Option<T>> = std::mem::take(terms).into_iter().map(Some).collect();
+    *terms = order.iter().filter_map(|&old| taken[old].take()).collect();
+    for case in cases {
+        for r in refs(case).iter_mut() {
+            *r = new_index[*r];
+        }
+    }
+}
+
+fn sort_wards(wards: &mut Vec<Ward>, cases: &mut [Case]) {
+    for (w, ward) in wards.iter_mut().enumerate() {
+        let mut order: Vec<usize> = (0..ward.areas.len()).collect();
+        order.sort_by(|&a, &b| ward.areas[a].name.cmp(&ward.areas[b].name));
+        let mut new_index = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let mut taken: Vec<Option<Area>> = std::mem::take(&mut ward.areas).into_iter().map(Some).collect();
+        ward.areas = order.iter().filter_map(|&old| taken[old].take()).collect();
+        for case in cases.iter_mut().filter(|c| c.ward == w) {
+            case.area = case.area.map(|a| new_index[a]);
+        }
+    }
+    let mut order: Vec<usize> = (0..wards.len()).collect();
+    order.sort_by(|&a, &b| wards[a].name.cmp(&wards[b].name));
+    let mut new_index = vec![0; wards.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut taken: Vec<Option<Ward>> = std::mem::take(wards).into_iter().map(Some).collect();
+    *wards = order.iter().filter_map(|&old| taken[old].take()).collect();
+    for case in cases.iter_mut() {
+        case.ward = new_index[case.ward];
+    }
+}
+
+/// Up to three related cases per case: shared themes count double, then the
+/// same area, ward and scheme; ties go to the newer case. Candidates come from
+/// the cases' own terms, so the work grows with term sizes, not with n².
+fn find_related(cases: &mut [Case]) {
+    const RELATED: usize = 3;
+    let mut by_theme: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_ward: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_scheme: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        for &t in &case.themes {
+            by_theme.entry(t).or_default().push(i);
+        }
+        by_ward.entry(case.ward).or_default().push(i);
+        for &s in &case.schemes {
+            by_scheme.entry(s).or_default().push(i);
+        }
+    }
+    // Huge terms (a theme on every case) would make this quadratic; their
+    // members are capped to the newest ones, which is what readers want anyway.
+    const CAP: usize = 200;
+    let related: Vec<Vec<usize>> = (0..cases.len())
+        .map(|i| {
+            let case = &cases[i];
+            let mut scores: HashMap<usize, u32> = HashMap::new();
+            let mut add = |members: Option<&Vec<usize>>, weight: u32| {
+                for &j in members.into_iter().flatten().take(CAP) {
+                    if j != i {
+                        *scores.entry(j).or_default() += weight;
+                    }
+                }
+            };
+            for t in &case.themes {
+                add(by_theme.get(t), 2);
+            }
+            add(by_ward.get(&case.ward), 1);
+            for s in &case.schemes {
+                add(by_scheme.get(s), 1);
+            }
+            if let Some(area) = case.area {
+                for (j, score) in scores.iter_mut() {
+                    if cases[*j].ward == case.ward && cases[*j].area == Some(area) {
+                        *score += 1;
+                    }
+                }
+            }
+            let mut ranked: Vec<(usize, u32)> = scores.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.into_iter().take(RELATED).map(|(j, _)| j).collect()
+        })
+        .collect();
+    for (case, related) in cases.iter_mut().zip(related) {
+        case.related = related;
+    }
+}
