@@ -1,0 +1,337 @@
+//! Views: what templates see. Built from the model, kept apart from it so that
+//! template field names stay stable when the model changes. Every href is
+//! final (base path applied, segments percent-encoded); every date, year and
+//! amount comes both raw and in its Japanese label.
+
+use super::japanese::{date_label, fiscal_year_label, wareki_date, yen};
+use crate::bodies::Bodies;
+use crate::content::schema::Status;
+use crate::date::Date;
+use crate::markdown::TocEntry;
+use crate::model::{Case, Site, href};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Link {
+    pub title: String,
+    pub href: String,
+}
+
+/// A term (ward, area, scheme, theme, year) with its page and case count.
+#[derive(Serialize)]
+pub struct TermLink {
+    pub name: String,
+    pub href: String,
+    pub count: usize,
+    pub summary: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct StatusView {
+    pub key: &'static str,
+    pub label: String,
+}
+
+#[derive(Serialize)]
+pub struct DistrictView {
+    pub ward: Link,
+    pub area: Option<Link>,
+    /// `南区 中村地区`
+    pub label: String,
+}
+
+#[derive(Serialize)]
+pub struct DateView {
+    /// `2019-05-01`
+    pub iso: String,
+    /// `令和元年5月1日`
+    pub wareki: String,
+    /// `令和元年5月1日（2019年5月1日）`
+    pub label: String,
+}
+
+impl From<Date> for DateView {
+    fn from(date: Date) -> Self {
+        DateView {
+            iso: date.to_string(),
+            wareki: wareki_date(date),
+            label: date_label(date),
+        }
+    }
+}
+
+/// A case as listings show it.
+#[derive(Serialize)]
+pub struct CaseSummary {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub href: String,
+    pub district: DistrictView,
+    pub published: DateView,
+    pub status: StatusView,
+    pub fiscal_year: i32,
+    pub fiscal_year_label: String,
+    pub themes: Vec<Link>,
+    pub schemes: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct GrantView {
+    pub scheme: Link,
+    pub amount: Option<u64>,
+    pub amount_label: Option<String>,
+    pub fiscal_year: Option<i32>,
+    pub fiscal_year_label: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct OutcomeView {
+    pub label: String,
+    pub value: f64,
+    /// `1,234` (no trailing `.0` for whole numbers)
+    pub value_label: String,
+    pub unit: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ImageView {
+    pub src: String,
+    pub alt: String,
+    pub caption: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PeriodView {
+    pub start: DateView,
+    pub end: Option<DateView>,
+}
+
+/// A case page.
+#[derive(Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub summary: CaseSummary,
+    pub updated: Option<DateView>,
+    pub period: Option<PeriodView>,
+    pub grants: Vec<GrantView>,
+    /// `B1（後押しアプローチ型）`
+    pub support_type: Option<String>,
+    pub partners: Vec<String>,
+    pub outcomes: Vec<OutcomeView>,
+    pub images: Vec<ImageView>,
+    pub location: Option<(f64, f64)>,
+    pub body_html: String,
+    pub toc: Vec<TocEntry>,
+    pub related: Vec<CaseSummary>,
+}
+
+#[derive(Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+    pub pages: Vec<PageNumber>,
+}
+
+#[derive(Serialize)]
+pub struct PageNumber {
+    pub number: usize,
+    pub href: String,
+    pub current: bool,
+}
+
+/// Builds views from the site; holds what every builder needs.
+pub struct ViewBuilder<'a> {
+    pub site: &'a Site,
+    pub bodies: &'a Bodies,
+}
+
+impl<'a> ViewBuilder<'a> {
+    pub fn href(&self, path: &str) -> String {
+        href(&self.site.config.base_path, path)
+    }
+
+    pub fn status(&self, status: Status) -> StatusView {
+        let label = match status {
+            Status::Planned => "計画中",
+            Status::InProgress => "実施中",
+            Status::Completed => "完了",
+        };
+        StatusView {
+            key: status.key(),
+            label: label.to_string(),
+        }
+    }
+
+    pub fn case_summary(&self, index: usize) -> CaseSummary {
+        let case = &self.site.cases[index];
+        let meta = &case.entry.meta;
+        let ward = &self.site.wards[case.ward];
+        let area = case.area.map(|a| &ward.areas[a]);
+        CaseSummary {
+            slug: case.entry.slug.clone(),
+            title: meta.title.clone(),
+            summary: meta.summary.clone(),
+            href: self.href(&case.path),
+            district: DistrictView {
+                ward: Link {
+                    title: ward.name.clone(),
+                    href: self.href(&ward.path),
+                },
+                area: area.map(|a| Link {
+                    title: a.name.clone(),
+                    href: self.href(&a.path),
+                }),
+                label: match area {
+                    Some(a) => format!("{} {}", ward.name, a.name),
+                    None => ward.name.clone(),
+                },
+            },
+            published: meta.published.into(),
+            status: self.status(meta.status),
+            fiscal_year: case.fiscal_year,
+            fiscal_year_label: fiscal_year_label(case.fiscal_year),
+            themes: case
+                .themes
+                .iter()
+                .map(|&t| Link {
+                    title: self.site.themes[t].name.clone(),
+                    href: self.href(&self.site.themes[t].path),
+                })
+                .collect(),
+            schemes: case
+                .schemes
+                .iter()
+                .map(|&s| Link {
+                    title: self.site.schemes[s].name.clone(),
+                    href: self.href(&self.site.schemes[s].path),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn case_summaries(&self, indices: &[usize]) -> Vec<CaseSummary> {
+        indices.iter().map(|&i| self.case_summary(i)).collect()
+    }
+
+    pub fn case_view(&self, index: usize) -> CaseView {
+        let case: &Case = &self.site.cases[index];
+        let meta = &case.entry.meta;
+        let body = &self.bodies.cases[index];
+        let grants = meta
+            .funding
+            .iter()
+            .filter_map(|grant| {
+                let scheme = self.site.schemes.iter().find(|s| s.name == grant.scheme)?;
+                Some(GrantView {
+                    scheme: Link {
+                        title: scheme.name.clone(),
+                        href: self.href(&scheme.path),
+                    },
+                    amount: grant.amount,
+                    amount_label: grant.amount.map(yen),
+                    fiscal_year: grant.fiscal_year,
+                    fiscal_year_label: grant.fiscal_year.map(fiscal_year_label),
+                })
+            })
+            .collect();
+        let support_type = meta.support_type.as_ref().map(|key| {
+            self.site
+                .config
+                .support_type_label(key)
+                .map_or_else(|| key.clone(), |label| format!("{key}（{label}）"))
+        });
+        CaseView {
+            summary: self.case_summary(index),
+            updated: meta.updated.map(DateView::from),
+            period: meta.period.map(|p| PeriodView {
+                start: p.start.into(),
+                end: p.end.map(DateView::from),
+            }),
+            grants,
+            support_type,
+            partners: meta.partners.clone(),
+            outcomes: meta
+                .outcomes
+                .iter()
+                .map(|o| OutcomeView {
+                    label: o.label.clone(),
+                    value: o.value,
+                    value_label: number_label(o.value),
+                    unit: o.unit.clone(),
+                    note: o.note.clone(),
+                })
+                .collect(),
+            images: meta
+                .images
+                .iter()
+                .map(|image| ImageView {
+                    src: format!("{}{}", self.href(&case.path), crate::model::encode_segment(&image.src)),
+                    alt: image.alt.clone(),
+                    caption: image.caption.clone(),
+                })
+                .collect(),
+            location: meta.location.map(|l| (l.lat, l.lon)),
+            body_html: body.html.clone(),
+            toc: body.toc.clone(),
+            related: self.case_summaries(&case.related),
+        }
+    }
+
+    pub fn pagination(&self, current: usize, total: usize, first_path: &str) -> Pagination {
+        let page_href = |n: usize| {
+            if n == 1 {
+                self.href(first_path)
+            } else {
+                self.href(&format!("{first_path}page/{n}/"))
+            }
+        };
+        Pagination {
+            current,
+            total,
+            prev_href: (current > 1).then(|| page_href(current - 1)),
+            next_href: (current < total).then(|| page_href(current + 1)),
+            pages: (1..=total)
+                .map(|n| PageNumber {
+                    number: n,
+                    href: page_href(n),
+                    current: n == current,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `1234.0` → `1,234`; `12.5` → `12.5`.
+pub fn number_label(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        let digits = (value.abs() as u64).to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        if value < 0.0 {
+            format!("-{grouped}")
+        } else {
+            grouped
+        }
+    } else {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn number_labels() {
+        for (value, label) in [(1.0, "1"), (320.0, "320"), (1234.0, "1,234"), (1234567.0, "1,234,567"), (12.5, "12.5"), (-1000.0, "-1,000"), (0.0, "0")] {
+            assert_eq!(super::number_label(value), label);
+        }
+    }
+}
