@@ -74,7 +74,10 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
         }
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        diagnostics.push(Diagnostic::error(CONFIG_FILE, "the configuration is not valid UTF-8").hint("save the file as UTF-8"));
+        diagnostics.push(
+            Diagnostic::error(CONFIG_FILE, "the configuration is not valid UTF-8")
+                .hint("save the file as UTF-8"),
+        );
         return None;
     };
     parse(&normalize_source(&text), diagnostics)
@@ -95,31 +98,47 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
     let mut r = Reader::new(&doc, CONFIG_FILE, diagnostics);
     let root = r.root(KEYS)?;
     let title = r.required_text(root, &[], "title").unwrap_or_default();
-    let description = r.optional(root, &[], "description", Reader::text).unwrap_or_default();
-    let base_url = r.required_text(root, &[], "base_url").unwrap_or_else(|| "/".into());
+    let description = r
+        .optional(root, &[], "description", Reader::text)
+        .unwrap_or_default();
+    let base_url = r
+        .required_text(root, &[], "base_url")
+        .unwrap_or_else(|| "/".into());
     let (base_url, base_path) = match split_base_url(&base_url) {
         Ok(parts) => parts,
         Err(message) => {
             r.error(
                 &[PathSeg::Key("base_url")],
                 message,
-                Some("for example `base_url: https://www.city.example.jp/machizukuri/jirei/`".into()),
+                Some(
+                    "for example `base_url: https://www.city.example.jp/machizukuri/jirei/`".into(),
+                ),
             );
             ("/".into(), "/".into())
         }
     };
-    let language = r.optional(root, &[], "language", Reader::text).unwrap_or_else(|| "ja".into());
-    let theme = r.optional(root, &[], "theme", Reader::text).unwrap_or_else(|| "default".into());
+    let language = r
+        .optional(root, &[], "language", Reader::text)
+        .unwrap_or_else(|| "ja".into());
+    let theme = r
+        .optional(root, &[], "theme", Reader::text)
+        .unwrap_or_else(|| "default".into());
     if !crate::content::schema::is_valid_slug(&theme) {
         r.error(
             &[PathSeg::Key("theme")],
-            format!("theme name `{theme}` must be a folder name of lowercase letters, digits and `-`"),
+            format!(
+                "theme name `{theme}` must be a folder name of lowercase letters, digits and `-`"
+            ),
             None,
         );
     }
     let cases_per_page = match r.optional(root, &[], "cases_per_page", Reader::count) {
         Some(0) => {
-            r.error(&[PathSeg::Key("cases_per_page")], "`cases_per_page` must be at least 1".into(), None);
+            r.error(
+                &[PathSeg::Key("cases_per_page")],
+                "`cases_per_page` must be at least 1".into(),
+                None,
+            );
             20
         }
         Some(n) => n.min(10_000) as usize,
@@ -150,13 +169,23 @@ fn markdown_options(r: &mut Reader<'_>, value: Option<&Value>) -> MarkdownOption
     };
     let path = [PathSeg::Key("markdown")];
     let Value::Object(map) = value else {
-        r.error(&path, "`markdown` must be a mapping".into(), Some("markdown:\n    raw_html: sanitize".into()));
+        r.error(
+            &path,
+            "`markdown` must be a mapping".into(),
+            Some("markdown:\n    raw_html: sanitize".into()),
+        );
         return options;
     };
     for key in map.keys().filter(|k| !MARKDOWN_KEYS.contains(&k.as_str())) {
-        let hint = crate::diagnostics::suggest(key, MARKDOWN_KEYS.iter().copied())
-            .map_or_else(|| format!("known keys here: {}", MARKDOWN_KEYS.join(", ")), |c| format!("did you mean `{c}`?"));
-        r.error(&[PathSeg::Key("markdown"), PathSeg::Key(key)], format!("unknown field `{key}` in `markdown`"), Some(hint));
+        let hint = crate::diagnostics::suggest(key, MARKDOWN_KEYS.iter().copied()).map_or_else(
+            || format!("known keys here: {}", MARKDOWN_KEYS.join(", ")),
+            |c| format!("did you mean `{c}`?"),
+        );
+        r.error(
+            &[PathSeg::Key("markdown"), PathSeg::Key(key)],
+            format!("unknown field `{key}` in `markdown`"),
+            Some(hint),
+        );
     }
     if let Some(raw) = r.optional(map, &path, "raw_html", Reader::text) {
         options.raw_html = match raw.as_str() {
@@ -165,11 +194,15 @@ fn markdown_options(r: &mut Reader<'_>, value: Option<&Value>) -> MarkdownOption
             "allow" => RawHtml::Allow,
             other => {
                 let modes = ["sanitize", "escape", "allow"];
-                let hint = crate::diagnostics::suggest(other, modes)
-                    .map_or_else(|| "use sanitize, escape or allow".to_string(), |c| format!("did you mean `{c}`?"));
+                let hint = crate::diagnostics::suggest(other, modes).map_or_else(
+                    || "use sanitize, escape or allow".to_string(),
+                    |c| format!("did you mean `{c}`?"),
+                );
                 r.error(
                     &[PathSeg::Key("markdown"), PathSeg::Key("raw_html")],
-                    format!("`markdown.raw_html` must be sanitize, escape or allow; found `{other}`"),
+                    format!(
+                        "`markdown.raw_html` must be sanitize, escape or allow; found `{other}`"
+                    ),
                     Some(hint),
                 );
                 RawHtml::Sanitize
@@ -182,7 +215,10 @@ fn markdown_options(r: &mut Reader<'_>, value: Option<&Value>) -> MarkdownOption
         } else {
             let names = crate::markdown::theme_names();
             let hint = crate::diagnostics::suggest(&theme, names.iter().map(String::as_str))
-                .map_or_else(|| format!("available themes: {}", names.join(", ")), |c| format!("did you mean `{c}`?"));
+                .map_or_else(
+                    || format!("available themes: {}", names.join(", ")),
+                    |c| format!("did you mean `{c}`?"),
+                );
             r.error(
                 &[PathSeg::Key("markdown"), PathSeg::Key("highlight_theme")],
                 format!("unknown highlight theme `{theme}`"),
@@ -209,8 +245,14 @@ fn support_types(r: &mut Reader<'_>, value: Option<&Value>) -> Vec<(String, Stri
     for (key, label) in map {
         let path = [PathSeg::Key("support_types"), PathSeg::Key(key)];
         match label {
-            Value::String(label) if !label.trim().is_empty() => out.push((key.clone(), label.trim().to_string())),
-            _ => r.error(&path, format!("support type `{key}` needs a label"), Some(format!("{key}: 自主解決型"))),
+            Value::String(label) if !label.trim().is_empty() => {
+                out.push((key.clone(), label.trim().to_string()))
+            }
+            _ => r.error(
+                &path,
+                format!("support type `{key}` needs a label"),
+                Some(format!("{key}: 自主解決型")),
+            ),
         }
     }
     out
@@ -219,7 +261,10 @@ fn support_types(r: &mut Reader<'_>, value: Option<&Value>) -> Vec<(String, Stri
 /// Splits `https://host/sub/path/` into the URL with a trailing slash and its path.
 fn split_base_url(base_url: &str) -> Result<(String, String), String> {
     let trimmed = base_url.trim();
-    let path = if let Some(rest) = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://")) {
+    let path = if let Some(rest) = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+    {
         let host_end = rest.find('/').unwrap_or(rest.len());
         if host_end == 0 {
             return Err(format!("`base_url` `{trimmed}` has no host"));
@@ -228,13 +273,21 @@ fn split_base_url(base_url: &str) -> Result<(String, String), String> {
     } else if trimmed.starts_with('/') {
         trimmed
     } else {
-        return Err(format!("`base_url` must start with https://, http:// or /, found `{trimmed}`"));
+        return Err(format!(
+            "`base_url` must start with https://, http:// or /, found `{trimmed}`"
+        ));
     };
     if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|seg| seg == "..") {
-        return Err(format!("`base_url` path `{path}` must be a plain folder path"));
+        return Err(format!(
+            "`base_url` path `{path}` must be a plain folder path"
+        ));
     }
     let path = format!("/{}", path.trim_matches('/'));
-    let path = if path == "/" { path } else { format!("{path}/") };
+    let path = if path == "/" {
+        path
+    } else {
+        format!("{path}/")
+    };
     let url = format!("{}/", trimmed.trim_end_matches('/'));
     Ok((url, path))
 }
@@ -246,13 +299,25 @@ mod tests {
     #[test]
     fn base_url_keeps_its_sub_path() {
         for (input, url, path) in [
-            ("https://www.city.example.jp/machizukuri/jirei/", "https://www.city.example.jp/machizukuri/jirei/", "/machizukuri/jirei/"),
-            ("https://www.city.example.jp/machizukuri/jirei", "https://www.city.example.jp/machizukuri/jirei/", "/machizukuri/jirei/"),
+            (
+                "https://www.city.example.jp/machizukuri/jirei/",
+                "https://www.city.example.jp/machizukuri/jirei/",
+                "/machizukuri/jirei/",
+            ),
+            (
+                "https://www.city.example.jp/machizukuri/jirei",
+                "https://www.city.example.jp/machizukuri/jirei/",
+                "/machizukuri/jirei/",
+            ),
             ("https://example.org", "https://example.org/", "/"),
             ("/", "/", "/"),
             ("/docs", "/docs/", "/docs/"),
         ] {
-            assert_eq!(split_base_url(input).unwrap(), (url.to_string(), path.to_string()), "{input}");
+            assert_eq!(
+                split_base_url(input).unwrap(),
+                (url.to_string(), path.to_string()),
+                "{input}"
+            );
         }
         for bad in ["www.example.jp", "https:///x", "https://a/../b", "ftp://x/"] {
             assert!(split_base_url(bad).is_err(), "{bad}");
@@ -270,7 +335,15 @@ mod tests {
         let found: Vec<String> = diagnostics
             .sorted()
             .iter()
-            .map(|d| format!("{}:{} {} | {}", d.span.unwrap().line, d.span.unwrap().col, d.message, d.hint.clone().unwrap_or_default()))
+            .map(|d| {
+                format!(
+                    "{}:{} {} | {}",
+                    d.span.unwrap().line,
+                    d.span.unwrap().col,
+                    d.message,
+                    d.hint.clone().unwrap_or_default()
+                )
+            })
             .collect();
         assert_eq!(
             found,

@@ -1,1 +1,147 @@
-fn main() {}
+//! The `casebook` command: arguments → one library call → diagnostics on
+//! stderr → exit code (0 ok, 1 content or template errors, 2 usage errors).
+
+use casebook::diagnostics::Diagnostics;
+use casebook::{BuildOptions, date::Date};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "casebook",
+    version,
+    about = "Publish public case studies as a fast, accessible, searchable static site"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --output), replacing it only on success
+    Build {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Override base_url from casebook.yaml (e.g. for a staging server)
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include cases marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Validate content, links, images and templates without writing
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Create content/cases/<slug>.md from the case template
+    New {
+        slug: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        title: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
+            let options = BuildOptions {
+                root: root.clone(),
+                output,
+                base_url,
+                drafts,
+            };
+            let started = std::time::Instant::now();
+            let diagnostics = casebook::build(&options);
+            let code = report(&diagnostics, &root, Format::Text);
+            if code == ExitCode::SUCCESS {
+                eprintln!(
+                    "built {} in {:.2?}",
+                    options.output_dir().display(),
+                    started.elapsed()
+                );
+            }
+            code
+        }
+        Command::Check { root, format } => {
+            let options = BuildOptions {
+                root: root.clone(),
+                ..BuildOptions::default()
+            };
+            let diagnostics = casebook::check(&options);
+            let code = report(&diagnostics, &root, format);
+            if code == ExitCode::SUCCESS && matches!(format, Format::Text) {
+                eprintln!("no problems found");
+            }
+            code
+        }
+        Command::New { slug, root, title } => {
+            match casebook::new_case::create(&root, &slug, title.as_deref(), Date::today_in_japan())
+            {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err((message, hint)) => {
+                    eprintln!("error: {message}");
+                    if !hint.is_empty() {
+                        eprintln!("  hint: {hint}");
+                    }
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+/// Prints the diagnostics and returns the exit code they call for.
+fn report(diagnostics: &Diagnostics, root: &std::path::Path, format: Format) -> ExitCode {
+    match format {
+        Format::Text => eprint!("{}", diagnostics.render_text(root)),
+        Format::Json => print!("{}", diagnostics.render_json()),
+    }
+    if diagnostics.has_errors() {
+        if matches!(format, Format::Text) {
+            let count = diagnostics.error_count();
+            let summary = format!(
+                "{count} error{} found; nothing was written",
+                if count == 1 { "" } else { "s" }
+            );
+            if std::io::stderr().is_terminal() {
+                eprintln!("\x1b[1m{summary}\x1b[0m");
+            } else {
+                eprintln!("{summary}");
+            }
+        }
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -85,8 +85,23 @@ pub struct Page {
 
 /// Top-level paths the generator writes itself; a page cannot take them.
 pub const RESERVED_PATHS: &[&str] = &[
-    "cases", "districts", "funding", "themes", "search", "opendata", "static", "en", "stats", "feed.xml",
-    "sitemap.xml", "robots.txt", "404.html", "cases.json", "cases.csv", "funding.csv", "outcomes.csv",
+    "cases",
+    "districts",
+    "funding",
+    "themes",
+    "search",
+    "opendata",
+    "static",
+    "en",
+    "stats",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "cases.json",
+    "cases.csv",
+    "funding.csv",
+    "outcomes.csv",
 ];
 
 /// Encodes one path segment for an href: 南区 → %E5%8D%97%E5%8C%BA.
@@ -140,8 +155,17 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
         let meta = &entry.meta;
 
         if sections.contains(&Section::Districts) && !declared_wards.contains(&meta.district.ward) {
-            let hint = suggest(&meta.district.ward, declared_wards.iter().map(String::as_str)).map_or_else(
-                || format!("wards declared in content/districts/: {}", declared_wards.join(", ")),
+            let hint = suggest(
+                &meta.district.ward,
+                declared_wards.iter().map(String::as_str),
+            )
+            .map_or_else(
+                || {
+                    format!(
+                        "wards declared in content/districts/: {}",
+                        declared_wards.join(", ")
+                    )
+                },
                 |close| format!("did you mean `{close}`?"),
             );
             diagnostics.push(
@@ -188,8 +212,11 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
             }
             if !is_safe_term(&grant.scheme) {
                 diagnostics.push(
-                    Diagnostic::error(&file, format!("scheme name `{}` cannot contain `/` or `\\`", grant.scheme))
-                        .at(grant.span),
+                    Diagnostic::error(
+                        &file,
+                        format!("scheme name `{}` cannot contain `/` or `\\`", grant.scheme),
+                    )
+                    .at(grant.span),
                 );
                 continue;
             }
@@ -214,7 +241,11 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
         if let Some(key) = &meta.support_type
             && !config.support_types.iter().any(|(k, _)| k == key)
         {
-            let keys: Vec<&str> = config.support_types.iter().map(|(k, _)| k.as_str()).collect();
+            let keys: Vec<&str> = config
+                .support_types
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .collect();
             let hint = suggest(key, keys.iter().copied()).map_or_else(
                 || format!("support types in casebook.yaml: {}", keys.join(", ")),
                 |close| format!("did you mean `{close}`?"),
@@ -231,9 +262,12 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
         for theme in &meta.themes {
             if !is_safe_term(theme) {
                 diagnostics.push(
-                    Diagnostic::error(&file, format!("theme `{theme}` cannot contain `/` or `\\` or start with `.`"))
-                        .at(locate_field(&entry, "themes"))
-                        .field("themes"),
+                    Diagnostic::error(
+                        &file,
+                        format!("theme `{theme}` cannot contain `/` or `\\` or start with `.`"),
+                    )
+                    .at(locate_field(&entry, "themes"))
+                    .field("themes"),
                 );
                 continue;
             }
@@ -247,7 +281,10 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
             case_themes.push(t);
         }
 
-        let fiscal_year = meta.period.map_or(meta.published, |p| p.start).fiscal_year();
+        let fiscal_year = meta
+            .period
+            .map_or(meta.published, |p| p.start)
+            .fiscal_year();
         site_cases.push(Case {
             path: format!("cases/{}/", entry.slug),
             entry,
@@ -260,8 +297,18 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
         });
     }
 
-    sort_terms(&mut schemes, &mut site_cases, |c| &mut c.schemes, |s| &s.name);
-    sort_terms(&mut theme_list, &mut site_cases, |c| &mut c.themes, |t| &t.name);
+    sort_terms(
+        &mut schemes,
+        &mut site_cases,
+        |c| &mut c.schemes,
+        |s| &s.name,
+    );
+    sort_terms(
+        &mut theme_list,
+        &mut site_cases,
+        |c| &mut c.themes,
+        |t| &t.name,
+    );
     sort_wards(&mut wards, &mut site_cases);
     find_related(&mut site_cases);
 
@@ -275,9 +322,12 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
         .filter_map(|entry| {
             if RESERVED_PATHS.contains(&entry.slug.as_str()) {
                 diagnostics.push(
-                    Diagnostic::error(&entry.source.rel, format!("the page slug `{}` is used by the site itself", entry.slug))
-                        .at(Span::new(1, 1))
-                        .hint("rename the file or set another `slug:`"),
+                    Diagnostic::error(
+                        &entry.source.rel,
+                        format!("the page slug `{}` is used by the site itself", entry.slug),
+                    )
+                    .at(Span::new(1, 1))
+                    .hint("rename the file or set another `slug:`"),
                 );
                 return None;
             }
@@ -302,7 +352,11 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
 }
 
 fn locate_field(entry: &Entry<CaseMeta>, field: &str) -> Span {
-    entry.field_spans.get(field).copied().unwrap_or(Span::new(1, 1))
+    entry
+        .field_spans
+        .get(field)
+        .copied()
+        .unwrap_or(Span::new(1, 1))
 }
 
 trait Term {
@@ -341,7 +395,11 @@ fn term_index<T: Term>(terms: &mut Vec<T>, name: &str, make: impl FnOnce(String)
     }
 }
 
-fn drop_duplicate_slugs<M>(entries: Vec<Entry<M>>, what: &str, diagnostics: &mut Diagnostics) -> Vec<Entry<M>> {
+fn drop_duplicate_slugs<M>(
+    entries: Vec<Entry<M>>,
+    what: &str,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Entry<M>> {
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut kept = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -352,9 +410,12 @@ fn drop_duplicate_slugs<M>(entries: Vec<Entry<M>>, what: &str, diagnostics: &mut
                 (entry.source.rel.clone(), first.clone())
             };
             diagnostics.push(
-                Diagnostic::error(&b, format!("duplicate {what} slug `{}`: also used by {a}", entry.slug))
-                    .at(Span::new(1, 1))
-                    .hint("give one of them another file name or `slug:`"),
+                Diagnostic::error(
+                    &b,
+                    format!("duplicate {what} slug `{}`: also used by {a}", entry.slug),
+                )
+                .at(Span::new(1, 1))
+                .hint("give one of them another file name or `slug:`"),
             );
             continue;
         }
@@ -368,10 +429,19 @@ fn scheme_list(funding: Vec<Entry<FundingMeta>>, diagnostics: &mut Diagnostics) 
     let mut schemes: Vec<Scheme> = Vec::new();
     for entry in funding {
         if let Some(other) = schemes.iter().find(|s| s.name == entry.meta.name) {
-            let other_file = other.entry.as_ref().map_or(String::new(), |e| e.source.rel.clone());
+            let other_file = other
+                .entry
+                .as_ref()
+                .map_or(String::new(), |e| e.source.rel.clone());
             diagnostics.push(
-                Diagnostic::error(&entry.source.rel, format!("scheme name `{}` is also used by {other_file}", entry.meta.name))
-                    .at(Span::new(1, 1)),
+                Diagnostic::error(
+                    &entry.source.rel,
+                    format!(
+                        "scheme name `{}` is also used by {other_file}",
+                        entry.meta.name
+                    ),
+                )
+                .at(Span::new(1, 1)),
             );
             continue;
         }
@@ -394,9 +464,15 @@ fn ward_tree(districts: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> 
         let parts: Vec<&str> = entry.meta.name.split('/').map(str::trim).collect();
         if parts.len() > 2 || !parts.iter().all(|p| is_safe_term(p)) {
             diagnostics.push(
-                Diagnostic::error(&entry.source.rel, format!("district name `{}` must be `ward` or `ward/area`", entry.meta.name))
-                    .at(Span::new(2, 1))
-                    .field("name"),
+                Diagnostic::error(
+                    &entry.source.rel,
+                    format!(
+                        "district name `{}` must be `ward` or `ward/area`",
+                        entry.meta.name
+                    ),
+                )
+                .at(Span::new(2, 1))
+                .field("name"),
             );
             continue;
         }
@@ -436,9 +512,12 @@ fn theme_list(themes: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> Ve
     for entry in themes {
         if !is_safe_term(&entry.meta.name) {
             diagnostics.push(
-                Diagnostic::error(&entry.source.rel, format!("theme name `{}` cannot contain `/`", entry.meta.name))
-                    .at(Span::new(2, 1))
-                    .field("name"),
+                Diagnostic::error(
+                    &entry.source.rel,
+                    format!("theme name `{}` cannot contain `/`", entry.meta.name),
+                )
+                .at(Span::new(2, 1))
+                .field("name"),
             );
             continue;
         }
@@ -482,7 +561,10 @@ fn sort_wards(wards: &mut Vec<Ward>, cases: &mut [Case]) {
         for (new, &old) in order.iter().enumerate() {
             new_index[old] = new;
         }
-        let mut taken: Vec<Option<Area>> = std::mem::take(&mut ward.areas).into_iter().map(Some).collect();
+        let mut taken: Vec<Option<Area>> = std::mem::take(&mut ward.areas)
+            .into_iter()
+            .map(Some)
+            .collect();
         ward.areas = order.iter().filter_map(|&old| taken[old].take()).collect();
         for case in cases.iter_mut().filter(|c| c.ward == w) {
             case.area = case.area.map(|a| new_index[a]);

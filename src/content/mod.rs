@@ -68,14 +68,25 @@ enum Loaded {
     Skipped,
 }
 
-pub fn load(root: &Path, default_language: &str, options: LoadOptions, diagnostics: &mut Diagnostics) -> Content {
+pub fn load(
+    root: &Path,
+    default_language: &str,
+    options: LoadOptions,
+    diagnostics: &mut Diagnostics,
+) -> Content {
     let walked = walk::walk(root, diagnostics);
     let results: Vec<(Loaded, Diagnostics)> = walked
         .sources
         .par_iter()
         .map(|source| {
             let mut file_diagnostics = Diagnostics::new();
-            let loaded = load_one(source, default_language, options, &walked.assets, &mut file_diagnostics);
+            let loaded = load_one(
+                source,
+                default_language,
+                options,
+                &walked.assets,
+                &mut file_diagnostics,
+            );
             (loaded, file_diagnostics)
         })
         .collect();
@@ -108,7 +119,11 @@ fn load_one(
     diagnostics: &mut Diagnostics,
 ) -> Loaded {
     // Translations are built by their own stage; here only the default language.
-    if source.lang.as_deref().is_some_and(|lang| lang != default_language) {
+    if source
+        .lang
+        .as_deref()
+        .is_some_and(|lang| lang != default_language)
+    {
         return Loaded::Skipped;
     }
     let Some(text) = read_text(source, diagnostics) else {
@@ -135,29 +150,66 @@ fn load_one(
                 return Some(Loaded::Skipped);
             }
             let slug = meta.slug.clone();
-            make_entry(source, meta, slug.as_ref(), &doc, body, body_line, diagnostics).map(Loaded::Case)
+            make_entry(
+                source,
+                meta,
+                slug.as_ref(),
+                &doc,
+                body,
+                body_line,
+                diagnostics,
+            )
+            .map(Loaded::Case)
         }),
         Section::Funding => schema::read_funding(&doc, file, diagnostics).and_then(|meta| {
             let slug = meta.slug.clone();
-            make_entry(source, meta, slug.as_ref(), &doc, body, body_line, diagnostics).map(Loaded::Funding)
+            make_entry(
+                source,
+                meta,
+                slug.as_ref(),
+                &doc,
+                body,
+                body_line,
+                diagnostics,
+            )
+            .map(Loaded::Funding)
         }),
-        Section::Districts | Section::Themes => schema::read_term(&doc, file, diagnostics).and_then(|meta| {
-            let slug = meta.slug.clone();
-            let section = source.section;
-            make_entry(source, meta, slug.as_ref(), &doc, body, body_line, diagnostics).map(|e| {
-                if section == Section::Districts {
-                    Loaded::District(e)
-                } else {
-                    Loaded::Theme(e)
-                }
-            })
-        }),
+        Section::Districts | Section::Themes => schema::read_term(&doc, file, diagnostics)
+            .and_then(|meta| {
+                let slug = meta.slug.clone();
+                let section = source.section;
+                make_entry(
+                    source,
+                    meta,
+                    slug.as_ref(),
+                    &doc,
+                    body,
+                    body_line,
+                    diagnostics,
+                )
+                .map(|e| {
+                    if section == Section::Districts {
+                        Loaded::District(e)
+                    } else {
+                        Loaded::Theme(e)
+                    }
+                })
+            }),
         Section::Pages => schema::read_page(&doc, file, diagnostics).and_then(|meta| {
             if meta.draft && !options.drafts {
                 return Some(Loaded::Skipped);
             }
             let slug = meta.slug.clone();
-            make_entry(source, meta, slug.as_ref(), &doc, body, body_line, diagnostics).map(Loaded::Page)
+            make_entry(
+                source,
+                meta,
+                slug.as_ref(),
+                &doc,
+                body,
+                body_line,
+                diagnostics,
+            )
+            .map(Loaded::Page)
         }),
     };
     loaded.unwrap_or(Loaded::Skipped)
@@ -169,8 +221,15 @@ fn read_text(source: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Strin
     match std::fs::metadata(&source.path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
             diagnostics.push(
-                Diagnostic::error(file, format!("file is {} MiB; the limit is {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20))
-                    .hint("split the case into smaller pages, or move large data into a linked file"),
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "file is {} MiB; the limit is {} MiB",
+                        meta.len() >> 20,
+                        MAX_FILE_BYTES >> 20
+                    ),
+                )
+                .hint("split the case into smaller pages, or move large data into a linked file"),
             );
             return None;
         }
@@ -231,9 +290,14 @@ fn parse_document<'t>(
         Ok(doc) => Some((doc, split.body, split.body_line)),
         Err(error) => {
             diagnostics.push(
-                Diagnostic::error(file, format!("invalid YAML in front matter: {}", error.message))
-                    .at(error.span)
-                    .hint("check indentation, and quote values that contain `: ` or start with a symbol"),
+                Diagnostic::error(
+                    file,
+                    format!("invalid YAML in front matter: {}", error.message),
+                )
+                .at(error.span)
+                .hint(
+                    "check indentation, and quote values that contain `: ` or start with a symbol",
+                ),
             );
             None
         }
@@ -280,10 +344,13 @@ fn pick_slug(
         Some(slug) if schema::is_valid_slug(slug) => Some(slug.clone()),
         Some(slug) => {
             diagnostics.push(
-                Diagnostic::error(file, format!("slug `{slug}` may only contain lowercase letters, digits and `-`"))
-                    .at(doc.locate(&[front_matter::PathSeg::Key("slug")]))
-                    .field("slug")
-                    .hint("slugs become URLs: write romaji, e.g. `slug: nakamura-hub`"),
+                Diagnostic::error(
+                    file,
+                    format!("slug `{slug}` may only contain lowercase letters, digits and `-`"),
+                )
+                .at(doc.locate(&[front_matter::PathSeg::Key("slug")]))
+                .field("slug")
+                .hint("slugs become URLs: write romaji, e.g. `slug: nakamura-hub`"),
             );
             None
         }
@@ -299,7 +366,12 @@ fn pick_slug(
     }
 }
 
-fn check_images(source: &SourceFile, meta: &CaseMeta, assets: &BTreeMap<String, PathBuf>, diagnostics: &mut Diagnostics) {
+fn check_images(
+    source: &SourceFile,
+    meta: &CaseMeta,
+    assets: &BTreeMap<String, PathBuf>,
+    diagnostics: &mut Diagnostics,
+) {
     for (i, image) in meta.images.iter().enumerate() {
         let wanted = format!("{}/{}", source.dir_rel, image.src);
         if assets.contains_key(&wanted) {

@@ -177,7 +177,9 @@ pub fn read_case(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Op
     let images = r.images(root);
     let location = r.location(root);
     let slug = r.optional(root, &[], "slug", Reader::text);
-    let draft = r.optional(root, &[], "draft", Reader::boolean).unwrap_or(false);
+    let draft = r
+        .optional(root, &[], "draft", Reader::boolean)
+        .unwrap_or(false);
 
     if let (Some(published), Some(updated)) = (published, updated)
         && updated < published
@@ -208,7 +210,11 @@ pub fn read_case(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Op
     })
 }
 
-pub fn read_funding(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Option<FundingMeta> {
+pub fn read_funding(
+    doc: &YamlDoc,
+    file: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<FundingMeta> {
     let mut r = Reader::new(doc, file, diagnostics);
     let root = r.root(FUNDING_FIELDS)?;
     let name = r.required_text(root, &[], "name");
@@ -260,7 +266,9 @@ pub fn read_page(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Op
     let summary = r.optional(root, &[], "summary", Reader::text);
     let description = r.optional(root, &[], "description", Reader::text);
     let slug = r.optional(root, &[], "slug", Reader::text);
-    let draft = r.optional(root, &[], "draft", Reader::boolean).unwrap_or(false);
+    let draft = r
+        .optional(root, &[], "draft", Reader::boolean)
+        .unwrap_or(false);
     Some(PageMeta {
         title: title?,
         summary: summary.or(description),
@@ -344,7 +352,10 @@ impl<'a> Reader<'a> {
             other => {
                 self.error(
                     &[],
-                    format!("front matter must be a mapping of fields, found {}", describe(other)),
+                    format!(
+                        "front matter must be a mapping of fields, found {}",
+                        describe(other)
+                    ),
                     Some("write one `field: value` per line between the `---` lines".into()),
                 );
                 None
@@ -388,7 +399,11 @@ impl<'a> Reader<'a> {
             other => {
                 self.error(
                     path,
-                    format!("`{}` must be a mapping, found {}", field_name(path), describe(other)),
+                    format!(
+                        "`{}` must be a mapping, found {}",
+                        field_name(path),
+                        describe(other)
+                    ),
                     Some(format!("write it as `{example}`")),
                 );
                 None
@@ -436,7 +451,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn required_text(&mut self, map: &Map<String, Value>, path: Path, key: &'static str) -> Option<String> {
+    pub fn required_text(
+        &mut self,
+        map: &Map<String, Value>,
+        path: Path,
+        key: &'static str,
+    ) -> Option<String> {
         self.required(map, path, key, Reader::text)
     }
 
@@ -448,7 +468,11 @@ impl<'a> Reader<'a> {
             other => {
                 self.error(
                     path,
-                    format!("`{}` must be text, found {}", field_name(path), describe(other)),
+                    format!(
+                        "`{}` must be text, found {}",
+                        field_name(path),
+                        describe(other)
+                    ),
                     None,
                 );
                 return None;
@@ -475,7 +499,9 @@ impl<'a> Reader<'a> {
                 self.error(
                     path,
                     format!("`{}`: {message}", field_name(path)),
-                    Some("write dates as YYYY-MM-DD in the Western calendar, e.g. 2019-04-01".into()),
+                    Some(
+                        "write dates as YYYY-MM-DD in the Western calendar, e.g. 2019-04-01".into(),
+                    ),
                 )
             })
             .ok()
@@ -487,7 +513,11 @@ impl<'a> Reader<'a> {
             other => {
                 self.error(
                     path,
-                    format!("`{}` must be true or false, found {}", field_name(path), describe(other)),
+                    format!(
+                        "`{}` must be true or false, found {}",
+                        field_name(path),
+                        describe(other)
+                    ),
                     None,
                 );
                 None
@@ -501,7 +531,11 @@ impl<'a> Reader<'a> {
             _ => {
                 self.error(
                     path,
-                    format!("`{}` must be a number, found {}", field_name(path), describe(value)),
+                    format!(
+                        "`{}` must be a number, found {}",
+                        field_name(path),
+                        describe(value)
+                    ),
                     Some("write digits only, without units or separators".into()),
                 );
                 None
@@ -537,7 +571,11 @@ impl<'a> Reader<'a> {
         value.as_u64().or_else(|| {
             self.error(
                 path,
-                format!("`{}` must be a whole number, found {}", field_name(path), describe(value)),
+                format!(
+                    "`{}` must be a whole number, found {}",
+                    field_name(path),
+                    describe(value)
+                ),
                 None,
             );
             None
@@ -581,7 +619,12 @@ impl<'a> Reader<'a> {
     }
 
     /// A list of text; a single text is accepted as a one-item list.
-    pub fn text_list(&mut self, map: &Map<String, Value>, path: Path, key: &'static str) -> Vec<String> {
+    pub fn text_list(
+        &mut self,
+        map: &Map<String, Value>,
+        path: Path,
+        key: &'static str,
+    ) -> Vec<String> {
         let full = joined(path, key);
         match map.get(key) {
             None | Some(Value::Null) => Vec::new(),
@@ -611,7 +654,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Items of a list field, each with its path.
-    fn items<'v>(&mut self, map: &'v Map<String, Value>, key: &'static str) -> Vec<(&'v Value, Vec<PathSeg<'static>>)> {
+    fn items<'v>(
+        &mut self,
+        map: &'v Map<String, Value>,
+        key: &'static str,
+    ) -> Vec<(&'v Value, Vec<PathSeg<'static>>)> {
         match map.get(key) {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(items)) => items
@@ -623,7 +670,9 @@ impl<'a> Reader<'a> {
                 self.error(
                     &[PathSeg::Key(key)],
                     format!("`{key}` must be a list, found {}", describe(other)),
-                    Some(format!("start each item on its own line with `- ` under `{key}:`")),
+                    Some(format!(
+                        "start each item on its own line with `- ` under `{key}:`"
+                    )),
                 );
                 Vec::new()
             }
@@ -639,7 +688,10 @@ impl<'a> Reader<'a> {
             self.error(
                 &path,
                 format!("`district` must be `ward` or `ward/area`, found \"{text}\""),
-                Some("for example `南区` or `南区/中村地区`; names cannot contain `..` or `\\`".into()),
+                Some(
+                    "for example `南区` or `南区/中村地区`; names cannot contain `..` or `\\`"
+                        .into(),
+                ),
             );
             return None;
         }
@@ -652,7 +704,12 @@ impl<'a> Reader<'a> {
     fn funding(&mut self, root: &Map<String, Value>) -> Vec<Grant> {
         let mut grants = Vec::new();
         for (item, path) in self.items(root, "funding") {
-            let Some(map) = self.object(item, &path, &["scheme", "amount", "fiscal_year"], "- scheme: 制度名") else {
+            let Some(map) = self.object(
+                item,
+                &path,
+                &["scheme", "amount", "fiscal_year"],
+                "- scheme: 制度名",
+            ) else {
                 continue;
             };
             let scheme = self.required_text(map, &path, "scheme");
@@ -674,7 +731,12 @@ impl<'a> Reader<'a> {
     fn period(&mut self, root: &Map<String, Value>) -> Option<Period> {
         let path = vec![PathSeg::Key("period")];
         let value = root.get("period").filter(|v| !v.is_null())?;
-        let map = self.object(value, &path, &["start", "end"], "period: { start: 2016-06-01, end: 2019-09-30 }")?;
+        let map = self.object(
+            value,
+            &path,
+            &["start", "end"],
+            "period: { start: 2016-06-01, end: 2019-09-30 }",
+        )?;
         let start = self.required(map, &path, "start", Reader::date)?;
         let end = self.optional(map, &path, "end", Reader::date);
         if let Some(end) = end
@@ -693,7 +755,12 @@ impl<'a> Reader<'a> {
     fn outcomes(&mut self, root: &Map<String, Value>) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         for (item, path) in self.items(root, "outcomes") {
-            let Some(map) = self.object(item, &path, &["label", "value", "unit", "note"], "- { label: 月間利用者, value: 320, unit: 人 }") else {
+            let Some(map) = self.object(
+                item,
+                &path,
+                &["label", "value", "unit", "note"],
+                "- { label: 月間利用者, value: 320, unit: 人 }",
+            ) else {
                 continue;
             };
             let label = self.required_text(map, &path, "label");
@@ -715,7 +782,12 @@ impl<'a> Reader<'a> {
     fn images(&mut self, root: &Map<String, Value>) -> Vec<Image> {
         let mut images = Vec::new();
         for (item, path) in self.items(root, "images") {
-            let Some(map) = self.object(item, &path, &["src", "alt", "caption"], "- { src: exterior.jpg, alt: 外観 }") else {
+            let Some(map) = self.object(
+                item,
+                &path,
+                &["src", "alt", "caption"],
+                "- { src: exterior.jpg, alt: 外観 }",
+            ) else {
                 continue;
             };
             let src = self.required_text(map, &path, "src");
@@ -757,7 +829,12 @@ impl<'a> Reader<'a> {
     fn location(&mut self, root: &Map<String, Value>) -> Option<Location> {
         let path = vec![PathSeg::Key("location")];
         let value = root.get("location").filter(|v| !v.is_null())?;
-        let map = self.object(value, &path, &["lat", "lon"], "location: { lat: 35.43, lon: 139.62 }")?;
+        let map = self.object(
+            value,
+            &path,
+            &["lat", "lon"],
+            "location: { lat: 35.43, lon: 139.62 }",
+        )?;
         let lat = self.required(map, &path, "lat", Reader::number);
         let lon = self.required(map, &path, "lon", Reader::number);
         let mut in_range = |key: &'static str, value: Option<f64>, limit: f64| match value {
@@ -774,7 +851,10 @@ impl<'a> Reader<'a> {
         };
         let lat = in_range("lat", lat, 90.0);
         let lon = in_range("lon", lon, 180.0);
-        Some(Location { lat: lat?, lon: lon? })
+        Some(Location {
+            lat: lat?,
+            lon: lon?,
+        })
     }
 }
 
@@ -817,12 +897,19 @@ mod tests {
             .into_iter()
             .map(|d| {
                 let span = d.span.unwrap();
-                format!("{}:{} {} | {}", span.line, span.col, d.message, d.hint.unwrap_or_default())
+                format!(
+                    "{}:{} {} | {}",
+                    span.line,
+                    span.col,
+                    d.message,
+                    d.hint.unwrap_or_default()
+                )
             })
             .collect()
     }
 
-    const VALID: &str = "title: t\nsummary: s\ndistrict: 南区/中村地区\npublished: 2019-04-01\nstatus: completed\n";
+    const VALID: &str =
+        "title: t\nsummary: s\ndistrict: 南区/中村地区\npublished: 2019-04-01\nstatus: completed\n";
 
     #[test]
     fn a_valid_case_has_no_errors() {
@@ -832,24 +919,67 @@ mod tests {
     #[test]
     fn each_broken_rule_is_one_located_error() {
         let table: &[(&str, &str)] = &[
-            ("distirct: x\n", "7:1 unknown field `distirct` | did you mean `district`?"),
-            ("status2: x\n", "7:1 unknown field `status2` | did you mean `status`?"),
-            ("updated: 2019-03-01\n", "7:1 `updated` (2019-03-01) is before `published` (2019-04-01) | an update cannot predate publication; check both dates"),
-            ("funding:\n  - scheme: x\n    amount: 5百万\n", "9:5 `funding[0].amount` must be a whole number of yen (0 or more), found the string \"5百万\" | write yen as digits only: 500万円 is `5000000`"),
-            ("funding:\n  - scheme: x\n    amount: -1\n", "9:5 `funding[0].amount` must be a whole number of yen (0 or more), found the number -1 | an amount cannot be negative"),
-            ("funding:\n  - { scheme: x, fiscal_year: 1988 }\n", "8:18 `funding[0].fiscal_year` must be a Western year from 1989 to 2100, found the number 1988 | 平成30年度 is `fiscal_year: 2018`; 令和元年度 is `2019`"),
-            ("funding:\n  - { amount: 5 }\n", "8:5 missing required field `funding[0].scheme` | add `scheme: …` to `funding[0]`"),
-            ("period: { start: 2019-01-01, end: 2018-01-01 }\n", "7:30 `period.end` (2018-01-01) is before `period.start` (2019-01-01) | swap the dates, or correct the one that is wrong"),
-            ("location: { lat: 139.6, lon: 35.4 }\n", "7:13 `location.lat` must be between -90 and 90, found 139.6 | latitude comes first: Yokohama is `{ lat: 35.44, lon: 139.64 }`"),
-            ("images:\n  - { src: a.jpg }\n", "8:5 missing required field `images[0].alt` | describe the image for readers who cannot see it (JIS X 8341-3); e.g. `alt: 改修後の拠点の外観`"),
-            ("images:\n  - { src: ../a.jpg, alt: x }\n", "8:7 image `../a.jpg` must be a file name beside the case, without `/` or `..` | put the image in the case's folder and write only its name, e.g. `src: exterior.jpg`"),
-            ("outcomes:\n  - { label: 利用者, value: 多い }\n", "8:19 `outcomes[0].value` must be a number, found the string \"多い\" | write digits only, without units or separators"),
+            (
+                "distirct: x\n",
+                "7:1 unknown field `distirct` | did you mean `district`?",
+            ),
+            (
+                "status2: x\n",
+                "7:1 unknown field `status2` | did you mean `status`?",
+            ),
+            (
+                "updated: 2019-03-01\n",
+                "7:1 `updated` (2019-03-01) is before `published` (2019-04-01) | an update cannot predate publication; check both dates",
+            ),
+            (
+                "funding:\n  - scheme: x\n    amount: 5百万\n",
+                "9:5 `funding[0].amount` must be a whole number of yen (0 or more), found the string \"5百万\" | write yen as digits only: 500万円 is `5000000`",
+            ),
+            (
+                "funding:\n  - scheme: x\n    amount: -1\n",
+                "9:5 `funding[0].amount` must be a whole number of yen (0 or more), found the number -1 | an amount cannot be negative",
+            ),
+            (
+                "funding:\n  - { scheme: x, fiscal_year: 1988 }\n",
+                "8:18 `funding[0].fiscal_year` must be a Western year from 1989 to 2100, found the number 1988 | 平成30年度 is `fiscal_year: 2018`; 令和元年度 is `2019`",
+            ),
+            (
+                "funding:\n  - { amount: 5 }\n",
+                "8:5 missing required field `funding[0].scheme` | add `scheme: …` to `funding[0]`",
+            ),
+            (
+                "period: { start: 2019-01-01, end: 2018-01-01 }\n",
+                "7:30 `period.end` (2018-01-01) is before `period.start` (2019-01-01) | swap the dates, or correct the one that is wrong",
+            ),
+            (
+                "location: { lat: 139.6, lon: 35.4 }\n",
+                "7:13 `location.lat` must be between -90 and 90, found 139.6 | latitude comes first: Yokohama is `{ lat: 35.44, lon: 139.64 }`",
+            ),
+            (
+                "images:\n  - { src: a.jpg }\n",
+                "8:5 missing required field `images[0].alt` | describe the image for readers who cannot see it (JIS X 8341-3); e.g. `alt: 改修後の拠点の外観`",
+            ),
+            (
+                "images:\n  - { src: ../a.jpg, alt: x }\n",
+                "8:7 image `../a.jpg` must be a file name beside the case, without `/` or `..` | put the image in the case's folder and write only its name, e.g. `src: exterior.jpg`",
+            ),
+            (
+                "outcomes:\n  - { label: 利用者, value: 多い }\n",
+                "8:19 `outcomes[0].value` must be a number, found the string \"多い\" | write digits only, without units or separators",
+            ),
             ("themes: 防災\n", ""),
-            ("draft: yes\n", "7:1 `draft` must be true or false, found the string \"yes\" | "),
+            (
+                "draft: yes\n",
+                "7:1 `draft` must be true or false, found the string \"yes\" | ",
+            ),
         ];
         for (extra, expected) in table {
             let errors = case_errors(&format!("{VALID}{extra}"));
-            let expected: Vec<String> = if expected.is_empty() { vec![] } else { vec![expected.to_string()] };
+            let expected: Vec<String> = if expected.is_empty() {
+                vec![]
+            } else {
+                vec![expected.to_string()]
+            };
             assert_eq!(errors, expected, "{extra}");
         }
     }
@@ -870,10 +1000,27 @@ mod tests {
 
     #[test]
     fn slugs_and_terms() {
-        for (slug, ok) in [("nakamura-hub", true), ("a1", true), ("Nakamura", false), ("a/b", false), ("..", false), ("", false), ("中村", false), ("-a", false)] {
+        for (slug, ok) in [
+            ("nakamura-hub", true),
+            ("a1", true),
+            ("Nakamura", false),
+            ("a/b", false),
+            ("..", false),
+            ("", false),
+            ("中村", false),
+            ("-a", false),
+        ] {
             assert_eq!(is_valid_slug(slug), ok, "{slug}");
         }
-        for (term, ok) in [("南区", true), ("農業・食", true), ("..", false), (".hidden", false), ("a/b", false), ("a\\b", false), ("", false)] {
+        for (term, ok) in [
+            ("南区", true),
+            ("農業・食", true),
+            ("..", false),
+            (".hidden", false),
+            ("a/b", false),
+            ("a\\b", false),
+            ("", false),
+        ] {
             assert_eq!(is_safe_term(term), ok, "{term}");
         }
     }

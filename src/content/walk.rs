@@ -78,7 +78,9 @@ pub fn walk(root: &Path, diagnostics: &mut Diagnostics) -> Walked {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let rel = error.path().map_or(CONTENT_DIR.to_string(), |p| rel_path(root, p));
+                let rel = error
+                    .path()
+                    .map_or(CONTENT_DIR.to_string(), |p| rel_path(root, p));
                 diagnostics.push(Diagnostic::error(rel, format!("cannot read: {error}")));
                 continue;
             }
@@ -90,8 +92,9 @@ pub fn walk(root: &Path, diagnostics: &mut Diagnostics) -> Walked {
         let file_type = entry.file_type();
         if file_type.is_symlink() {
             diagnostics.push(
-                Diagnostic::warning(&rel, "symbolic link not followed")
-                    .hint("links could point outside the site; copy the file into content/ instead"),
+                Diagnostic::warning(&rel, "symbolic link not followed").hint(
+                    "links could point outside the site; copy the file into content/ instead",
+                ),
             );
             continue;
         }
@@ -159,7 +162,9 @@ fn classify(rel: &str) -> Classified {
     // `a.en` → (`a`, Some("en")): a two-letter suffix marks a translation.
     let split_lang = |name: &str| -> (String, Option<String>) {
         match name.rsplit_once('.') {
-            Some((base, lang)) if lang.len() == 2 && lang.bytes().all(|b| b.is_ascii_lowercase()) => {
+            Some((base, lang))
+                if lang.len() == 2 && lang.bytes().all(|b| b.is_ascii_lowercase()) =>
+            {
                 (base.to_string(), Some(lang.to_string()))
             }
             _ => (name.to_string(), None),
@@ -222,23 +227,57 @@ mod tests {
     fn classifies_paths() {
         for (rel, expected) in [
             ("content/_index.md", Some((Section::Home, "", None, false))),
-            ("content/cases/a.md", Some((Section::Cases, "a", None, false))),
-            ("content/cases/a.en.md", Some((Section::Cases, "a", Some("en"), false))),
-            ("content/cases/nakamura-hub/index.md", Some((Section::Cases, "nakamura-hub", None, true))),
-            ("content/cases/nakamura-hub/index.en.md", Some((Section::Cases, "nakamura-hub", Some("en"), true))),
-            ("content/funding/machi-fushin.md", Some((Section::Funding, "machi-fushin", None, false))),
-            ("content/pages/about.md", Some((Section::Pages, "about", None, false))),
-            ("content/cases/v1.2.md", Some((Section::Cases, "v1.2", None, false))),
+            (
+                "content/cases/a.md",
+                Some((Section::Cases, "a", None, false)),
+            ),
+            (
+                "content/cases/a.en.md",
+                Some((Section::Cases, "a", Some("en"), false)),
+            ),
+            (
+                "content/cases/nakamura-hub/index.md",
+                Some((Section::Cases, "nakamura-hub", None, true)),
+            ),
+            (
+                "content/cases/nakamura-hub/index.en.md",
+                Some((Section::Cases, "nakamura-hub", Some("en"), true)),
+            ),
+            (
+                "content/funding/machi-fushin.md",
+                Some((Section::Funding, "machi-fushin", None, false)),
+            ),
+            (
+                "content/pages/about.md",
+                Some((Section::Pages, "about", None, false)),
+            ),
+            (
+                "content/cases/v1.2.md",
+                Some((Section::Cases, "v1.2", None, false)),
+            ),
         ] {
             let got = match classify(rel) {
-                Classified::Source { section, path_slug, lang, bundle, .. } => Some((section, path_slug, lang, bundle)),
+                Classified::Source {
+                    section,
+                    path_slug,
+                    lang,
+                    bundle,
+                    ..
+                } => Some((section, path_slug, lang, bundle)),
                 _ => None,
             };
-            let expected = expected.map(|(s, slug, lang, b)| (s, slug.to_string(), lang.map(str::to_string), b));
+            let expected = expected
+                .map(|(s, slug, lang, b)| (s, slug.to_string(), lang.map(str::to_string), b));
             assert_eq!(got, expected, "{rel}");
         }
-        assert!(matches!(classify("content/cases/a/exterior.jpg"), Classified::Asset));
+        assert!(matches!(
+            classify("content/cases/a/exterior.jpg"),
+            Classified::Asset
+        ));
         assert!(matches!(classify("content/notes.md"), Classified::Unplaced));
-        assert!(matches!(classify("content/blog/a.md"), Classified::Unplaced));
+        assert!(matches!(
+            classify("content/blog/a.md"),
+            Classified::Unplaced
+        ));
     }
 }

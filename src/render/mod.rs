@@ -1,1 +1,592 @@
+//! Render: `Site` + `Bodies` → HTML pages and theme files, through Tera.
+//!
+//! 1. Resolve the theme chain (`theme`) and compile its templates once, with
+//!    the Japanese filters (`japanese`) registered.
+//! 2. Make one job per page: its template, its path and its view (`views`).
+//! 3. Render the jobs in parallel; a template error names the template file and
+//!    line, and the build goes on to report the others.
+//! 4. Add the theme's static files and the code-highlighting stylesheet.
+
 pub mod japanese;
+pub mod theme;
+pub mod views;
+
+use crate::bodies::Bodies;
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::model::{Site, href};
+use crate::output::OutputFile;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+use theme::ThemeFiles;
+use views::{Link, TermLink, ViewBuilder};
+
+/// Newest cases shown on the home page.
+const HOME_LATEST: usize = 6;
+
+/// One page to render.
+struct Job {
+    template: &'static str,
+    path: String,
+    kind: &'static str,
+    title: String,
+    description: String,
+    breadcrumbs: Vec<Link>,
+    data: Value,
+}
+
+pub struct Renderer {
+    tera: tera::Tera,
+    files: ThemeFiles,
+}
+
+impl Renderer {
+    /// Loads and compiles the theme; `None` when a template does not compile
+    /// (the diagnostics say where).
+    pub fn new(root: &Path, site: &Site, diagnostics: &mut Diagnostics) -> Option<Renderer> {
+        let files = theme::load(root, &site.config.theme, diagnostics);
+        let mut tera = tera::Tera::new();
+        register_filters(&mut tera, &site.config.base_path);
+        let templates: Vec<(String, String)> = files
+            .templates()
+            .map(|(name, file)| {
+                (
+                    name.to_string(),
+                    String::from_utf8_lossy(&file.bytes).into_owned(),
+                )
+            })
+            .collect();
+        if let Err(error) = tera.add_raw_templates(templates) {
+            diagnostics.push(template_diagnostic(&error, &files));
+            return None;
+        }
+        Some(Renderer { tera, files })
+    }
+
+    pub fn render(
+        &self,
+        site: &Site,
+        bodies: &Bodies,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<OutputFile> {
+        let views = ViewBuilder { site, bodies };
+        let jobs = jobs(&views, self.strings(site));
+        let common = self.common_context(site);
+        let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| {
+                let mut context = common.clone();
+                context.insert(
+                    "page",
+                    &json!({
+                        "kind": job.kind,
+                        "title": job.title,
+                        "description": job.description,
+                        "canonical_url": format!("{}{}", site.config.base_url, encoded_path(&job.path)),
+                        "breadcrumbs": job.breadcrumbs,
+                    }),
+                );
+                if let Value::Object(map) = &job.data {
+                    for (key, value) in map {
+                        context.insert(key.clone(), value);
+                    }
+                }
+                self.tera
+                    .render(job.template, &context)
+                    .map(|html| {
+                        if job.template == "404.html" {
+                            OutputFile::new("404.html", html)
+                        } else {
+                            OutputFile::page(&job.path, html)
+                        }
+                    })
+                    .map_err(|error| template_diagnostic(&error, &self.files))
+            })
+            .collect();
+        let mut outputs = Vec::with_capacity(results.len() + 16);
+        for result in results {
+            match result {
+                Ok(file) => outputs.push(file),
+                Err(diagnostic) => diagnostics.push(diagnostic),
+            }
+        }
+        for (name, file) in self.files.statics() {
+            outputs.push(OutputFile::new(
+                format!("static/{name}"),
+                file.bytes.clone(),
+            ));
+        }
+        if let Some(css) = crate::markdown::highlight_css(&site.config.markdown.highlight_theme) {
+            outputs.push(OutputFile::new("static/css/highlight.css", css));
+        }
+        outputs
+    }
+
+    /// The UI strings of the site's language (Japanese when it has none).
+    fn strings(&self, site: &Site) -> &BTreeMap<String, String> {
+        static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+        self.files
+            .strings
+            .get(&site.config.language)
+            .or_else(|| self.files.strings.get("ja"))
+            .unwrap_or(&EMPTY)
+    }
+
+    fn common_context(&self, site: &Site) -> tera::Context {
+        let config = &site.config;
+        let at = |path: &str| href(&config.base_path, path);
+        let strings = self.strings(site);
+        let t = |key: &str, fallback: &str| {
+            strings
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| fallback.to_string())
+        };
+        let mut context = tera::Context::new();
+        context.insert(
+            "site",
+            &json!({
+                "title": config.title,
+                "description": config.description,
+                "base_url": config.base_url,
+                "base_path": config.base_path,
+                "language": config.language,
+                "home_href": at(""),
+                "cases_href": at("cases/"),
+                "districts_href": at("districts/"),
+                "funding_href": at("funding/"),
+                "themes_href": at("themes/"),
+                "search_href": at("search/"),
+                "opendata_href": at("opendata/"),
+                "feed_href": at("feed.xml"),
+                "css_href": at("static/css/casebook.css"),
+                "highlight_css_href": at("static/css/highlight.css"),
+                "nav": [
+                    {"title": t("cases", "事例一覧"), "href": at("cases/")},
+                    {"title": t("districts", "地区から探す"), "href": at("districts/")},
+                    {"title": t("funding", "制度から探す"), "href": at("funding/")},
+                    {"title": t("themes", "テーマから探す"), "href": at("themes/")},
+                    {"title": t("search", "検索"), "href": at("search/")},
+                ],
+            }),
+        );
+        context.insert("t", &strings);
+        context
+    }
+}
+
+fn encoded_path(path: &str) -> String {
+    href("", path)
+}
+
+fn register_filters(tera: &mut tera::Tera, base_path: &str) {
+    use tera::{Kwargs, State};
+    tera.register_filter("yen", |amount: u64, _: Kwargs, _: &State| {
+        japanese::yen(amount)
+    });
+    tera.register_filter("fiscal_year", |year: i64, _: Kwargs, _: &State| {
+        japanese::fiscal_year_label(year.clamp(i32::MIN as i64, i32::MAX as i64) as i32)
+    });
+    tera.register_filter("wareki", |date: &str, _: Kwargs, _: &State| {
+        Date::parse(date).map_or_else(|_| date.to_string(), japanese::wareki_date)
+    });
+    let base = base_path.to_string();
+    tera.register_filter("url", move |path: &str, _: Kwargs, _: &State| {
+        href(&base, path.trim_start_matches('/'))
+    });
+}
+
+/// A Tera error as a diagnostic at the template's own file and line.
+fn template_diagnostic(error: &tera::Error, files: &ThemeFiles) -> Diagnostic {
+    let (report, message) = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            (Some(report), report.message().to_string())
+        }
+        other => (None, other.to_string()),
+    };
+    let origin = |name: &str| {
+        files
+            .files
+            .get(&format!("templates/{name}"))
+            .map_or_else(|| format!("templates/{name}"), |f| f.origin.clone())
+    };
+    match report {
+        Some(report) if !report.filename().is_empty() => {
+            let span = report.span();
+            Diagnostic::error(
+                origin(report.filename()),
+                format!("template error: {message}"),
+            )
+            .at(Span::new(span.start_line, span.start_col + 1))
+            .hint("see the template contract in docs/templates.md for the variables each page has")
+        }
+        _ => Diagnostic::error("templates", format!("template error: {message}"))
+            .hint("check the theme's templates and its `extends:`"),
+    }
+}
+
+fn term_links<'a>(
+    views: &ViewBuilder<'_>,
+    terms: impl Iterator<Item = (&'a String, &'a String, usize, Option<String>)>,
+) -> Vec<TermLink> {
+    terms
+        .map(|(name, path, count, summary)| TermLink {
+            name: name.clone(),
+            href: views.href(path),
+            count,
+            summary,
+        })
+        .collect()
+}
+
+fn ward_links(views: &ViewBuilder<'_>) -> Vec<TermLink> {
+    let site = views.site;
+    term_links(
+        views,
+        site.wards.iter().map(|w| {
+            (
+                &w.name,
+                &w.path,
+                w.cases.len(),
+                w.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+            )
+        }),
+    )
+}
+
+fn scheme_links(views: &ViewBuilder<'_>) -> Vec<TermLink> {
+    let site = views.site;
+    term_links(
+        views,
+        site.schemes.iter().map(|s| {
+            (
+                &s.name,
+                &s.path,
+                s.cases.len(),
+                s.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+            )
+        }),
+    )
+}
+
+fn theme_links(views: &ViewBuilder<'_>) -> Vec<TermLink> {
+    let site = views.site;
+    term_links(
+        views,
+        site.themes.iter().map(|t| {
+            (
+                &t.name,
+                &t.path,
+                t.cases.len(),
+                t.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+            )
+        }),
+    )
+}
+
+fn to_value<T: Serialize>(value: T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+fn crumb(views: &ViewBuilder<'_>, title: &str, path: &str) -> Link {
+    Link {
+        title: title.to_string(),
+        href: views.href(path),
+    }
+}
+
+/// Every page of the site, as render jobs.
+fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job> {
+    let site = views.site;
+    let config = &site.config;
+    let t = |key: &str, fallback: &str| {
+        strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
+    };
+    let home = crumb(views, &t("home", "ホーム"), "");
+    let mut jobs = Vec::new();
+
+    let home_entry = site.home.as_ref();
+    jobs.push(Job {
+        template: "index.html",
+        path: String::new(),
+        kind: "home",
+        title: home_entry.map_or_else(|| config.title.clone(), |h| h.meta.title.clone()),
+        description: home_entry.and_then(|h| h.meta.summary.clone()).unwrap_or_else(|| config.description.clone()),
+        breadcrumbs: Vec::new(),
+        data: json!({ "home": {
+            "intro_html": views.bodies.home.html,
+            "latest": views.case_summaries(&(0..site.cases.len().min(HOME_LATEST)).collect::<Vec<_>>()),
+            "case_count": site.cases.len(),
+            "wards": ward_links(views),
+            "schemes": scheme_links(views),
+            "themes": theme_links(views),
+        }}),
+    });
+
+    // The case list, paginated: /cases/, /cases/page/2/, …
+    let per_page = config.cases_per_page.max(1);
+    let total_pages = site.cases.len().div_ceil(per_page).max(1);
+    for page in 1..=total_pages {
+        let start = (page - 1) * per_page;
+        let indices: Vec<usize> = (start..(start + per_page).min(site.cases.len())).collect();
+        jobs.push(Job {
+            template: "cases.html",
+            path: if page == 1 {
+                "cases/".into()
+            } else {
+                format!("cases/page/{page}/")
+            },
+            kind: "cases",
+            title: if page == 1 {
+                t("cases", "事例一覧")
+            } else {
+                format!("{}（{page}/{total_pages}）", t("cases", "事例一覧"))
+            },
+            description: config.description.clone(),
+            breadcrumbs: vec![home.clone()],
+            data: json!({
+                "cases": views.case_summaries(&indices),
+                "pagination": views.pagination(page, total_pages, "cases/"),
+                "total": site.cases.len(),
+            }),
+        });
+    }
+
+    for (i, case) in site.cases.iter().enumerate() {
+        let ward = &site.wards[case.ward];
+        jobs.push(Job {
+            template: "case.html",
+            path: case.path.clone(),
+            kind: "case",
+            title: case.entry.meta.title.clone(),
+            description: case.entry.meta.summary.clone(),
+            breadcrumbs: vec![
+                home.clone(),
+                crumb(views, &t("cases", "事例一覧"), "cases/"),
+                crumb(views, &ward.name, &ward.path),
+            ],
+            data: json!({ "case": views.case_view(i) }),
+        });
+    }
+
+    jobs.push(Job {
+        template: "districts.html",
+        path: "districts/".into(),
+        kind: "districts",
+        title: t("districts", "地区から探す"),
+        description: "区と地区ごとの事例".into(),
+        breadcrumbs: vec![home.clone()],
+        data: json!({ "wards": site.wards.iter().map(|w| json!({
+            "name": w.name,
+            "href": views.href(&w.path),
+            "count": w.cases.len(),
+            "summary": w.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+            "areas": term_links(views, w.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
+        })).collect::<Vec<_>>() }),
+    });
+    for (w, ward) in site.wards.iter().enumerate() {
+        jobs.push(Job {
+            template: "district.html",
+            path: ward.path.clone(),
+            kind: "ward",
+            title: ward.name.clone(),
+            description: ward.entry.as_ref().and_then(|e| e.meta.summary.clone()).unwrap_or_else(|| format!("{}の事例", ward.name)),
+            breadcrumbs: vec![home.clone(), crumb(views, &t("districts", "地区から探す"), "districts/")],
+            data: json!({ "district": {
+                "name": ward.name,
+                "kind": "ward",
+                "summary": ward.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+                "body_html": views.bodies.wards[w].html,
+                "areas": term_links(views, ward.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
+                "cases": views.case_summaries(&ward.cases),
+            }}),
+        });
+        for (a, area) in ward.areas.iter().enumerate() {
+            jobs.push(Job {
+                template: "district.html",
+                path: area.path.clone(),
+                kind: "area",
+                title: format!("{} {}", ward.name, area.name),
+                description: area
+                    .entry
+                    .as_ref()
+                    .and_then(|e| e.meta.summary.clone())
+                    .unwrap_or_else(|| format!("{}{}の事例", ward.name, area.name)),
+                breadcrumbs: vec![
+                    home.clone(),
+                    crumb(views, &t("districts", "地区から探す"), "districts/"),
+                    crumb(views, &ward.name, &ward.path),
+                ],
+                data: json!({ "district": {
+                    "name": area.name,
+                    "kind": "area",
+                    "summary": area.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+                    "body_html": views.bodies.areas[w][a].html,
+                    "parent": crumb(views, &ward.name, &ward.path),
+                    "areas": [],
+                    "cases": views.case_summaries(&area.cases),
+                }}),
+            });
+        }
+    }
+
+    jobs.push(Job {
+        template: "funding_index.html",
+        path: "funding/".into(),
+        kind: "funding_index",
+        title: t("funding", "制度から探す"),
+        description: "事例で活用された助成・支援制度".into(),
+        breadcrumbs: vec![home.clone()],
+        data: json!({ "schemes": site.schemes.iter().map(|s| json!({
+            "name": s.name,
+            "href": views.href(&s.path),
+            "count": s.cases.len(),
+            "summary": s.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+            "department": s.entry.as_ref().and_then(|e| e.meta.department.clone()),
+            "total_granted": s.total_granted,
+            "total_granted_label": japanese::yen(s.total_granted),
+            "grant_count": s.grant_count,
+        })).collect::<Vec<_>>() }),
+    });
+    for (s, scheme) in site.schemes.iter().enumerate() {
+        let meta = scheme.entry.as_ref().map(|e| &e.meta);
+        let grants: Vec<Value> = scheme
+            .cases
+            .iter()
+            .flat_map(|&c| {
+                site.cases[c]
+                    .entry
+                    .meta
+                    .funding
+                    .iter()
+                    .filter(|g| g.scheme == scheme.name)
+                    .map(move |g| (c, g))
+            })
+            .map(|(c, grant)| {
+                json!({
+                    "case": views.case_summary(c),
+                    "amount_label": grant.amount.map(japanese::yen),
+                    "fiscal_year_label": grant.fiscal_year.map(japanese::fiscal_year_label),
+                })
+            })
+            .collect();
+        jobs.push(Job {
+            template: "funding.html",
+            path: scheme.path.clone(),
+            kind: "funding",
+            title: scheme.name.clone(),
+            description: meta.and_then(|m| m.summary.clone()).unwrap_or_else(|| format!("{}を活用した事例", scheme.name)),
+            breadcrumbs: vec![home.clone(), crumb(views, &t("funding", "制度から探す"), "funding/")],
+            data: json!({ "scheme": {
+                "name": scheme.name,
+                "department": meta.and_then(|m| m.department.clone()),
+                "subsidy_rate": meta.and_then(|m| m.subsidy_rate),
+                "subsidy_rate_label": meta.and_then(|m| m.subsidy_rate).map(|r| format!("{}%", views::number_label((r * 1000.0).round() / 10.0))),
+                "max_amount_label": meta.and_then(|m| m.max_amount).map(japanese::yen),
+                "max_grants": meta.and_then(|m| m.max_grants),
+                "url": meta.and_then(|m| m.url.clone()),
+                "summary": meta.and_then(|m| m.summary.clone()),
+                "body_html": views.bodies.schemes[s].html,
+                "toc": views.bodies.schemes[s].toc,
+                "total_granted_label": japanese::yen(scheme.total_granted),
+                "grant_count": scheme.grant_count,
+                "grants": grants,
+            }}),
+        });
+    }
+
+    jobs.push(Job {
+        template: "themes.html",
+        path: "themes/".into(),
+        kind: "themes",
+        title: t("themes", "テーマから探す"),
+        description: "テーマごとの事例".into(),
+        breadcrumbs: vec![home.clone()],
+        data: json!({ "themes": theme_links(views) }),
+    });
+    for (i, theme) in site.themes.iter().enumerate() {
+        jobs.push(Job {
+            template: "theme.html",
+            path: theme.path.clone(),
+            kind: "theme",
+            title: theme.name.clone(),
+            description: theme
+                .entry
+                .as_ref()
+                .and_then(|e| e.meta.summary.clone())
+                .unwrap_or_else(|| format!("{}の事例", theme.name)),
+            breadcrumbs: vec![
+                home.clone(),
+                crumb(views, &t("themes", "テーマから探す"), "themes/"),
+            ],
+            data: json!({ "theme": {
+                "name": theme.name,
+                "summary": theme.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+                "body_html": views.bodies.themes[i].html,
+                "cases": views.case_summaries(&theme.cases),
+            }}),
+        });
+    }
+
+    for (p, page) in site.pages.iter().enumerate() {
+        let meta = &page.entry.meta;
+        jobs.push(Job {
+            template: "page.html",
+            path: page.path.clone(),
+            kind: "page",
+            title: meta.title.clone(),
+            description: meta
+                .summary
+                .clone()
+                .unwrap_or_else(|| config.description.clone()),
+            breadcrumbs: vec![home.clone()],
+            data: json!({ "content": {
+                "title": meta.title,
+                "summary": meta.summary,
+                "body_html": views.bodies.pages[p].html,
+                "toc": views.bodies.pages[p].toc,
+            }}),
+        });
+    }
+
+    jobs.push(Job {
+        template: "search.html",
+        path: "search/".into(),
+        kind: "search",
+        title: t("search_title", "事例を検索"),
+        description: "事例をキーワードで検索します".into(),
+        breadcrumbs: vec![home.clone()],
+        data: json!({ "browse": {
+            "wards": ward_links(views),
+            "schemes": scheme_links(views),
+            "themes": theme_links(views),
+        }}),
+    });
+
+    jobs.push(Job {
+        template: "opendata.html",
+        path: "opendata/".into(),
+        kind: "opendata",
+        title: t("open_data", "オープンデータ"),
+        description: "掲載事例のオープンデータ（JSON・CSV）".into(),
+        breadcrumbs: vec![home.clone()],
+        data: to_value(crate::opendata::page_data(site)),
+    });
+
+    jobs.push(Job {
+        template: "404.html",
+        path: String::new(),
+        kind: "not_found",
+        title: t("not_found_title", "ページが見つかりません"),
+        description: config.description.clone(),
+        breadcrumbs: vec![home.clone()],
+        data: json!({}),
+    });
+    jobs
+}

@@ -11,7 +11,7 @@ use crate::markdown::TocEntry;
 use crate::model::{Case, Site, href};
 use serde::Serialize;
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Link {
     pub title: String,
     pub href: String,
@@ -269,7 +269,11 @@ impl<'a> ViewBuilder<'a> {
                 .images
                 .iter()
                 .map(|image| ImageView {
-                    src: format!("{}{}", self.href(&case.path), crate::model::encode_segment(&image.src)),
+                    src: format!(
+                        "{}{}",
+                        self.href(&case.path),
+                        crate::model::encode_segment(&image.src)
+                    ),
                     alt: image.alt.clone(),
                     caption: image.caption.clone(),
                 })
@@ -330,7 +334,15 @@ pub fn number_label(value: f64) -> String {
 mod tests {
     #[test]
     fn number_labels() {
-        for (value, label) in [(1.0, "1"), (320.0, "320"), (1234.0, "1,234"), (1234567.0, "1,234,567"), (12.5, "12.5"), (-1000.0, "-1,000"), (0.0, "0")] {
+        for (value, label) in [
+            (1.0, "1"),
+            (320.0, "320"),
+            (1234.0, "1,234"),
+            (1234567.0, "1,234,567"),
+            (12.5, "12.5"),
+            (-1000.0, "-1,000"),
+            (0.0, "0"),
+        ] {
             assert_eq!(super::number_label(value), label);
         }
     }

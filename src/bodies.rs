@@ -1,0 +1,386 @@
+//! Bodies: every document's Markdown → [`Rendered`], with its links and images
+//! resolved against the site.
+//!
+//! A link may name a page by its site path (`/cases/nakamura-hub/`) or by its
+//! source file (`../cases/nakamura-hub.md`); both become an href under the base
+//! path, and a target that does not exist is an error at the link's line. An
+//! image or file beside the Markdown is copied next to the page that uses it.
+
+use crate::content::{Entry, SourceFile};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, LinkTarget, Rendered};
+use crate::model::{Site, encode_segment, href};
+use crate::output::OutputFile;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+/// The rendered body of every document, in the model's order.
+#[derive(Default)]
+pub struct Bodies {
+    pub home: Rendered,
+    pub cases: Vec<Rendered>,
+    pub schemes: Vec<Rendered>,
+    pub wards: Vec<Rendered>,
+    /// Per ward, per area.
+    pub areas: Vec<Vec<Rendered>>,
+    pub themes: Vec<Rendered>,
+    pub pages: Vec<Rendered>,
+    /// Files beside the Markdown that pages use, to copy into the output.
+    pub assets: Vec<OutputFile>,
+}
+
+/// Every page's site path, and the source file of each.
+struct LinkIndex {
+    paths: BTreeSet<String>,
+    by_source: BTreeMap<String, String>,
+}
+
+impl LinkIndex {
+    fn new(site: &Site) -> Self {
+        let mut index = LinkIndex {
+            paths: BTreeSet::new(),
+            by_source: BTreeMap::new(),
+        };
+        let mut add = |path: &str, source: Option<&SourceFile>| {
+            index.paths.insert(path.to_string());
+            if let Some(source) = source {
+                index.by_source.insert(source.rel.clone(), path.to_string());
+            }
+        };
+        add("", site.home.as_ref().map(|h| &h.source));
+        for fixed in [
+            "cases/",
+            "districts/",
+            "funding/",
+            "themes/",
+            "search/",
+            "opendata/",
+        ] {
+            add(fixed, None);
+        }
+        for case in &site.cases {
+            add(&case.path, Some(&case.entry.source));
+        }
+        for scheme in &site.schemes {
+            add(&scheme.path, scheme.entry.as_ref().map(|e| &e.source));
+        }
+        for ward in &site.wards {
+            add(&ward.path, ward.entry.as_ref().map(|e| &e.source));
+            for area in &ward.areas {
+                add(&area.path, area.entry.as_ref().map(|e| &e.source));
+            }
+        }
+        for theme in &site.themes {
+            add(&theme.path, theme.entry.as_ref().map(|e| &e.source));
+        }
+        for page in &site.pages {
+            add(&page.path, Some(&page.entry.source));
+        }
+        for file in [
+            "feed.xml",
+            "cases.json",
+            "cases.csv",
+            "funding.csv",
+            "outcomes.csv",
+            "themes.csv",
+            "partners.csv",
+        ] {
+            index.paths.insert(file.to_string());
+        }
+        index
+    }
+}
+
+pub fn render_bodies(site: &Site, diagnostics: &mut Diagnostics) -> Bodies {
+    let index = LinkIndex::new(site);
+    let assets = Mutex::new(BTreeMap::<String, OutputFile>::new());
+    let problems = Mutex::new(Diagnostics::new());
+    let render = |entry: &EntryRef<'_>, page_path: &str| -> Rendered {
+        render_entry(site, &index, entry, page_path, &assets, &problems)
+    };
+
+    let cases = site
+        .cases
+        .par_iter()
+        .map(|case| render(&entry_ref(&case.entry), &case.path))
+        .collect();
+    let optional = |entry: Option<&EntryRef<'_>>, path: &str| {
+        entry.map_or_else(Rendered::default, |e| render(e, path))
+    };
+    let bodies = Bodies {
+        home: optional(site.home.as_ref().map(entry_ref).as_ref(), ""),
+        cases,
+        schemes: site
+            .schemes
+            .iter()
+            .map(|s| optional(s.entry.as_ref().map(entry_ref).as_ref(), &s.path))
+            .collect(),
+        wards: site
+            .wards
+            .iter()
+            .map(|w| optional(w.entry.as_ref().map(entry_ref).as_ref(), &w.path))
+            .collect(),
+        areas: site
+            .wards
+            .iter()
+            .map(|w| {
+                w.areas
+                    .iter()
+                    .map(|a| optional(a.entry.as_ref().map(entry_ref).as_ref(), &a.path))
+                    .collect()
+            })
+            .collect(),
+        themes: site
+            .themes
+            .iter()
+            .map(|t| optional(t.entry.as_ref().map(entry_ref).as_ref(), &t.path))
+            .collect(),
+        pages: site
+            .pages
+            .iter()
+            .map(|p| render(&entry_ref(&p.entry), &p.path))
+            .collect(),
+        assets: Vec::new(),
+    };
+    diagnostics.extend(problems.into_inner().unwrap_or_default());
+    let mut bodies = bodies;
+    bodies.assets = assets
+        .into_inner()
+        .unwrap_or_default()
+        .into_values()
+        .collect();
+    bundle_assets(site, &mut bodies.assets);
+    bodies
+}
+
+/// The parts of an entry that rendering needs, whatever its front matter type.
+struct EntryRef<'a> {
+    source: &'a SourceFile,
+    body: &'a str,
+    body_line: usize,
+}
+
+fn entry_ref<M>(entry: &Entry<M>) -> EntryRef<'_> {
+    EntryRef {
+        source: &entry.source,
+        body: &entry.body,
+        body_line: entry.body_line,
+    }
+}
+
+fn render_entry(
+    site: &Site,
+    index: &LinkIndex,
+    entry: &EntryRef<'_>,
+    page_path: &str,
+    assets: &Mutex<BTreeMap<String, OutputFile>>,
+    problems: &Mutex<Diagnostics>,
+) -> Rendered {
+    let resolve = |dest: &str| resolve_link(site, index, entry.source, page_path, dest, assets);
+    let rendered = markdown::render(entry.body, entry.body_line, &site.config.markdown, &resolve);
+    if !rendered.problems.is_empty() {
+        let mut problems = problems.lock().unwrap_or_else(|e| e.into_inner());
+        for problem in &rendered.problems {
+            let mut d = Diagnostic::error(&entry.source.rel, &problem.message).at(problem.span);
+            if let Some(hint) = &problem.hint {
+                d = d.hint(hint);
+            }
+            problems.push(d);
+        }
+    }
+    rendered
+}
+
+fn resolve_link(
+    site: &Site,
+    index: &LinkIndex,
+    source: &SourceFile,
+    page_path: &str,
+    dest: &str,
+    assets: &Mutex<BTreeMap<String, OutputFile>>,
+) -> LinkTarget {
+    let base_path = &site.config.base_path;
+    if dest.is_empty() || dest.starts_with('#') || has_scheme(dest) || dest.starts_with("//") {
+        return LinkTarget::External;
+    }
+    let (target, suffix) = match dest.find(['#', '?']) {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    let target = percent_encoding::percent_decode_str(target)
+        .decode_utf8_lossy()
+        .to_string();
+
+    // A site path: `/cases/nakamura-hub/` (with or without the base path).
+    if let Some(path) = target.strip_prefix('/') {
+        let path = path
+            .strip_prefix(base_path.trim_start_matches('/'))
+            .unwrap_or(path);
+        let normalized = if path.is_empty() || path.ends_with('/') || path.contains('.') {
+            path.to_string()
+        } else {
+            format!("{path}/")
+        };
+        if index.paths.contains(&normalized) {
+            return LinkTarget::Page(format!("{}{suffix}", href(base_path, &normalized)));
+        }
+        let candidates = index.paths.iter().map(String::as_str);
+        let hint = crate::diagnostics::suggest(&normalized, candidates).map_or_else(
+            || "link a page by its site path, e.g. `/cases/<slug>/`".to_string(),
+            |c| format!("did you mean `/{c}`?"),
+        );
+        return LinkTarget::Broken {
+            message: format!("broken link `{dest}`: no page at /{normalized}"),
+            hint: Some(hint),
+        };
+    }
+
+    // A path relative to the Markdown file: another page's source, or a file.
+    let Some(rel) = join_relative(&source.dir_rel, &target) else {
+        return LinkTarget::Broken {
+            message: format!("link `{dest}` points outside the content folder"),
+            hint: Some(
+                "link pages by site path (`/cases/<slug>/`) and keep files beside the page".into(),
+            ),
+        };
+    };
+    if rel.ends_with(".md") {
+        return match index.by_source.get(&rel) {
+            Some(path) => LinkTarget::Page(format!("{}{suffix}", href(base_path, path))),
+            None => LinkTarget::Broken {
+                message: format!("broken link `{dest}`: {rel} is not a page of this site"),
+                hint: Some("check the file name; drafts are not built without --drafts".into()),
+            },
+        };
+    }
+    match site.assets.get(&rel) {
+        Some(file) => {
+            // Copied next to the page, under the same name relative to the source folder.
+            let name = rel
+                .strip_prefix(&format!("{}/", source.dir_rel))
+                .unwrap_or(&rel);
+            let output_path = format!("{page_path}{name}");
+            let encoded: Vec<String> = name.split('/').map(encode_segment).collect();
+            let link = format!(
+                "{}{}{suffix}",
+                href(base_path, page_path),
+                encoded.join("/")
+            );
+            let mut assets = assets.lock().unwrap_or_else(|e| e.into_inner());
+            assets
+                .entry(output_path.clone())
+                .or_insert_with(|| OutputFile::copy(output_path, file.clone()));
+            LinkTarget::Asset(link)
+        }
+        None => LinkTarget::Broken {
+            message: format!("file `{target}` not found beside {}", source.rel),
+            hint: Some(format!("put the file in {}/", source.dir_rel)),
+        },
+    }
+}
+
+/// `mailto:`, `https:`, `tel:`…: a URL scheme before any `/`.
+fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !dest[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// `content/cases` + `../funding/a.md` → `content/funding/a.md`; `None` when the
+/// path climbs out of `content/`.
+fn join_relative(dir: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    (parts.first() == Some(&"content") && parts.len() > 1).then(|| parts.join("/"))
+}
+
+/// A bundle case publishes every file in its folder, beside its page.
+fn bundle_assets(site: &Site, assets: &mut Vec<OutputFile>) {
+    let mut taken: BTreeSet<String> = assets.iter().map(|a| a.path.clone()).collect();
+    for case in &site.cases {
+        let source = &case.entry.source;
+        let prefix = format!("{}/", source.dir_rel);
+        let files: Vec<(&String, &std::path::PathBuf)> = if source.bundle {
+            site.assets
+                .range(prefix.clone()..)
+                .take_while(|(k, _)| k.starts_with(&prefix))
+                .collect()
+        } else {
+            case.entry
+                .meta
+                .images
+                .iter()
+                .filter_map(|image| site.assets.get_key_value(&format!("{prefix}{}", image.src)))
+                .collect()
+        };
+        for (rel, file) in files {
+            let name = &rel[prefix.len()..];
+            let output_path = format!("{}{name}", case.path);
+            if taken.insert(output_path.clone()) {
+                assets.push(OutputFile::copy(output_path, file.clone()));
+            }
+        }
+    }
+    assets.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_stay_in_content() {
+        for (dir, target, expected) in [
+            (
+                "content/cases",
+                "../funding/a.md",
+                Some("content/funding/a.md"),
+            ),
+            ("content/cases", "b.md", Some("content/cases/b.md")),
+            (
+                "content/cases/x",
+                "./img/a.jpg",
+                Some("content/cases/x/img/a.jpg"),
+            ),
+            ("content/cases", "../../casebook.yaml", None),
+            ("content", "../../../etc/passwd", None),
+        ] {
+            assert_eq!(
+                join_relative(dir, target).as_deref(),
+                expected,
+                "{dir} {target}"
+            );
+        }
+    }
+
+    #[test]
+    fn schemes_are_external() {
+        for (dest, external) in [
+            ("https://x.jp/", true),
+            ("mailto:a@b.jp", true),
+            ("tel:045", true),
+            ("/cases/a/", false),
+            ("a.md", false),
+            ("a/b:c", false),
+        ] {
+            assert_eq!(has_scheme(dest), external, "{dest}");
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! Open data: `&Site` → `cases.json` and the CSV files of SPEC §6.1.
+//!
+//! The CSVs follow the national machine-readability rules: a header row, one
+//! record per line (line breaks inside a value become spaces), one value per
+//! cell (lists go to their own file, keyed by case slug), numbers without units
+//! or separators, Western dates, UTF-8 with a BOM so that Excel opens them.
+
+use crate::model::{Site, href};
+use crate::output::OutputFile;
+use serde::Serialize;
+use serde_json::json;
+
+struct Table {
+    file: &'static str,
+    name: &'static str,
+    description: &'static str,
+    /// (column, type, definition)
+    fields: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const TABLES: &[Table] = &[
+    Table {
+        file: "cases.csv",
+        name: "事例",
+        description: "1行に1事例",
+        fields: &[
+            ("slug", "文字列", "事例の識別子（URLの一部）"),
+            ("title", "文字列", "事例名"),
+            ("summary", "文字列", "概要"),
+            ("url", "URL", "事例ページのURL"),
+            ("ward", "文字列", "区"),
+            ("area", "文字列", "地区（空欄は区全体）"),
+            (
+                "status",
+                "文字列",
+                "planned（計画中）/ in-progress（実施中）/ completed（完了）",
+            ),
+            (
+                "fiscal_year",
+                "整数",
+                "年度（西暦。期間の開始日、なければ公開日の年度）",
+            ),
+            ("published", "日付", "公開日（YYYY-MM-DD）"),
+            ("updated", "日付", "更新日（YYYY-MM-DD）"),
+            ("period_start", "日付", "取組の開始日"),
+            ("period_end", "日付", "取組の終了日"),
+            ("support_type", "文字列", "支援の型（A / B1 / B2 / C）"),
+            ("latitude", "数値", "緯度（世界測地系）"),
+            ("longitude", "数値", "経度（世界測地系）"),
+        ],
+    },
+    Table {
+        file: "funding.csv",
+        name: "活用した制度",
+        description: "1行に1件の交付（事例と制度の組）",
+        fields: &[
+            ("case_slug", "文字列", "事例の識別子（cases.csv の slug）"),
+            ("scheme", "文字列", "制度名"),
+            ("amount", "整数", "交付額（円）"),
+            ("fiscal_year", "整数", "交付年度（西暦）"),
+        ],
+    },
+    Table {
+        file: "outcomes.csv",
+        name: "成果",
+        description: "1行に1つの成果指標",
+        fields: &[
+            ("case_slug", "文字列", "事例の識別子（cases.csv の slug）"),
+            ("label", "文字列", "指標名"),
+            ("value", "数値", "値"),
+            ("unit", "文字列", "単位"),
+            ("note", "文字列", "備考"),
+        ],
+    },
+    Table {
+        file: "themes.csv",
+        name: "テーマ",
+        description: "1行に1つの事例とテーマの組",
+        fields: &[
+            ("case_slug", "文字列", "事例の識別子（cases.csv の slug）"),
+            ("theme", "文字列", "テーマ"),
+        ],
+    },
+    Table {
+        file: "partners.csv",
+        name: "協力団体",
+        description: "1行に1つの事例と協力団体の組",
+        fields: &[
+            ("case_slug", "文字列", "事例の識別子（cases.csv の slug）"),
+            ("partner", "文字列", "協力団体名"),
+        ],
+    },
+];
+
+pub fn files(site: &Site) -> Vec<OutputFile> {
+    let rows = rows(site);
+    let mut out: Vec<OutputFile> = TABLES
+        .iter()
+        .zip(&rows)
+        .map(|(table, rows)| {
+            let header: Vec<String> = table
+                .fields
+                .iter()
+                .map(|(name, _, _)| name.to_string())
+                .collect();
+            OutputFile::new(table.file, csv(&header, rows))
+        })
+        .collect();
+    out.push(OutputFile::new("cases.json", cases_json(site)));
+    out
+}
+
+/// What the `/opendata/` page shows: each file and its field definitions.
+#[derive(Serialize)]
+pub struct PageData {
+    files: Vec<serde_json::Value>,
+    tables: Vec<serde_json::Value>,
+}
+
+pub fn page_data(site: &Site) -> PageData {
+    let rows = rows(site);
+    let base = &site.config.base_path;
+    let mut files: Vec<serde_json::Value> = TABLES
+        .iter()
+        .zip(&rows)
+        .map(|(t, rows)| json!({"name": t.file, "href": href(base, t.file), "format": "CSV（UTF-8 BOM付き）", "description": format!("{}：{}", t.name, t.description), "rows": rows.len()}))
+        .collect();
+    files.insert(
+        0,
+        json!({"name": "cases.json", "href": href(base, "cases.json"), "format": "JSON（UTF-8）", "description": "全事例：CSVと同じ項目を入れ子にしたもの", "rows": site.cases.len()}),
+    );
+    let tables = TABLES
+        .iter()
+        .map(|t| {
+            json!({"name": t.name, "file": t.file, "fields": t.fields.iter().map(|(name, kind, description)| json!({"name": name, "type": kind, "description": description})).collect::<Vec<_>>()})
+        })
+        .collect();
+    PageData { files, tables }
+}
+
+/// The rows of each table in `TABLES`, in the same order.
+fn rows(site: &Site) -> Vec<Vec<Vec<String>>> {
+    let mut cases = Vec::new();
+    let mut funding = Vec::new();
+    let mut outcomes = Vec::new();
+    let mut themes = Vec::new();
+    let mut partners = Vec::new();
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    for case in &site.cases {
+        let meta = &case.entry.meta;
+        let slug = &case.entry.slug;
+        let ward = &site.wards[case.ward];
+        cases.push(vec![
+            slug.clone(),
+            meta.title.clone(),
+            meta.summary.clone(),
+            format!("{}{}", site.config.base_url, href("", &case.path)),
+            ward.name.clone(),
+            opt(case.area.map(|a| ward.areas[a].name.clone())),
+            meta.status.key().to_string(),
+            case.fiscal_year.to_string(),
+            meta.published.to_string(),
+            opt(meta.updated.map(|d| d.to_string())),
+            opt(meta.period.map(|p| p.start.to_string())),
+            opt(meta.period.and_then(|p| p.end).map(|d| d.to_string())),
+            opt(meta.support_type.clone()),
+            opt(meta.location.map(|l| l.lat.to_string())),
+            opt(meta.location.map(|l| l.lon.to_string())),
+        ]);
+        for grant in &meta.funding {
+            funding.push(vec![
+                slug.clone(),
+                grant.scheme.clone(),
+                opt(grant.amount.map(|a| a.to_string())),
+                opt(grant.fiscal_year.map(|y| y.to_string())),
+            ]);
+        }
+        for outcome in &meta.outcomes {
+            outcomes.push(vec![
+                slug.clone(),
+                outcome.label.clone(),
+                outcome.value.to_string(),
+                opt(outcome.unit.clone()),
+                opt(outcome.note.clone()),
+            ]);
+        }
+        for theme in &meta.themes {
+            themes.push(vec![slug.clone(), theme.clone()]);
+        }
+        for partner in &meta.partners {
+            partners.push(vec![slug.clone(), partner.clone()]);
+        }
+    }
+    vec![cases, funding, outcomes, themes, partners]
+}
+
+fn csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+/// One record per line: line breaks become spaces; quotes are doubled.
+fn csv_cell(value: &str) -> String {
+    let flat: String = value
+        .split(['\r', '\n'])
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if flat.contains([',', '"']) || flat.starts_with(' ') || flat.ends_with(' ') {
+        format!("\"{}\"", flat.replace('"', "\"\""))
+    } else {
+        flat
+    }
+}
+
+fn cases_json(site: &Site) -> Vec<u8> {
+    let cases: Vec<serde_json::Value> = site
+        .cases
+        .iter()
+        .map(|case| {
+            let meta = &case.entry.meta;
+            let ward = &site.wards[case.ward];
+            json!({
+                "slug": case.entry.slug,
+                "url": format!("{}{}", site.config.base_url, href("", &case.path)),
+                "title": meta.title,
+                "summary": meta.summary,
+                "district": { "ward": ward.name, "area": case.area.map(|a| ward.areas[a].name.clone()) },
+                "status": meta.status,
+                "fiscal_year": case.fiscal_year,
+                "published": meta.published,
+                "updated": meta.updated,
+                "period": meta.period,
+                "themes": meta.themes,
+                "funding": meta.funding,
+                "support_type": meta.support_type,
+                "partners": meta.partners,
+                "outcomes": meta.outcomes,
+                "location": meta.location,
+            })
+        })
+        .collect();
+    let mut bytes = serde_json::to_vec_pretty(&json!({ "cases": cases })).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cells_hold_one_line() {
+        for (value, cell) in [
+            ("中村地区", "中村地区"),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("line1\nline2\r\nline3", "line1 line2 line3"),
+            ("", ""),
+        ] {
+            assert_eq!(super::csv_cell(value), cell, "{value:?}");
+        }
+    }
+}
