@@ -129,8 +129,9 @@ impl Diagnostics {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// Errors as printed: the same problem reported by many pages counts once.
     pub fn error_count(&self) -> usize {
-        self.items
+        self.sorted()
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count()

@@ -1,8 +1,34 @@
-//! Markdown: a document body → HTML, table of contents and plain text.
+//! Markdown: a document body → [`Rendered`] (HTML, table of contents, plain text, problems).
 //!
-//! (Stub: the interface the rest of the pipeline relies on.)
+//! 1. Parse the body with pulldown-cmark into a flat list of events, each with its byte range.
+//! 2. Take the plain text (for search and excerpts) before any markup is added.
+//! 3. Give every heading a unique id and list it for the table of contents.
+//! 4. Resolve link and image destinations through the caller; report broken ones at their
+//!    line and column in the source file, and drop `javascript:`-like destinations.
+//! 5. Apply `markdown.raw_html`: with `escape`, raw HTML becomes text.
+//! 6. Highlight fenced code with syntect CSS classes.
+//! 7. Write table column alignment as `align` attributes.
+//! 8. Flatten quotes and lists nested deeper than [`MAX_NESTING`].
+//! 9. Write HTML; with `sanitize` (the default), clean it with ammonia.
+//!
+//! Each step is a function over the event list, so it can be read and tested alone. The
+//! list is flat (start and end events, not a tree), so no step recurses, however deeply
+//! the body nests quotes or lists.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
 
 use crate::diagnostics::Span;
+use crate::escape::escape_html;
 
 /// How raw HTML inside Markdown is treated (`markdown.raw_html` in casebook.yaml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -20,7 +46,7 @@ pub enum RawHtml {
 pub struct MarkdownOptions {
     pub raw_html: RawHtml,
     /// A syntect theme name; only used to validate the config, since code is
-    /// highlighted with CSS classes and the theme's CSS is written by `render`.
+    /// highlighted with CSS classes and the theme's CSS comes from [`highlight_css`].
     pub highlight_theme: String,
 }
 
@@ -65,6 +91,9 @@ pub struct Rendered {
     pub problems: Vec<BodyProblem>,
 }
 
+/// An event with the byte range of the body it came from.
+type Located<'a> = (Event<'a>, Range<usize>);
+
 /// Renders `body`, which starts at line `body_line` of its source file.
 /// `resolve` maps every link and image destination that is not a fragment.
 pub fn render(
@@ -73,11 +102,1151 @@ pub fn render(
     options: &MarkdownOptions,
     resolve: &dyn Fn(&str) -> LinkTarget,
 ) -> Rendered {
-    let _ = (body_line, options, resolve);
+    let mut events = parse(body);
+    let text = plain_text(events.iter().map(|(event, _)| event));
+    let toc = assign_heading_ids(&mut events);
+    let position = BodyPosition { body, body_line };
+    let (events, problems) = resolve_links(events, &position, resolve);
+    let events = match options.raw_html {
+        RawHtml::Escape => escape_raw_html(events),
+        RawHtml::Sanitize | RawHtml::Allow => events,
+    };
+    let events = highlight_code_blocks(events);
+    let events = align_table_cells(events);
+    let events = flatten_deep_nesting(events);
+
+    let mut html = String::with_capacity(body.len() + body.len() / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if options.raw_html == RawHtml::Sanitize {
+        html = sanitizer().clean(&html).to_string();
+    }
     Rendered {
-        html: format!("<p>{}</p>", crate::escape::escape_html(body)),
-        text: body.to_string(),
-        ..Rendered::default()
+        html,
+        toc,
+        text,
+        problems,
+    }
+}
+
+/// The CSS for syntect's default theme `theme_name`, written against the classes
+/// [`render`] puts on code, or `None` if there is no such theme.
+pub fn highlight_css(theme_name: &str) -> Option<String> {
+    let theme = themes().themes.get(theme_name)?;
+    css_for_theme_with_class_style(theme, ClassStyle::Spaced).ok()
+}
+
+/// Whether `name` is one of syntect's default themes (`markdown.highlight_theme`).
+pub fn theme_exists(name: &str) -> bool {
+    themes().themes.contains_key(name)
+}
+
+/// The names `markdown.highlight_theme` accepts, sorted, for "unknown theme" hints.
+pub fn theme_names() -> Vec<&'static str> {
+    themes().themes.keys().map(String::as_str).collect()
+}
+
+fn themes() -> &'static ThemeSet {
+    static THEMES: OnceLock<ThemeSet> = OnceLock::new();
+    THEMES.get_or_init(ThemeSet::load_defaults)
+}
+
+// ── 1. Parse ────────────────────────────────────────────────────────────────
+
+fn parse(body: &str) -> Vec<Located<'_>> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    Parser::new_ext(body, options).into_offset_iter().collect()
+}
+
+// ── 2. Plain text ───────────────────────────────────────────────────────────
+
+/// The text a reader sees, one line per block: no markup, raw HTML left out, code and
+/// image alt text kept (both are worth finding in search).
+fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
+    let mut text = PlainText::default();
+    for event in events {
+        match event {
+            Event::Text(s) | Event::Code(s) | Event::InlineMath(s) | Event::DisplayMath(s) => {
+                text.push(s)
+            }
+            Event::SoftBreak => text.soft_break(),
+            Event::HardBreak | Event::Rule => text.end_line(),
+            Event::Start(tag) if is_block(&tag.to_end()) => text.end_line(),
+            Event::End(tag) if is_block(tag) => text.end_line(),
+            Event::End(TagEnd::TableCell) => text.push(" "),
+            _ => {}
+        }
+    }
+    text.finish()
+}
+
+#[derive(Default)]
+struct PlainText {
+    out: String,
+    soft_break: bool,
+}
+
+impl PlainText {
+    fn push(&mut self, s: &str) {
+        if std::mem::take(&mut self.soft_break) {
+            // A line break inside a paragraph is a space in English but nothing between
+            // two Japanese characters (CSS Text's segment break rule), or 空き家 written
+            // over two lines would be split for search.
+            let joins_wide = matches!(
+                (self.out.chars().next_back(), s.chars().next()),
+                (Some(a), Some(b)) if is_wide(a) && is_wide(b)
+            );
+            if !joins_wide {
+                self.out.push(' ');
+            }
+        }
+        self.out.push_str(s);
+    }
+
+    fn soft_break(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.soft_break = true;
+        }
+    }
+
+    fn end_line(&mut self) {
+        self.soft_break = false;
+        let kept = self.out.trim_end_matches([' ', '\t']).len();
+        self.out.truncate(kept);
+        if !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.out.push('\n');
+        }
+    }
+
+    fn finish(self) -> String {
+        self.out.trim_end().to_string()
+    }
+}
+
+fn is_block(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::HtmlBlock
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::Table
+            | TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::MetadataBlock(_)
+    )
+}
+
+/// East Asian wide characters: CJK, kana, hangul, full-width forms.
+fn is_wide(c: char) -> bool {
+    matches!(
+        c,
+        '\u{1100}'..='\u{115F}'
+            | '\u{2E80}'..='\u{A4CF}'
+            | '\u{AC00}'..='\u{D7A3}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{FE30}'..='\u{FE4F}'
+            | '\u{FF00}'..='\u{FF60}'
+            | '\u{FFE0}'..='\u{FFE6}'
+            | '\u{20000}'..='\u{3FFFD}'
+    )
+}
+
+// ── 3. Heading ids ──────────────────────────────────────────────────────────
+
+/// Sets a unique id on every heading and returns the table of contents.
+///
+/// Explicit `{#id}` attributes are reserved first, so a generated id never takes one
+/// that a later heading asks for by name.
+fn assign_heading_ids(events: &mut [Located<'_>]) -> Vec<TocEntry> {
+    let headings = heading_ranges(events);
+    let mut ids = IdRegistry::default();
+    for heading in &headings {
+        if let Some(id) = explicit_id(&events[heading.start].0) {
+            ids.reserve(id);
+        }
+    }
+    let mut toc = Vec::with_capacity(headings.len());
+    for heading in headings {
+        let title = plain_text(
+            events[heading.start + 1..heading.end]
+                .iter()
+                .map(|(e, _)| e),
+        );
+        let Event::Start(Tag::Heading {
+            level, id, attrs, ..
+        }) = &mut events[heading.start].0
+        else {
+            continue;
+        };
+        let chosen = match id.as_deref().filter(|id| !id.is_empty()) {
+            Some(explicit) => explicit.to_string(),
+            None => ids.claim(heading_slug(&title)),
+        };
+        *id = Some(CowStr::from(chosen.clone()));
+        // `{key=value}` attributes are written verbatim by pulldown-cmark, which would let
+        // `{onclick=…}` past `raw_html: escape`; ids and classes are all a heading needs.
+        attrs.clear();
+        toc.push(TocEntry {
+            level: *level as u8,
+            id: chosen,
+            title,
+        });
+    }
+    toc
+}
+
+/// The index ranges `start..end` of heading start and end events (headings never nest).
+fn heading_ranges(events: &[Located<'_>]) -> Vec<Range<usize>> {
+    let starts = events
+        .iter()
+        .enumerate()
+        .filter(|(_, (e, _))| matches!(e, Event::Start(Tag::Heading { .. })))
+        .map(|(i, _)| i);
+    starts
+        .filter_map(|start| {
+            let end = events[start..]
+                .iter()
+                .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))?;
+            Some(start..start + end)
+        })
+        .collect()
+}
+
+fn explicit_id<'e>(event: &'e Event<'_>) -> Option<&'e str> {
+    match event {
+        Event::Start(Tag::Heading { id: Some(id), .. }) if !id.is_empty() => Some(id),
+        _ => None,
+    }
+}
+
+/// The id a heading's text suggests: ASCII lowercased, letters and digits of every
+/// script kept (so `取組の内容` stays `取組の内容` and its URL reads as Japanese),
+/// everything else a single `-`.
+fn heading_slug(title: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+
+    let mut slug = String::with_capacity(title.len());
+    let mut pending_dash = false;
+    for c in title.nfc() {
+        if c.is_alphanumeric() || is_combining_mark(c) {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.push(c.to_ascii_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    }
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    }
+}
+
+#[derive(Default)]
+struct IdRegistry {
+    taken: HashSet<String>,
+}
+
+impl IdRegistry {
+    fn reserve(&mut self, id: &str) {
+        self.taken.insert(id.to_string());
+    }
+
+    /// `base`, or the first of `base-1`, `base-2`, … not yet taken.
+    fn claim(&mut self, base: String) -> String {
+        let mut id = base.clone();
+        let mut n = 0;
+        while self.taken.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.taken.insert(id.clone());
+        id
+    }
+}
+
+// ── 4. Links and images ─────────────────────────────────────────────────────
+
+/// Maps byte offsets in a body to positions in its source file.
+struct BodyPosition<'a> {
+    body: &'a str,
+    /// The 1-based file line the body starts on.
+    body_line: usize,
+}
+
+impl BodyPosition<'_> {
+    fn span(&self, offset: usize) -> Span {
+        let in_body = Span::at_offset(self.body, offset);
+        Span::new(in_body.line + self.body_line.max(1) - 1, in_body.col)
+    }
+}
+
+/// What to do with one link or image.
+enum LinkAction {
+    Keep,
+    Rewrite(String),
+    /// Drop the element and keep its text (a link's text, an image's alt text).
+    Unwrap(Option<BodyProblem>),
+}
+
+/// Rewrites internal destinations to their hrefs, unwraps broken and unsafe ones, and
+/// reports the broken ones. Drops the byte ranges, which later steps do not need.
+fn resolve_links<'a>(
+    events: Vec<Located<'a>>,
+    position: &BodyPosition<'_>,
+    resolve: &dyn Fn(&str) -> LinkTarget,
+) -> (Vec<Event<'a>>, Vec<BodyProblem>) {
+    let mut out = Vec::with_capacity(events.len());
+    let mut problems = Vec::new();
+    // One entry per open link or image: whether its end event is kept. Images can sit
+    // inside links, so this is a stack, not a flag.
+    let mut open: Vec<bool> = Vec::new();
+    for (mut event, range) in events {
+        match &mut event {
+            Event::Start(
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }
+                | Tag::Image {
+                    link_type,
+                    dest_url,
+                    ..
+                },
+            ) => match link_action(*link_type, dest_url, || position.span(range.start), resolve) {
+                LinkAction::Keep => open.push(true),
+                LinkAction::Rewrite(href) => {
+                    *dest_url = CowStr::from(href);
+                    open.push(true);
+                }
+                LinkAction::Unwrap(problem) => {
+                    problems.extend(problem);
+                    open.push(false);
+                    continue;
+                }
+            },
+            // The guard pops the entry whether or not the end event is dropped.
+            Event::End(TagEnd::Link | TagEnd::Image) if !open.pop().unwrap_or(true) => continue,
+            _ => {}
+        }
+        out.push(event);
+    }
+    (out, problems)
+}
+
+fn link_action(
+    link_type: LinkType,
+    dest: &str,
+    span: impl FnOnce() -> Span,
+    resolve: &dyn Fn(&str) -> LinkTarget,
+) -> LinkAction {
+    if has_unsafe_scheme(dest) {
+        return LinkAction::Unwrap(None);
+    }
+    // `<a@b.jp>` has no `mailto:` until the HTML writer adds it; an empty or `#…`
+    // destination points into this page, which the caller cannot check.
+    if link_type == LinkType::Email || dest.is_empty() || dest.starts_with('#') {
+        return LinkAction::Keep;
+    }
+    match resolve(dest) {
+        LinkTarget::External => LinkAction::Keep,
+        LinkTarget::Page(href) | LinkTarget::Asset(href) => LinkAction::Rewrite(href),
+        LinkTarget::Broken { message, hint } => LinkAction::Unwrap(Some(BodyProblem {
+            span: span(),
+            message,
+            hint,
+        })),
+    }
+}
+
+/// Whether a destination would run script or embed a document when followed.
+/// Browsers ignore ASCII whitespace and control characters inside a scheme
+/// (`java\tscript:`), so those are skipped before comparing.
+fn has_unsafe_scheme(dest: &str) -> bool {
+    const UNSAFE: [&str; 3] = ["javascript:", "vbscript:", "data:"];
+    let prefix: String = dest
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .map(|c| c.to_ascii_lowercase())
+        .take("javascript:".len())
+        .collect();
+    UNSAFE.iter().any(|s| prefix.starts_with(s))
+}
+
+// ── 5. Raw HTML ─────────────────────────────────────────────────────────────
+
+/// `raw_html: escape`: raw HTML becomes text, so `<script>` shows as `<script>`.
+/// An HTML block becomes a paragraph, as it now holds text.
+fn escape_raw_html(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    events
+        .into_iter()
+        .map(|event| match event {
+            Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+            Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+            Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+            other => other,
+        })
+        .collect()
+}
+
+// ── 6. Code blocks ──────────────────────────────────────────────────────────
+
+/// Replaces each code block with its finished HTML: `<pre class="code">`, which is the
+/// class syntect's theme CSS styles, with the language in `data-lang`.
+fn highlight_code_blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut events = events.into_iter();
+    while let Some(event) = events.next() {
+        let Event::Start(Tag::CodeBlock(kind)) = event else {
+            out.push(event);
+            continue;
+        };
+        let code: String = events
+            .by_ref()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::CodeBlock)))
+            .fold(String::new(), |mut code, e| {
+                if let Event::Text(text) = e {
+                    code.push_str(&text);
+                }
+                code
+            });
+        out.push(Event::Html(
+            code_block_html(code_language(&kind), &code).into(),
+        ));
+    }
+    out
+}
+
+/// The language of a fenced block: the first word of its info string
+/// (`rust`, from "```rust,ignore" or "```rust {.wide}").
+fn code_language<'k>(kind: &'k CodeBlockKind<'_>) -> Option<&'k str> {
+    let CodeBlockKind::Fenced(info) = kind else {
+        return None;
+    };
+    let end = info
+        .find(|c: char| c.is_whitespace() || c == ',' || c == '{')
+        .unwrap_or(info.len());
+    Some(&info[..end]).filter(|lang| !lang.is_empty())
+}
+
+fn code_block_html(language: Option<&str>, code: &str) -> String {
+    let Some(language) = language else {
+        return format!(
+            "<pre class=\"code\"><code>{}</code></pre>\n",
+            escape_html(code)
+        );
+    };
+    let body = highlight(language, code).unwrap_or_else(|| escape_html(code));
+    format!(
+        "<pre class=\"code\" data-lang=\"{}\"><code>{body}</code></pre>\n",
+        escape_html(language)
+    )
+}
+
+/// `code` as syntect's classed spans, or `None` for an unknown language.
+fn highlight(language: &str, code: &str) -> Option<String> {
+    let syntaxes = syntaxes();
+    let syntax = syntaxes.find_syntax_by_token(language)?;
+    // The grammars' regexes run on user content. A bug in them should cost this block
+    // its colours, not the whole build.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut html =
+            ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, ClassStyle::Spaced);
+        for line in LinesWithEndings::from(code) {
+            html.parse_html_for_line_which_includes_newline(line).ok()?;
+        }
+        Some(html.finalize())
+    }))
+    .ok()
+    .flatten()
+}
+
+/// The default grammars, loaded on first use: most pages have no code, and loading
+/// takes longer than rendering a page.
+fn syntaxes() -> &'static SyntaxSet {
+    static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+    SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+// ── 7. Tables ───────────────────────────────────────────────────────────────
+
+/// Writes column alignment as `align="center"` instead of pulldown-cmark's inline
+/// `style`, which the site's CSP (`default-src 'self'`) would block.
+fn align_table_cells(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut table = TableCursor::default();
+    events
+        .into_iter()
+        .map(|event| {
+            match &event {
+                Event::Start(Tag::Table(alignments)) => table = TableCursor::new(alignments),
+                Event::Start(Tag::TableHead) => table.in_head = true,
+                Event::End(TagEnd::TableHead) => table.in_head = false,
+                Event::Start(Tag::TableRow) => table.column = 0,
+                Event::Start(Tag::TableCell) => return table.open_cell().unwrap_or(event),
+                _ => {}
+            }
+            event
+        })
+        .collect()
+}
+
+/// Where in a table the cell being written is.
+#[derive(Default)]
+struct TableCursor {
+    alignments: Vec<Alignment>,
+    in_head: bool,
+    column: usize,
+}
+
+impl TableCursor {
+    fn new(alignments: &[Alignment]) -> Self {
+        TableCursor {
+            alignments: alignments.to_vec(),
+            in_head: false,
+            column: 0,
+        }
+    }
+
+    /// The start tag of the next cell when its column is aligned; `None` leaves the
+    /// plain cell to pulldown-cmark, which also writes the matching end tag.
+    fn open_cell(&mut self) -> Option<Event<'static>> {
+        let alignment = self.alignments.get(self.column).copied();
+        self.column += 1;
+        let align = match alignment? {
+            Alignment::None => return None,
+            Alignment::Left => "left",
+            Alignment::Center => "center",
+            Alignment::Right => "right",
+        };
+        let cell = if self.in_head { "th" } else { "td" };
+        Some(Event::Html(format!("<{cell} align=\"{align}\">").into()))
+    }
+}
+
+// ── 8. Nesting ──────────────────────────────────────────────────────────────
+
+/// How many quotes, lists and list items may nest. No document needs more, and an
+/// HTML parser (ammonia's, and the reader's browser) checks every new element against
+/// all open ones, so 40,000 nested `>` would take seconds to sanitize.
+const MAX_NESTING: usize = 64;
+
+/// Drops the start and end tags of containers nested deeper than [`MAX_NESTING`],
+/// keeping their content. Start and end events are balanced, so a depth count is
+/// enough to drop matching pairs.
+fn flatten_deep_nesting(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut depth = 0usize;
+    events
+        .into_iter()
+        .filter(|event| match event {
+            Event::Start(tag) if is_container(&tag.to_end()) => {
+                depth += 1;
+                depth <= MAX_NESTING
+            }
+            Event::End(tag) if is_container(tag) => {
+                depth = depth.saturating_sub(1);
+                depth < MAX_NESTING
+            }
+            _ => true,
+        })
+        .collect()
+}
+
+fn is_container(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition
+    )
+}
+
+// ── 9. Sanitize ─────────────────────────────────────────────────────────────
+
+/// ammonia's defaults plus exactly what this module writes: heading and footnote ids,
+/// classes (code highlighting, footnotes), `data-lang`, disabled task-list checkboxes,
+/// `<details open>`, and lazy-loading hints on images. It removes `<script>`, `<style>`,
+/// `on*` attributes and `javascript:` URLs, adds `rel="noopener noreferrer"` to links
+/// and leaves relative URLs alone (the base path is already applied).
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    SANITIZER.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .add_tags(["input"])
+            // Classes only select CSS, and syntect emits too many to list.
+            .add_generic_attributes(["class"])
+            .add_tag_attributes("div", ["id"])
+            .add_tag_attributes("pre", ["data-lang"])
+            .add_tag_attributes("img", ["loading", "decoding"])
+            .add_tag_attributes("details", ["open"])
+            .add_tag_attributes("input", ["checked", "disabled"])
+            .add_tag_attribute_values("input", "type", ["checkbox"])
+            .set_tag_attribute_value("input", "disabled", "")
+            .link_rel(Some("noopener noreferrer"))
+            .url_relative(ammonia::UrlRelative::PassThrough);
+        for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+            builder.add_tag_attributes(heading, ["id"]);
+        }
+        builder
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    fn options(raw_html: RawHtml) -> MarkdownOptions {
+        MarkdownOptions {
+            raw_html,
+            highlight_theme: "InspiredGitHub".to_string(),
+        }
+    }
+
+    fn external(_: &str) -> LinkTarget {
+        LinkTarget::External
+    }
+
+    fn render_with(body: &str, raw_html: RawHtml) -> Rendered {
+        render(body, 1, &options(raw_html), &external)
+    }
+
+    fn html(body: &str) -> String {
+        render_with(body, RawHtml::Sanitize).html
+    }
+
+    #[test]
+    fn heading_ids() {
+        let cases: &[(&str, &[&str])] = &[
+            ("## 取組の内容", &["取組の内容"]),
+            ("## Hello, World!", &["hello-world"]),
+            ("## 令和元年度 の 成果", &["令和元年度-の-成果"]),
+            ("## まち普請（ハード整備）", &["まち普請-ハード整備"]),
+            ("## 子育て・多世代交流", &["子育て-多世代交流"]),
+            ("## ステップ１：準備", &["ステップ１-準備"]),
+            ("## `code` and *em*", &["code-and-em"]),
+            ("## --a__b--", &["a-b"]),
+            ("## ！？", &["section"]),
+            ("#", &["section"]),
+            ("# A\n# A\n# A", &["a", "a-1", "a-2"]),
+            ("# 概要\n# 概要", &["概要", "概要-1"]),
+            ("# a 1\n# a\n# a", &["a-1", "a", "a-2"]),
+            ("## 概要 {#overview}", &["overview"]),
+            (
+                "# Overview\n## 概要 {#overview}",
+                &["overview-1", "overview"],
+            ),
+            ("Setext\n======", &["setext"]),
+        ];
+        for (body, expected) in cases {
+            let ids: Vec<String> = render_with(body, RawHtml::Sanitize)
+                .toc
+                .into_iter()
+                .map(|entry| entry.id)
+                .collect();
+            assert_eq!(ids, *expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn heading_ids_are_written_into_html() {
+        let cases = [
+            ("## 取組の内容", "<h2 id=\"取組の内容\">取組の内容</h2>"),
+            (
+                "## 概要 {#overview .wide}",
+                "<h2 id=\"overview\" class=\"wide\">概要</h2>",
+            ),
+            ("## x {onclick=alert(1)}", "<h2 id=\"x\">x</h2>"),
+        ];
+        for raw_html in [RawHtml::Sanitize, RawHtml::Escape, RawHtml::Allow] {
+            for (body, expected) in cases {
+                let html = render_with(body, raw_html).html;
+                assert!(html.contains(expected), "{raw_html:?} {body}: {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn toc_lists_headings() {
+        let rendered = html_toc("# 事例\n\n本文\n\n## 取組の*内容*\n\n### Step 1\n");
+        assert_eq!(
+            rendered,
+            vec![
+                TocEntry {
+                    level: 1,
+                    id: "事例".into(),
+                    title: "事例".into()
+                },
+                TocEntry {
+                    level: 2,
+                    id: "取組の内容".into(),
+                    title: "取組の内容".into()
+                },
+                TocEntry {
+                    level: 3,
+                    id: "step-1".into(),
+                    title: "Step 1".into()
+                },
+            ]
+        );
+    }
+
+    fn html_toc(body: &str) -> Vec<TocEntry> {
+        render_with(body, RawHtml::Sanitize).toc
+    }
+
+    /// Resolves `/cases/a/` and `photo.jpg`; everything else starting with `/` or
+    /// ending in `.jpg` is broken.
+    fn site(dest: &str) -> LinkTarget {
+        match dest {
+            "/cases/a/" => LinkTarget::Page("/jirei/cases/a/".into()),
+            "/cases/a/#history" => LinkTarget::Page("/jirei/cases/a/#history".into()),
+            "photo.jpg" => LinkTarget::Asset("/jirei/cases/b/photo.jpg?v=1".into()),
+            d if d.starts_with('/') || d.ends_with(".jpg") => LinkTarget::Broken {
+                message: format!("no page or file at `{d}`"),
+                hint: Some("did you mean `/cases/a/`?".into()),
+            },
+            _ => LinkTarget::External,
+        }
+    }
+
+    #[test]
+    fn broken_link_is_reported_at_its_line_and_character_column_in_the_file() {
+        let body = "前文です。\n\n中村地区の[拠点](/cases/missing/)を参照。\n";
+        let rendered = render(body, 7, &options(RawHtml::Sanitize), &site);
+        assert_eq!(
+            rendered.problems,
+            vec![BodyProblem {
+                span: Span::new(9, 6),
+                message: "no page or file at `/cases/missing/`".into(),
+                hint: Some("did you mean `/cases/a/`?".into()),
+            }]
+        );
+        assert!(
+            rendered.html.contains("<p>中村地区の拠点を参照。</p>"),
+            "{}",
+            rendered.html
+        );
+    }
+
+    #[test]
+    fn broken_links_and_images_are_all_reported() {
+        let body = "[a](/x/) ![写真](gone.jpg)\n\n> - [b][ref]\n\n[ref]: /y/\n";
+        let rendered = render(body, 3, &options(RawHtml::Sanitize), &site);
+        let spans: Vec<Span> = rendered.problems.iter().map(|p| p.span).collect();
+        assert_eq!(
+            spans,
+            vec![Span::new(3, 1), Span::new(3, 10), Span::new(5, 5)]
+        );
+        assert!(rendered.html.contains("a 写真"), "{}", rendered.html);
+        assert!(!rendered.html.contains("<img"), "{}", rendered.html);
+    }
+
+    #[test]
+    fn links_and_images_are_resolved() {
+        let cases = [
+            ("[A](/cases/a/)", "<a href=\"/jirei/cases/a/\""),
+            (
+                "[A](/cases/a/#history)",
+                "<a href=\"/jirei/cases/a/#history\"",
+            ),
+            (
+                "![外観](photo.jpg)",
+                "<img src=\"/jirei/cases/b/photo.jpg?v=1\" alt=\"外観\">",
+            ),
+            (
+                "[![外観](photo.jpg)](/cases/a/)",
+                "<a href=\"/jirei/cases/a/\" rel=\"noopener noreferrer\"><img src=\"/jirei/cases/b/photo.jpg?v=1\"",
+            ),
+            ("[r][a]\n\n[a]: /cases/a/", "<a href=\"/jirei/cases/a/\""),
+            (
+                "[ext](https://example.jp/)",
+                "<a href=\"https://example.jp/\"",
+            ),
+            ("[top](#top)", "<a href=\"#top\""),
+            ("<info@example.jp>", "<a href=\"mailto:info@example.jp\""),
+        ];
+        for (body, expected) in cases {
+            let rendered = render(body, 1, &options(RawHtml::Sanitize), &site);
+            assert!(
+                rendered.html.contains(expected),
+                "{body}: {}",
+                rendered.html
+            );
+            assert_eq!(rendered.problems, vec![], "{body}");
+        }
+    }
+
+    #[test]
+    fn resolve_is_not_asked_about_fragments_or_email() {
+        let asked = RefCell::new(Vec::new());
+        let record = |dest: &str| {
+            asked.borrow_mut().push(dest.to_string());
+            LinkTarget::External
+        };
+        let body = "[a](#x) [b]() <a@b.jp> [c](/c/) ![d](d.png) <https://e.jp/>";
+        render(body, 1, &options(RawHtml::Sanitize), &record);
+        assert_eq!(*asked.borrow(), vec!["/c/", "d.png", "https://e.jp/"]);
+    }
+
+    #[test]
+    fn unsafe_markup_per_raw_html_mode() {
+        // (body, mode, must contain, must not contain)
+        let cases: &[(&str, RawHtml, &str, &[&str])] = &[
+            (
+                "<script>alert(1)</script>",
+                RawHtml::Sanitize,
+                "",
+                &["<script", "alert"],
+            ),
+            (
+                "<script>alert(1)</script>",
+                RawHtml::Escape,
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+                &["<script"],
+            ),
+            (
+                "<script>alert(1)</script>",
+                RawHtml::Allow,
+                "<script>alert(1)</script>",
+                &[],
+            ),
+            (
+                "a <img src=x onerror=alert(1)> b",
+                RawHtml::Sanitize,
+                "<img src=\"x\">",
+                &["onerror"],
+            ),
+            (
+                "a <img src=x onerror=alert(1)> b",
+                RawHtml::Escape,
+                "a &lt;img src=x onerror=alert(1)&gt; b",
+                &["<img"],
+            ),
+            (
+                "[x](javascript:alert(1))",
+                RawHtml::Sanitize,
+                "<p>x</p>",
+                &["javascript", "<a"],
+            ),
+            (
+                "[x](javascript:alert(1))",
+                RawHtml::Escape,
+                "<p>x</p>",
+                &["javascript", "<a"],
+            ),
+            (
+                "[x](JavaScript:alert(1))",
+                RawHtml::Allow,
+                "<p>x</p>",
+                &["avaScript", "<a"],
+            ),
+            (
+                "[x](<java\tscript:alert(1)>)",
+                RawHtml::Escape,
+                "<p>x</p>",
+                &["<a"],
+            ),
+            (
+                "![x](data:text/html,hi)",
+                RawHtml::Escape,
+                "<p>x</p>",
+                &["<img"],
+            ),
+            (
+                "<a href=\"javascript:alert(1)\" onclick=\"alert(2)\">y</a>",
+                RawHtml::Sanitize,
+                "<a rel=\"noopener noreferrer\">y</a>",
+                &["javascript", "onclick"],
+            ),
+            (
+                "<style>p{}</style>\n\ntext",
+                RawHtml::Sanitize,
+                "<p>text</p>",
+                &["<style", "p{}"],
+            ),
+            (
+                "<!-- note -->\n\ntext",
+                RawHtml::Sanitize,
+                "<p>text</p>",
+                &["note"],
+            ),
+        ];
+        for (body, mode, wanted, unwanted) in cases {
+            let html = render_with(body, *mode).html;
+            assert!(html.contains(wanted), "{mode:?} {body}: {html}");
+            for bad in *unwanted {
+                assert!(!html.contains(bad), "{mode:?} {body}: {bad} in {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn unsafe_schemes() {
+        let cases = [
+            ("javascript:alert(1)", true),
+            ("  JavaScript:alert(1)", true),
+            ("java\nscript:alert(1)", true),
+            ("\u{1}javascript:alert(1)", true),
+            ("vbscript:msgbox", true),
+            ("data:text/html,<b>", true),
+            ("https://example.jp/", false),
+            ("/javascript:x", false),
+            ("javascript.html", false),
+            ("mailto:info@example.jp", false),
+            ("", false),
+        ];
+        for (dest, expected) in cases {
+            assert_eq!(has_unsafe_scheme(dest), expected, "{dest:?}");
+        }
+    }
+
+    #[test]
+    fn safe_markup_survives_sanitizing() {
+        let cases = [
+            (
+                "<details open><summary>詳細</summary>\n\n本文\n\n</details>",
+                "<details open=\"\"><summary>詳細</summary>",
+            ),
+            (
+                "<figure><img src=\"a.jpg\" alt=\"a\" loading=\"lazy\" width=\"10\"><figcaption>説明</figcaption></figure>",
+                "<figure><img src=\"a.jpg\" alt=\"a\" loading=\"lazy\" width=\"10\"><figcaption>説明</figcaption></figure>",
+            ),
+            ("<mark>重要</mark>", "<mark>重要</mark>"),
+            // Only `disabled` is forced: ammonia adds forced attributes in hash order,
+            // so forcing `type` too would make the output differ between builds.
+            ("<input type=\"text\" name=\"q\">", "<input disabled=\"\">"),
+            (
+                "<input type=\"checkbox\" checked>",
+                "<input type=\"checkbox\" checked=\"\" disabled=\"\">",
+            ),
+        ];
+        for (body, expected) in cases {
+            let html = html(body);
+            assert!(html.contains(expected), "{body}: {html}");
+        }
+    }
+
+    #[test]
+    fn code_blocks() {
+        let cases = [
+            (
+                "```rust\nfn main() {}\n```",
+                "<pre class=\"code\" data-lang=\"rust\"><code><span class=\"source rust\">",
+            ),
+            (
+                "```rust,ignore\nlet x = 1;\n```",
+                "<pre class=\"code\" data-lang=\"rust\"><code><span class=\"source rust\">",
+            ),
+            (
+                "```nosuchlang\n<b>&</b>\n```",
+                "<pre class=\"code\" data-lang=\"nosuchlang\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>",
+            ),
+            (
+                "```\n<b>\n```",
+                "<pre class=\"code\"><code>&lt;b&gt;\n</code></pre>",
+            ),
+            (
+                "    indented <b>\n",
+                "<pre class=\"code\"><code>indented &lt;b&gt;\n</code></pre>",
+            ),
+            (
+                "```rust\n```",
+                "<pre class=\"code\" data-lang=\"rust\"><code></code></pre>",
+            ),
+        ];
+        for raw_html in [RawHtml::Sanitize, RawHtml::Escape, RawHtml::Allow] {
+            for (body, expected) in cases {
+                let html = render_with(body, raw_html).html;
+                assert!(html.contains(expected), "{raw_html:?} {body}: {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn highlighted_code_keeps_its_text() {
+        let rendered = render_with("```rust\nlet s = \"<空き家>\";\n```", RawHtml::Sanitize);
+        assert!(
+            rendered.html.contains("&lt;空き家&gt;"),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered.html.contains("class=\"keyword"),
+            "{}",
+            rendered.html
+        );
+        assert_eq!(rendered.text, "let s = \"<空き家>\";");
+    }
+
+    #[test]
+    fn extensions_are_enabled() {
+        let cases = [
+            (
+                "| 年度 | 金額 |\n|:--|--:|\n| 2018 | 500万円 |",
+                "<table><thead><tr><th align=\"left\">年度</th><th align=\"right\">金額</th></tr></thead><tbody>\n<tr><td align=\"left\">2018</td><td align=\"right\">500万円</td></tr>",
+            ),
+            (
+                "| a | b |\n|---|---|\n| 1 | 2 |",
+                "<tr><td>1</td><td>2</td></tr>",
+            ),
+            (
+                "注[^1]\n\n[^1]: 出典",
+                "<sup class=\"footnote-reference\"><a href=\"#1\"",
+            ),
+            (
+                "注[^1]\n\n[^1]: 出典",
+                "<div class=\"footnote-definition\" id=\"1\">",
+            ),
+            ("~~旧~~", "<del>旧</del>"),
+            (
+                "- [x] 完了\n- [ ] 未了",
+                "<li><input disabled=\"\" type=\"checkbox\" checked=\"\">\n完了</li>",
+            ),
+            (
+                "- [ ] 未了",
+                "<li><input disabled=\"\" type=\"checkbox\">\n未了</li>",
+            ),
+        ];
+        for (body, expected) in cases {
+            let html = html(body);
+            assert!(html.contains(expected), "{body}: {html}");
+            assert!(!html.contains("style="), "{body}: {html}");
+        }
+    }
+
+    #[test]
+    fn plain_text() {
+        let cases = [
+            ("", ""),
+            (
+                "# 見出し\n\n本文の*強調*と`code`。",
+                "見出し\n本文の強調とcode。",
+            ),
+            ("空き家を\n活用した", "空き家を活用した"),
+            ("hello\nworld", "hello world"),
+            ("line one  \nline two", "line one\nline two"),
+            ("- 一\n- 二\n  - 三", "一\n二\n三"),
+            ("> 引用\n\n後", "引用\n後"),
+            ("![外観の写真](a.jpg)", "外観の写真"),
+            ("```rust\nfn a() {}\n```\n後", "fn a() {}\n後"),
+            ("<div>raw</div>\n\n本文 <b>太</b>", "本文 太"),
+            ("| a | b |\n|---|---|\n| 1 | 2 |", "a b\n1 2"),
+            ("- [x] 済", "済"),
+            ("[リンク](https://example.jp/)です", "リンクです"),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(
+                render_with(body, RawHtml::Sanitize).text,
+                expected,
+                "{body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let cases = [
+            format!("{} 深い", ">".repeat(10_000)),
+            format!("{} x", "- ".repeat(2_000)),
+            format!("{}x{}", "*a ".repeat(10_000), "*".repeat(10_000)),
+            format!("{}x{}", "[".repeat(10_000), "](/a/)".repeat(10_000)),
+        ];
+        for body in cases {
+            for raw_html in [RawHtml::Sanitize, RawHtml::Escape] {
+                let rendered = render_with(&body, raw_html);
+                assert!(!rendered.html.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened() {
+        let cases = [
+            (
+                format!("{} 深い", ">".repeat(100)),
+                "<blockquote>",
+                MAX_NESTING,
+            ),
+            (format!("{} x", "- ".repeat(100)), "<ul>", MAX_NESTING / 2),
+            (format!("{} x", "- ".repeat(100)), "<li>", MAX_NESTING / 2),
+            (format!("{} x", ">".repeat(3)), "<blockquote>", 3),
+        ];
+        for (body, tag, expected) in cases {
+            let html = render_with(&body, RawHtml::Allow).html;
+            let closing = tag.replace('<', "</");
+            assert_eq!(html.matches(tag).count(), expected, "{tag} in {html}");
+            assert_eq!(
+                html.matches(&closing).count(),
+                expected,
+                "{closing} in {html}"
+            );
+        }
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let cases = [
+            "",
+            "\n\n\n",
+            "\r\n# 見出し\r\n\r\n[a](/x/)\r\n",
+            "\u{FEFF}[a](/missing/)",
+            "[a]: /x/\n",
+            "```\nunterminated",
+            "<div>\nunterminated",
+            "# {#}\n## {#}",
+            "![](/)",
+            "\0\u{1}\u{7f}",
+        ];
+        for body in cases {
+            for raw_html in [RawHtml::Sanitize, RawHtml::Escape, RawHtml::Allow] {
+                render(body, 0, &options(raw_html), &site);
+                render(body, 100, &options(raw_html), &site);
+            }
+        }
+    }
+
+    #[test]
+    fn highlight_themes() {
+        assert!(theme_exists("InspiredGitHub"));
+        assert!(!theme_exists("NoSuchTheme"));
+        assert!(theme_names().contains(&"base16-ocean.dark"));
+        let css = highlight_css("InspiredGitHub").unwrap_or_default();
+        assert!(css.contains(".code {"), "{css}");
+        assert_eq!(highlight_css("NoSuchTheme"), None);
+    }
+
+    #[test]
+    fn slugs() {
+        let cases = [
+            ("取組の内容", "取組の内容"),
+            ("ABC def", "abc-def"),
+            ("  spaced  out  ", "spaced-out"),
+            ("Ｆｕｌｌ　ｗｉｄｔｈ", "Ｆｕｌｌ-ｗｉｄｔｈ"),
+            // Decomposed が (か + combining dakuten) is composed, not split.
+            ("か\u{3099}", "が"),
+            ("Café", "café"),
+            ("100%", "100"),
+            ("", "section"),
+            ("!!!", "section"),
+        ];
+        for (title, expected) in cases {
+            assert_eq!(heading_slug(title), expected, "{title:?}");
+        }
     }
 }
 

@@ -154,7 +154,10 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
         let file = entry.source.rel.clone();
         let meta = &entry.meta;
 
-        if sections.contains(&Section::Districts) && !declared_wards.contains(&meta.district.ward) {
+        if sections.contains(&Section::Districts)
+            && !meta.district.ward.is_empty()
+            && !declared_wards.contains(&meta.district.ward)
+        {
             let hint = suggest(
                 &meta.district.ward,
                 declared_wards.iter().map(String::as_str),

@@ -239,7 +239,9 @@ impl Locator {
                 None => break,
             }
         }
-        current.map_or(Span::new(self.first_line, 1), |f| self.span(f))
+        // Nothing found: the opening `---` line, which is the line before the
+        // YAML (or the first line of a file that is all YAML).
+        current.map_or(Span::new(self.first_line.saturating_sub(1).max(1), 1), |f| self.span(f))
     }
 
     /// The lines that belong to `parent`'s block: after it, more indented.
@@ -440,7 +442,7 @@ themes: [a, b]
             (&[Key("outcomes"), Index(1)], (12, 5)),
             (&[Key("outcomes"), Index(1), Key("value")], (12, 21)),
             (&[Key("themes"), Index(1)], (13, 13)),
-            (&[Key("missing")], (2, 1)),
+            (&[Key("missing")], (1, 1)),
             (&[Key("period"), Key("missing")], (9, 9)),
         ];
         for (path, (line, col)) in cases {

