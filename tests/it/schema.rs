@@ -148,3 +148,27 @@ fn an_output_folder_inside_content_is_refused() {
         .expect_stderr_contains("the output folder is inside content/");
     assert!(!site.root.join("content/public").exists());
 }
+
+/// Ten different mistakes in ten files: ten errors, each with file:line:col and a hint.
+#[test]
+fn ten_mistakes_in_ten_files_give_ten_located_errors() {
+    let run = SiteTest::fixture("schema/ten_mistakes").check();
+    run.expect_code(1).expect_stderr_contains("10 errors found; nothing was written");
+    let headlines: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("content/")).collect();
+    assert_eq!(
+        headlines,
+        [
+            "content/cases/case-01.md:7:1: error: unknown field `distirct`",
+            "content/cases/case-02.md:7:1: error: `updated` (2019-03-31) is before `published` (2019-04-01)",
+            "content/cases/case-03.md:9:5: error: `funding[0].amount` must be a whole number of yen (0 or more), found the string \"500万円\"",
+            "content/cases/case-04.md:8:29: error: `funding[0].fiscal_year` must be a Western year from 1989 to 2100, found the number 1988",
+            "content/cases/case-05.md:7:1: error: unknown support type `B`",
+            "content/cases/case-06.md:7:30: error: `period.end` (2018-04-01) is before `period.start` (2019-04-01)",
+            "content/cases/case-07.md:8:19: error: `outcomes[0].value` must be a number, found the string \"多数\"",
+            "content/cases/case-08.md:8:5: error: missing required field `images[0].alt`",
+            "content/cases/case-09.md:7:13: error: `location.lat` must be between -90 and 90, found 139.6",
+            "content/cases/case-10.md:8:1: error: broken link `/cases/case-11/`: no page at /cases/case-11/",
+        ]
+    );
+    assert_eq!(run.stderr.matches("  hint: ").count(), 10, "{}", run.stderr);
+}
