@@ -1250,17 +1250,3 @@ mod tests {
     }
 }
 
-/// The syntect themes `markdown.highlight_theme` may name.
-pub fn theme_names() -> Vec<String> {
-    vec!["InspiredGitHub".to_string()]
-}
-
-pub fn theme_exists(name: &str) -> bool {
-    theme_names().iter().any(|n| n == name)
-}
-
-/// CSS for highlighted code in the syntect theme `theme_name`.
-pub fn highlight_css(theme_name: &str) -> Option<String> {
-    let _ = theme_name;
-    None
-}

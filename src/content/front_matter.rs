@@ -54,19 +54,18 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     };
     let yaml_start = text.len() - rest.len() + usize::from(rest.starts_with('\n'));
     let mut offset = yaml_start;
-    let mut line = 2;
-    for raw in text[yaml_start..].split_inclusive('\n') {
+    // The YAML starts on line 2, after the opening fence.
+    for (index, raw) in text[yaml_start..].split_inclusive('\n').enumerate() {
         if raw.trim_end_matches(['\n', ' ', '\t']) == "---" {
             let body_start = offset + raw.len();
             return Ok(Split {
                 yaml: &text[yaml_start..offset],
                 open_line: 1,
                 body: &text[body_start.min(text.len())..],
-                body_line: line + 1,
+                body_line: index + 3,
             });
         }
         offset += raw.len();
-        line += 1;
     }
     Err(SplitError::Unterminated)
 }

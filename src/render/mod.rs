@@ -75,7 +75,7 @@ impl Renderer {
         let views = ViewBuilder { site, bodies };
         let jobs = jobs(&views, self.strings(site));
         let common = self.common_context(site);
-        let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        let results: Vec<Result<OutputFile, Box<Diagnostic>>> = jobs
             .par_iter()
             .map(|job| {
                 let mut context = common.clone();
@@ -103,14 +103,14 @@ impl Renderer {
                             OutputFile::page(&job.path, html)
                         }
                     })
-                    .map_err(|error| template_diagnostic(&error, &self.files))
+                    .map_err(|error| Box::new(template_diagnostic(&error, &self.files)))
             })
             .collect();
         let mut outputs = Vec::with_capacity(results.len() + 16);
         for result in results {
             match result {
                 Ok(file) => outputs.push(file),
-                Err(diagnostic) => diagnostics.push(diagnostic),
+                Err(diagnostic) => diagnostics.push(*diagnostic),
             }
         }
         for (name, file) in self.files.statics() {
