@@ -214,11 +214,10 @@ fn markdown_options(r: &mut Reader<'_>, value: Option<&Value>) -> MarkdownOption
             options.highlight_theme = theme;
         } else {
             let names = crate::markdown::theme_names();
-            let hint = crate::diagnostics::suggest(&theme, names.iter().copied())
-                .map_or_else(
-                    || format!("available themes: {}", names.join(", ")),
-                    |c| format!("did you mean `{c}`?"),
-                );
+            let hint = crate::diagnostics::suggest(&theme, names.iter().copied()).map_or_else(
+                || format!("available themes: {}", names.join(", ")),
+                |c| format!("did you mean `{c}`?"),
+            );
             r.error(
                 &[PathSeg::Key("markdown"), PathSeg::Key("highlight_theme")],
                 format!("unknown highlight theme `{theme}`"),

@@ -240,7 +240,10 @@ impl Locator {
         }
         // Nothing found: the opening `---` line, which is the line before the
         // YAML (or the first line of a file that is all YAML).
-        current.map_or(Span::new(self.first_line.saturating_sub(1).max(1), 1), |f| self.span(f))
+        current.map_or(
+            Span::new(self.first_line.saturating_sub(1).max(1), 1),
+            |f| self.span(f),
+        )
     }
 
     /// The lines that belong to `parent`'s block: after it, more indented.

@@ -60,7 +60,9 @@ impl Renderer {
             })
             .collect();
         if let Err(error) = tera.add_raw_templates(templates) {
-            diagnostics.push(template_diagnostic(&error, &files));
+            for diagnostic in template_diagnostics(&error, &files) {
+                diagnostics.push(diagnostic);
+            }
             return None;
         }
         Some(Renderer { tera, files })
@@ -75,7 +77,7 @@ impl Renderer {
         let views = ViewBuilder { site, bodies };
         let jobs = jobs(&views, self.strings(site));
         let common = self.common_context(site);
-        let results: Vec<Result<OutputFile, Box<Diagnostic>>> = jobs
+        let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
             .par_iter()
             .map(|job| {
                 let mut context = common.clone();
@@ -103,14 +105,14 @@ impl Renderer {
                             OutputFile::page(&job.path, html)
                         }
                     })
-                    .map_err(|error| Box::new(template_diagnostic(&error, &self.files)))
+                    .map_err(|error| template_diagnostics(&error, &self.files))
             })
             .collect();
         let mut outputs = Vec::with_capacity(results.len() + 16);
         for result in results {
             match result {
                 Ok(file) => outputs.push(file),
-                Err(diagnostic) => diagnostics.push(*diagnostic),
+                Err(found) => found.into_iter().for_each(|d| diagnostics.push(d)),
             }
         }
         for (name, file) in self.files.statics() {
@@ -199,33 +201,65 @@ fn register_filters(tera: &mut tera::Tera, base_path: &str) {
     });
 }
 
-/// A Tera error as a diagnostic at the template's own file and line.
-fn template_diagnostic(error: &tera::Error, files: &ThemeFiles) -> Diagnostic {
-    let (report, message) = match error.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            (Some(report), report.message().to_string())
-        }
-        other => (None, other.to_string()),
-    };
+/// A Tera error as diagnostics at the template's own file and line. Compile
+/// errors come as one message holding a report per problem (`error: …` then
+/// ` --> name:line:col`), so those are split and located one by one.
+fn template_diagnostics(error: &tera::Error, files: &ThemeFiles) -> Vec<Diagnostic> {
     let origin = |name: &str| {
         files
             .files
             .get(&format!("templates/{name}"))
             .map_or_else(|| format!("templates/{name}"), |f| f.origin.clone())
     };
-    match report {
-        Some(report) if !report.filename().is_empty() => {
-            let span = report.span();
+    let hint = "see the template contract in docs/templates.md for the variables each page has";
+    if let tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) =
+        error.kind()
+        && !report.filename().is_empty()
+    {
+        let span = report.span();
+        return vec![
             Diagnostic::error(
                 origin(report.filename()),
-                format!("template error: {message}"),
+                format!("template error: {}", report.message()),
             )
             .at(Span::new(span.start_line, span.start_col + 1))
-            .hint("see the template contract in docs/templates.md for the variables each page has")
-        }
-        _ => Diagnostic::error("templates", format!("template error: {message}"))
-            .hint("check the theme's templates and its `extends:`"),
+            .hint(hint),
+        ];
     }
+    let text = error.to_string();
+    let mut found = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let (Some(m), Some(location)) = (message, line.trim_start().strip_prefix("--> "))
+        {
+            let mut parts = location.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.parse::<usize>().ok());
+            let line_number = parts.next().and_then(|l| l.parse::<usize>().ok());
+            if let (Some(col), Some(line_number), Some(name)) = (col, line_number, parts.next()) {
+                found.push(
+                    Diagnostic::error(origin(name), format!("template error: {m}"))
+                        .at(Span::new(line_number, col))
+                        .hint(hint),
+                );
+                message = None;
+            }
+        }
+    }
+    if found.is_empty() {
+        found.push(
+            Diagnostic::error(
+                "templates",
+                format!(
+                    "template error: {}",
+                    text.lines().next().unwrap_or_default()
+                ),
+            )
+            .hint("check the theme's templates and its `extends:`"),
+        );
+    }
+    found
 }
 
 fn term_links<'a>(

@@ -25,13 +25,24 @@ fn new_scaffolds_a_case_that_checks_and_refuses_to_overwrite() {
     let text = std::fs::read_to_string(site.root.join("content/cases/kita-bench.md")).unwrap();
     assert!(text.starts_with("---\ntitle: 北区のベンチ\n"), "{text}");
     assert!(text.contains("\npublished: 20"), "{text}");
-    site.change_file("content/cases/kita-bench.md", text.replace("（区）/（地区）", "南区").replace("（一覧や検索結果に表示する概要を1〜2文で）", "概要"));
+    site.change_file(
+        "content/cases/kita-bench.md",
+        text.replace("（区）/（地区）", "南区")
+            .replace("（一覧や検索結果に表示する概要を1〜2文で）", "概要"),
+    );
     site.check().expect_success();
 
     let before = std::fs::read(site.root.join("content/cases/kita-bench.md")).unwrap();
-    site.run(&["new", "kita-bench"]).expect_code(1).expect_stderr_contains("already exists; not overwriting it");
-    assert_eq!(std::fs::read(site.root.join("content/cases/kita-bench.md")).unwrap(), before);
-    site.run(&["new", "Kita Bench"]).expect_code(1).expect_stderr_contains("is not a valid slug");
+    site.run(&["new", "kita-bench"])
+        .expect_code(1)
+        .expect_stderr_contains("already exists; not overwriting it");
+    assert_eq!(
+        std::fs::read(site.root.join("content/cases/kita-bench.md")).unwrap(),
+        before
+    );
+    site.run(&["new", "Kita Bench"])
+        .expect_code(1)
+        .expect_stderr_contains("is not a valid slug");
 }
 
 #[test]
@@ -46,8 +57,12 @@ fn check_json_has_one_object_per_problem() {
     let site = SiteTest::fixture("schema/broken");
     let run = site.run(&["check", "--format", "json"]);
     run.expect_code(1);
-    let problems: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(problems.len(), 4, "{}", run.stdout);
+    let problems: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(problems.len(), 5, "{}", run.stdout);
     let typo = problems.iter().find(|p| p["field"] == "distirct").unwrap();
     assert_eq!(typo["file"], "content/cases/typo.md");
     assert_eq!(typo["line"], 4);

@@ -3,13 +3,16 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::rc::Rc;
 
 pub struct SiteTest {
-    _dir: tempfile::TempDir,
+    dir: Rc<tempfile::TempDir>,
     pub root: PathBuf,
 }
 
+/// One run's results; it keeps the site's folder alive for its assertions.
 pub struct Run {
+    _dir: Rc<tempfile::TempDir>,
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -39,7 +42,10 @@ impl SiteTest {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         copy_tree(&fixtures().join(name), &root);
-        SiteTest { _dir: dir, root }
+        SiteTest {
+            dir: Rc::new(dir),
+            root,
+        }
     }
 
     /// An empty folder (no configuration).
@@ -47,7 +53,10 @@ impl SiteTest {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         std::fs::create_dir_all(&root).unwrap();
-        SiteTest { _dir: dir, root }
+        SiteTest {
+            dir: Rc::new(dir),
+            root,
+        }
     }
 
     pub fn file(self, path: &str, contents: impl AsRef<[u8]>) -> SiteTest {
@@ -61,10 +70,6 @@ impl SiteTest {
         std::fs::write(target, contents).unwrap();
     }
 
-    pub fn remove_file(&self, path: &str) {
-        std::fs::remove_file(self.root.join(path)).unwrap();
-    }
-
     pub fn run(&self, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_casebook"))
             .args(args)
@@ -72,6 +77,7 @@ impl SiteTest {
             .output()
             .unwrap();
         Run {
+            _dir: Rc::clone(&self.dir),
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -91,7 +97,11 @@ impl SiteTest {
 impl Run {
     #[track_caller]
     pub fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code, code, "exit code\n--- stderr:\n{}\n--- stdout:\n{}", self.stderr, self.stdout);
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stderr:\n{}\n--- stdout:\n{}",
+            self.stderr, self.stdout
+        );
         self
     }
 
@@ -108,7 +118,11 @@ impl Run {
 
     #[track_caller]
     pub fn expect_stderr_contains(&self, expected: &str) -> &Run {
-        assert!(self.stderr.contains(expected), "stderr lacks {expected:?}\n--- stderr:\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(expected),
+            "stderr lacks {expected:?}\n--- stderr:\n{}",
+            self.stderr
+        );
         self
     }
 
@@ -127,8 +141,12 @@ impl Run {
     #[track_caller]
     pub fn main_html(&self, path: &str) -> String {
         let html = self.output(path);
-        let start = html.find("<main").unwrap_or_else(|| panic!("{path} has no <main>"));
-        let end = html.rfind("</main>").unwrap_or_else(|| panic!("{path} has no </main>"));
+        let start = html
+            .find("<main")
+            .unwrap_or_else(|| panic!("{path} has no <main>"));
+        let end = html
+            .rfind("</main>")
+            .unwrap_or_else(|| panic!("{path} has no </main>"));
         html[start..end + "</main>".len()].to_string()
     }
 }

@@ -4,11 +4,11 @@ mod harness;
 
 /// Command line: subcommands, exit codes, `new`.
 mod cli;
-/// Front matter and content rules: exact diagnostics with file, line and column.
-mod schema;
-/// Rendered pages: facts panel, Japanese formats, sub-path hrefs, themes.
-mod render;
 /// Open data files: CSV rules and JSON.
 mod opendata;
+/// Rendered pages: facts panel, Japanese formats, sub-path hrefs, themes.
+mod render;
 /// The project's own sample site.
 mod sample;
+/// Front matter and content rules: exact diagnostics with file, line and column.
+mod schema;

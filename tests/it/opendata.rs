@@ -7,7 +7,10 @@ fn csv_files_follow_the_machine_readability_rules() {
     let cases = run.output("cases.csv");
     assert!(cases.starts_with('\u{feff}'), "UTF-8 BOM");
     let lines: Vec<&str> = cases.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(lines[0], "slug,title,summary,url,ward,area,status,fiscal_year,published,updated,period_start,period_end,support_type,latitude,longitude");
+    assert_eq!(
+        lines[0],
+        "slug,title,summary,url,ward,area,status,fiscal_year,published,updated,period_start,period_end,support_type,latitude,longitude"
+    );
     assert_eq!(lines.len(), 4, "header + 3 cases");
     assert_eq!(
         lines[2],
@@ -24,7 +27,10 @@ fn csv_files_follow_the_machine_readability_rules() {
         ]
     );
     let outcomes = run.output("outcomes.csv");
-    assert!(outcomes.contains("nakamura-hub,月間利用者,320,人,2019年度平均\r\n"), "{outcomes}");
+    assert!(
+        outcomes.contains("nakamura-hub,月間利用者,320,人,2019年度平均\r\n"),
+        "{outcomes}"
+    );
 }
 
 #[test]
@@ -40,5 +46,8 @@ fn json_holds_the_same_cases_nested() {
     assert_eq!(hub["period"]["start"], "2016-06-01");
     assert_eq!(hub["status"], "in-progress");
     let page = run.main_html("opendata/index.html");
-    assert!(page.contains("cases.csv") && page.contains("UTF-8"), "{page}");
+    assert!(
+        page.contains("cases.csv") && page.contains("UTF-8"),
+        "{page}"
+    );
 }

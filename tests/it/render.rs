@@ -9,7 +9,7 @@ fn case_page_shows_the_facts_in_japanese_formats() {
     let main = run.main_html("cases/nakamura-hub/index.html");
     for expected in [
         "空き家を活用した多世代交流拠点",
-        "令和元年5月1日",          // published 2019-05-01: the first day of Reiwa
+        "令和元年5月1日",         // published 2019-05-01: the first day of Reiwa
         "平成30年度（2018年度）", // the grant's fiscal year
         "平成28年度（2016年度）", // the case's fiscal year, from period.start
         "500万円",
@@ -24,9 +24,15 @@ fn case_page_shows_the_facts_in_japanese_formats() {
         // A link by source file becomes the page's href.
         "href=\"/machizukuri/jirei/cases/slope-benches/\"",
     ] {
-        assert!(main.contains(expected), "case page lacks {expected:?}\n{main}");
+        assert!(
+            main.contains(expected),
+            "case page lacks {expected:?}\n{main}"
+        );
     }
-    assert!(!main.contains("<script>alert(1)"), "raw script kept:\n{main}");
+    assert!(
+        !main.contains("<script>alert(1)"),
+        "raw script kept:\n{main}"
+    );
     assert!(run.output_exists("cases/nakamura-hub/exterior.jpg"));
 }
 
@@ -45,7 +51,10 @@ fn every_href_and_src_respects_the_sub_path() {
             for (i, _) in html.match_indices(attr) {
                 let value = &html[i + attr.len() - 1..];
                 let value = &value[..value.find('"').unwrap()];
-                assert!(value.starts_with(BASE), "{entry}: {attr}… `{value}` is outside {BASE}");
+                assert!(
+                    value.starts_with(BASE),
+                    "{entry}: {attr}… `{value}` is outside {BASE}"
+                );
                 checked += 1;
             }
         }
@@ -62,7 +71,12 @@ fn walkdir(dir: &std::path::Path) -> Vec<String> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                out.push(path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"));
+                out.push(
+                    path.strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
             }
         }
     }
@@ -80,10 +94,16 @@ fn japanese_terms_keep_their_names_in_urls() {
     assert!(run.output_exists("themes/多世代交流/index.html"));
     assert!(run.output_exists("themes/空き家活用/index.html"));
     let theme = run.main_html("themes/多世代交流/index.html");
-    assert!(theme.contains("空き家を活用した多世代交流拠点") && theme.contains("急坂にベンチを置く"), "{theme}");
+    assert!(
+        theme.contains("空き家を活用した多世代交流拠点") && theme.contains("急坂にベンチを置く"),
+        "{theme}"
+    );
     assert!(!theme.contains("古い事例"), "{theme}");
     let case = run.output("cases/slope-benches/index.html");
-    assert!(case.contains("/machizukuri/jirei/themes/%E5%A4%9A%E4%B8%96%E4%BB%A3%E4%BA%A4%E6%B5%81/"), "{case}");
+    assert!(
+        case.contains("/machizukuri/jirei/themes/%E5%A4%9A%E4%B8%96%E4%BB%A3%E4%BA%A4%E6%B5%81/"),
+        "{case}"
+    );
     assert!(!case.contains("nan-qu") && !case.contains("duo-shi-dai"));
 }
 
@@ -92,8 +112,12 @@ fn case_list_is_paginated_newest_first() {
     let run = SiteTest::fixture("render/basic").build();
     run.expect_success();
     let first = run.main_html("cases/index.html");
-    let slope = first.find("急坂にベンチを置く").expect("newest case on page 1");
-    let nakamura = first.find("空き家を活用した多世代交流拠点").expect("second case on page 1");
+    let slope = first
+        .find("急坂にベンチを置く")
+        .expect("newest case on page 1");
+    let nakamura = first
+        .find("空き家を活用した多世代交流拠点")
+        .expect("second case on page 1");
     assert!(slope < nakamura, "newest first");
     assert!(!first.contains("古い事例"));
     assert!(first.contains("/machizukuri/jirei/cases/page/2/"));
@@ -107,8 +131,18 @@ fn scheme_page_totals_its_grants() {
     run.expect_success();
     let main = run.main_html("funding/machi-fushin/index.html");
     // 5,000,000 + 12,345,678 yen
-    for expected in ["1,734万5,678円", "1,234万5,678円", "90%", "都市整備局", "急坂にベンチを置く", "令和元年度（2019年度）"] {
-        assert!(main.contains(expected), "scheme page lacks {expected:?}\n{main}");
+    for expected in [
+        "1,734万5,678円",
+        "1,234万5,678円",
+        "90%",
+        "都市整備局",
+        "急坂にベンチを置く",
+        "令和元年度（2019年度）",
+    ] {
+        assert!(
+            main.contains(expected),
+            "scheme page lacks {expected:?}\n{main}"
+        );
     }
 }
 
@@ -117,7 +151,12 @@ fn feed_and_sitemap_use_absolute_urls() {
     let run = SiteTest::fixture("render/basic").build();
     run.expect_success();
     let feed = run.output("feed.xml");
-    assert!(feed.contains("<id>https://www.city.example.jp/machizukuri/jirei/cases/slope-benches/</id>"), "{feed}");
+    assert!(
+        feed.contains(
+            "<id>https://www.city.example.jp/machizukuri/jirei/cases/slope-benches/</id>"
+        ),
+        "{feed}"
+    );
     assert!(feed.contains("<updated>2020-01-10T00:00:00+09:00</updated>"));
     let sitemap = run.output("sitemap.xml");
     assert!(sitemap.contains(
@@ -157,9 +196,17 @@ fn a_failed_build_leaves_the_previous_output() {
     let site = SiteTest::fixture("render/basic");
     site.build().expect_success();
     let before = std::fs::read(site.root.join("public/cases/slope-benches/index.html")).unwrap();
-    site.change_file("content/cases/slope-benches.md", "---\ntitle: 壊れた\n---\n");
-    site.build().expect_code(1).expect_stderr_contains("nothing was written");
-    assert_eq!(std::fs::read(site.root.join("public/cases/slope-benches/index.html")).unwrap(), before);
+    site.change_file(
+        "content/cases/slope-benches.md",
+        "---\ntitle: 壊れた\n---\n",
+    );
+    site.build()
+        .expect_code(1)
+        .expect_stderr_contains("nothing was written");
+    assert_eq!(
+        std::fs::read(site.root.join("public/cases/slope-benches/index.html")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -174,8 +221,14 @@ fn a_theme_that_extends_default_overrides_only_what_it_names() {
     site.change_file("casebook.yaml", format!("{config}theme: city\n"));
     let run = site.build();
     run.expect_success();
-    assert!(run.output("404.html").contains("市のページが見つかりません"));
-    assert!(run.main_html("cases/nakamura-hub/index.html").contains("500万円"));
+    assert!(
+        run.output("404.html")
+            .contains("市のページが見つかりません")
+    );
+    assert!(
+        run.main_html("cases/nakamura-hub/index.html")
+            .contains("500万円")
+    );
 }
 
 #[test]
@@ -185,17 +238,25 @@ fn template_errors_name_the_template_file_and_line() {
         .file("themes/city/templates/404.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | no_such_filter }}\n{% endblock content %}\n");
     let config = std::fs::read_to_string(site.root.join("casebook.yaml")).unwrap();
     site.change_file("casebook.yaml", format!("{config}theme: city\n"));
-    site.build().expect_code(1).expect_stderr_contains("themes/city/templates/404.html:3:");
+    site.build()
+        .expect_code(1)
+        .expect_stderr_contains("themes/city/templates/404.html:3:");
 }
 
 #[test]
 fn raw_html_is_escaped_when_configured() {
     let site = SiteTest::fixture("render/basic");
     let config = std::fs::read_to_string(site.root.join("casebook.yaml")).unwrap();
-    site.change_file("casebook.yaml", format!("{config}markdown:\n  raw_html: escape\n"));
+    site.change_file(
+        "casebook.yaml",
+        format!("{config}markdown:\n  raw_html: escape\n"),
+    );
     let run = site.build();
     run.expect_success();
-    assert!(run.main_html("cases/nakamura-hub/index.html").contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        run.main_html("cases/nakamura-hub/index.html")
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
 }
 
 #[test]
@@ -205,9 +266,18 @@ fn drafts_are_built_only_when_asked() {
         "---\ntitle: 下書き\nsummary: s\ndistrict: 南区\npublished: 2021-01-01\nstatus: planned\ndraft: true\n---\n",
     );
     site.build().expect_success();
-    assert!(!site.root.join("public/cases/draft-case/index.html").exists());
+    assert!(
+        !site
+            .root
+            .join("public/cases/draft-case/index.html")
+            .exists()
+    );
     site.run(&["build", "--drafts"]).expect_success();
-    assert!(site.root.join("public/cases/draft-case/index.html").exists());
+    assert!(
+        site.root
+            .join("public/cases/draft-case/index.html")
+            .exists()
+    );
 }
 
 #[test]
@@ -215,5 +285,8 @@ fn base_url_flag_moves_every_link() {
     let site = SiteTest::fixture("render/basic");
     let run = site.run(&["build", "--base-url", "http://127.0.0.1:8080/preview/"]);
     run.expect_success();
-    assert!(run.output("cases/index.html").contains("href=\"/preview/cases/nakamura-hub/\""));
+    assert!(
+        run.output("cases/index.html")
+            .contains("href=\"/preview/cases/nakamura-hub/\"")
+    );
 }

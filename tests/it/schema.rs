@@ -1,6 +1,7 @@
 use crate::harness::SiteTest;
 
-const CASE: &str = "---\ntitle: t\nsummary: s\ndistrict: 南区\npublished: 2019-04-01\nstatus: completed\n";
+const CASE: &str =
+    "---\ntitle: t\nsummary: s\ndistrict: 南区\npublished: 2019-04-01\nstatus: completed\n";
 
 #[test]
 fn check_reports_every_problem_of_every_file_with_its_location() {
@@ -57,13 +58,18 @@ fn a_typo_in_a_funding_scheme_name_is_caught() {
     );
     site.check()
         .expect_code(1)
-        .expect_stderr_contains("content/cases/typo.md:8:5: error: unknown funding scheme `ヨコハマ市民まち普請事`")
+        .expect_stderr_contains(
+            "content/cases/typo.md:8:5: error: unknown funding scheme `ヨコハマ市民まち普請事`",
+        )
         .expect_stderr_contains("hint: did you mean `ヨコハマ市民まち普請事業`?");
 }
 
 #[test]
 fn a_ward_must_be_declared_when_districts_exist() {
-    let site = SiteTest::fixture("render/basic").file("content/cases/ward.md", CASE.replace("南区", "南く") + "---\n");
+    let site = SiteTest::fixture("render/basic").file(
+        "content/cases/ward.md",
+        CASE.replace("南区", "南く") + "---\n",
+    );
     site.check()
         .expect_code(1)
         .expect_stderr_contains("content/cases/ward.md:4:1: error: unknown ward `南く`")
@@ -73,20 +79,31 @@ fn a_ward_must_be_declared_when_districts_exist() {
 #[test]
 fn missing_image_suggests_the_file_beside_it() {
     let site = SiteTest::fixture("render/basic");
-    let text = std::fs::read_to_string(site.root.join("content/cases/nakamura-hub/index.md")).unwrap();
-    site.change_file("content/cases/nakamura-hub/index.md", text.replace("src: exterior.jpg", "src: exterior.jpeg"));
+    let text =
+        std::fs::read_to_string(site.root.join("content/cases/nakamura-hub/index.md")).unwrap();
+    site.change_file(
+        "content/cases/nakamura-hub/index.md",
+        text.replace("src: exterior.jpg", "src: exterior.jpeg"),
+    );
     site.check()
         .expect_code(1)
-        .expect_stderr_contains("content/cases/nakamura-hub/index.md:18:7: error: image `exterior.jpeg` not found")
+        .expect_stderr_contains(
+            "content/cases/nakamura-hub/index.md:18:7: error: image `exterior.jpeg` not found",
+        )
         .expect_stderr_contains("hint: did you mean `exterior.jpg`?");
 }
 
 #[test]
 fn duplicate_slugs_name_both_files() {
-    let site = SiteTest::fixture("render/basic").file("content/cases/copy.md", format!("{CASE}slug: slope-benches\n---\n"));
+    let site = SiteTest::fixture("render/basic").file(
+        "content/cases/copy.md",
+        format!("{CASE}slug: slope-benches\n---\n"),
+    );
     site.check()
         .expect_code(1)
-        .expect_stderr_contains("error: duplicate case slug `slope-benches`: also used by content/cases/")
+        .expect_stderr_contains(
+            "error: duplicate case slug `slope-benches`: also used by content/cases/",
+        )
         .expect_stderr_contains("content/cases/slope-benches.md");
 }
 
@@ -95,8 +112,14 @@ fn malformed_files_each_get_a_clear_error() {
     let site = SiteTest::fixture("render/basic")
         .file("content/cases/no-front-matter.md", "# 見出しだけ\n")
         .file("content/cases/unclosed.md", "---\ntitle: t\n")
-        .file("content/cases/bad-yaml.md", "---\ntitle: t\nthemes: [a, b\n---\n")
-        .file("content/cases/latin1.md", b"---\ntitle: caf\xe9\n---\n".as_slice())
+        .file(
+            "content/cases/bad-yaml.md",
+            "---\ntitle: t\nthemes: [a, b\n---\n",
+        )
+        .file(
+            "content/cases/latin1.md",
+            b"---\ntitle: caf\xe9\n---\n".as_slice(),
+        )
         .file("content/cases/Bad_Name.md", format!("{CASE}---\n"));
     let run = site.check();
     run.expect_code(1)
@@ -105,7 +128,9 @@ fn malformed_files_each_get_a_clear_error() {
         .expect_stderr_contains("content/cases/bad-yaml.md:")
         .expect_stderr_contains("error: invalid YAML in front matter")
         .expect_stderr_contains("content/cases/latin1.md:2:11: error: file is not valid UTF-8")
-        .expect_stderr_contains("content/cases/Bad_Name.md:1:1: error: the file name `Bad_Name` is not a valid slug");
+        .expect_stderr_contains(
+            "content/cases/Bad_Name.md:1:1: error: the file name `Bad_Name` is not a valid slug",
+        );
 }
 
 #[test]
@@ -136,7 +161,8 @@ fn symbolic_links_are_not_followed() {
     let site = SiteTest::fixture("render/basic");
     std::os::unix::fs::symlink("/etc/passwd", site.root.join("content/cases/passwd.md")).unwrap();
     let run = site.build();
-    run.expect_success().expect_stderr_contains("content/cases/passwd.md: warning: symbolic link not followed");
+    run.expect_success()
+        .expect_stderr_contains("content/cases/passwd.md: warning: symbolic link not followed");
     assert!(!run.output_exists("cases/passwd/index.html"));
 }
 
@@ -153,8 +179,13 @@ fn an_output_folder_inside_content_is_refused() {
 #[test]
 fn ten_mistakes_in_ten_files_give_ten_located_errors() {
     let run = SiteTest::fixture("schema/ten_mistakes").check();
-    run.expect_code(1).expect_stderr_contains("10 errors found; nothing was written");
-    let headlines: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("content/")).collect();
+    run.expect_code(1)
+        .expect_stderr_contains("10 errors found; nothing was written");
+    let headlines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("content/"))
+        .collect();
     assert_eq!(
         headlines,
         [
