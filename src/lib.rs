@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one stage per module, data flowing one way:
 //! config → content → model → bodies (markdown) → render, feeds, sitemap,
-//! open data → output. `check` runs every stage but the last.
+//! open data → output. `check` runs every stage but the last; `serve` keeps
+//! the output in memory and, with [`Caches`], re-runs only what a change touches.
 
 pub mod bodies;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod new_case;
 pub mod opendata;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod sitemap;
 
 use diagnostics::{Diagnostic, Diagnostics};
@@ -40,8 +42,43 @@ impl BuildOptions {
     }
 }
 
+/// What a rebuild reuses from the runs before it: parsed files, rendered
+/// bodies and rendered pages, each checked against its inputs before reuse.
+/// The live preview keeps one between rebuilds; `build` starts from an empty one.
+#[derive(Default)]
+pub struct Caches {
+    /// The configuration and options the caches were filled with; any change
+    /// empties them.
+    settings: u64,
+    content: content::Cache,
+    bodies: bodies::Cache,
+    pages: render::Cache,
+}
+
+impl Caches {
+    /// Makes the next run read `rel` (`content/cases/a.md`) again.
+    pub fn forget(&mut self, rel: &str) {
+        self.content.forget(rel);
+    }
+
+    /// How many pages the last run rendered; the others were reused.
+    pub fn pages_rendered(&self) -> usize {
+        self.pages.rendered
+    }
+}
+
 /// Every output file of the site, or `None` when there are errors.
 pub fn generate(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Vec<OutputFile>> {
+    generate_cached(options, &mut Caches::default(), diagnostics)
+}
+
+/// [`generate`], reusing what `caches` holds from an earlier run. The result
+/// is the same as a clean run's, byte for byte.
+pub fn generate_cached(
+    options: &BuildOptions,
+    caches: &mut Caches,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<OutputFile>> {
     let root = &options.root;
     let mut config = config::load(root, diagnostics)?;
     if let Some(base_url) = &options.base_url {
@@ -53,15 +90,28 @@ pub fn generate(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option
             }
         }
     }
+    let settings = render::hash_of(&(format!("{config:?}"), options.drafts));
+    if caches.settings != settings {
+        *caches = Caches {
+            settings,
+            ..Caches::default()
+        };
+    }
     let load_options = content::LoadOptions {
         drafts: options.drafts,
     };
-    let content = content::load(root, &config.language, load_options, diagnostics);
+    let content = content::load_cached(
+        root,
+        &config.language,
+        load_options,
+        &mut caches.content,
+        diagnostics,
+    );
     let site = model::build(config, content, diagnostics);
-    let bodies = bodies::render_bodies(&site, diagnostics);
+    let bodies = bodies::render_bodies_cached(&site, &mut caches.bodies, diagnostics);
     let renderer = render::Renderer::new(root, &site, diagnostics)?;
 
-    let mut files = renderer.render(&site, &bodies, diagnostics);
+    let mut files = renderer.render(&site, &bodies, &mut caches.pages, diagnostics);
     files.extend(bodies.assets);
     files.extend(feeds::files(&site));
     files.extend(sitemap::files(&site));

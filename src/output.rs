@@ -9,10 +9,13 @@
 use rayon::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub enum Contents {
-    Bytes(Vec<u8>),
+    /// Shared, so that the live preview can keep a page between rebuilds
+    /// without copying it.
+    Bytes(Arc<[u8]>),
     /// A file copied as is (images beside a case), never read into memory.
     Copy(PathBuf),
 }
@@ -28,7 +31,14 @@ impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
         OutputFile {
             path: path.into(),
-            contents: Contents::Bytes(bytes.into()),
+            contents: Contents::Bytes(bytes.into().into()),
+        }
+    }
+
+    pub fn shared(path: impl Into<String>, bytes: Arc<[u8]>) -> Self {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(bytes),
         }
     }
 
@@ -46,7 +56,7 @@ impl OutputFile {
 
     pub fn bytes(&self) -> io::Result<std::borrow::Cow<'_, [u8]>> {
         match &self.contents {
-            Contents::Bytes(bytes) => Ok(bytes.into()),
+            Contents::Bytes(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
             Contents::Copy(source) => std::fs::read(source).map(Into::into),
         }
     }

@@ -7,7 +7,8 @@
 //!    check that the images it names exist beside it.
 //!
 //! Every file is checked even when others are broken; a broken file is left out
-//! of the result and its problems are in the diagnostics.
+//! of the result and its problems are in the diagnostics. The live preview
+//! passes a [`Cache`], so that a rebuild reads only the files that changed.
 
 pub mod front_matter;
 pub mod schema;
@@ -17,8 +18,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use front_matter::{SplitError, YamlDoc};
 use rayon::prelude::*;
 use schema::{CaseMeta, FundingMeta, PageMeta, TermMeta};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 pub use walk::{Section, SourceFile};
 
 /// Larger Markdown files are refused rather than risk the build's memory.
@@ -36,6 +39,8 @@ pub struct Entry<M> {
     pub body_line: usize,
     /// Where each top-level front matter field is, for later diagnostics.
     pub field_spans: BTreeMap<String, Span>,
+    /// A hash of the file's path and text: equal fingerprints, equal entries.
+    pub fingerprint: u64,
 }
 
 #[derive(Debug, Default)]
@@ -57,6 +62,7 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
+#[derive(Clone)]
 enum Loaded {
     Home(Entry<PageMeta>),
     Case(Entry<CaseMeta>),
@@ -68,17 +74,86 @@ enum Loaded {
     Skipped,
 }
 
+/// Files read by an earlier run, reused while their size and modification
+/// time (and the set of other files, which image checks read) stay the same.
+/// One cache serves one root, language and [`LoadOptions`].
+#[derive(Default)]
+pub struct Cache {
+    files: HashMap<String, CachedFile>,
+}
+
+#[derive(Clone)]
+struct CachedFile {
+    stamp: Stamp,
+    assets: u64,
+    loaded: Loaded,
+    diagnostics: Diagnostics,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+impl Cache {
+    /// Makes the next run read `rel` (`content/cases/a.md`) again, whatever
+    /// its stamp says: two saves within one clock tick can leave it unchanged.
+    pub fn forget(&mut self, rel: &str) {
+        self.files.remove(rel);
+    }
+}
+
 pub fn load(
     root: &Path,
     default_language: &str,
     options: LoadOptions,
     diagnostics: &mut Diagnostics,
 ) -> Content {
+    load_cached(
+        root,
+        default_language,
+        options,
+        &mut Cache::default(),
+        diagnostics,
+    )
+}
+
+/// [`load`], reusing what `cache` holds for unchanged files and refilling it.
+pub fn load_cached(
+    root: &Path,
+    default_language: &str,
+    options: LoadOptions,
+    cache: &mut Cache,
+    diagnostics: &mut Diagnostics,
+) -> Content {
     let walked = walk::walk(root, diagnostics);
-    let results: Vec<(Loaded, Diagnostics)> = walked
+    let assets = {
+        let mut hasher = std::hash::DefaultHasher::new();
+        walked.assets.keys().for_each(|k| k.hash(&mut hasher));
+        hasher.finish()
+    };
+    let results: Vec<CachedFile> = walked
         .sources
         .par_iter()
         .map(|source| {
+            let stamp = Stamp::of(&source.path);
+            if let (Some(stamp), Some(cached)) = (stamp, cache.files.get(&source.rel))
+                && cached.stamp == stamp
+                && cached.assets == assets
+            {
+                return cached.clone();
+            }
             let mut file_diagnostics = Diagnostics::new();
             let loaded = load_one(
                 source,
@@ -87,9 +162,27 @@ pub fn load(
                 &walked.assets,
                 &mut file_diagnostics,
             );
-            (loaded, file_diagnostics)
+            CachedFile {
+                // An unreadable stamp is never equal, so the file is read again.
+                stamp: stamp.unwrap_or(Stamp {
+                    len: u64::MAX,
+                    modified: None,
+                }),
+                assets,
+                loaded,
+                diagnostics: file_diagnostics,
+            }
         })
         .collect();
+    cache.files = walked
+        .sources
+        .iter()
+        .zip(&results)
+        .map(|(source, cached)| (source.rel.clone(), cached.clone()))
+        .collect();
+    let results = results
+        .into_iter()
+        .map(|cached| (cached.loaded, cached.diagnostics));
 
     let mut content = Content {
         assets: walked.assets,
@@ -132,6 +225,15 @@ fn load_one(
     let Some((doc, body, body_line)) = parse_document(source, &text, diagnostics) else {
         return Loaded::Skipped;
     };
+    let body = Body {
+        text: body,
+        line: body_line,
+        fingerprint: {
+            let mut hasher = std::hash::DefaultHasher::new();
+            (&source.rel, &text).hash(&mut hasher);
+            hasher.finish()
+        },
+    };
     let file = source.rel.as_str();
     let loaded = match source.section {
         Section::Home => schema::read_page(&doc, file, diagnostics).map(|meta| {
@@ -139,9 +241,10 @@ fn load_one(
                 source: source.clone(),
                 slug: String::new(),
                 meta,
-                body: body.to_string(),
-                body_line,
+                body: body.text.to_string(),
+                body_line: body.line,
                 field_spans: field_spans(&doc),
+                fingerprint: body.fingerprint,
             })
         }),
         Section::Cases => schema::read_case(&doc, file, diagnostics).and_then(|meta| {
@@ -150,44 +253,17 @@ fn load_one(
                 return Some(Loaded::Skipped);
             }
             let slug = meta.slug.clone();
-            make_entry(
-                source,
-                meta,
-                slug.as_ref(),
-                &doc,
-                body,
-                body_line,
-                diagnostics,
-            )
-            .map(Loaded::Case)
+            make_entry(source, meta, slug.as_ref(), &doc, &body, diagnostics).map(Loaded::Case)
         }),
         Section::Funding => schema::read_funding(&doc, file, diagnostics).and_then(|meta| {
             let slug = meta.slug.clone();
-            make_entry(
-                source,
-                meta,
-                slug.as_ref(),
-                &doc,
-                body,
-                body_line,
-                diagnostics,
-            )
-            .map(Loaded::Funding)
+            make_entry(source, meta, slug.as_ref(), &doc, &body, diagnostics).map(Loaded::Funding)
         }),
         Section::Districts | Section::Themes => schema::read_term(&doc, file, diagnostics)
             .and_then(|meta| {
                 let slug = meta.slug.clone();
                 let section = source.section;
-                make_entry(
-                    source,
-                    meta,
-                    slug.as_ref(),
-                    &doc,
-                    body,
-                    body_line,
-                    diagnostics,
-                )
-                .map(|e| {
+                make_entry(source, meta, slug.as_ref(), &doc, &body, diagnostics).map(|e| {
                     if section == Section::Districts {
                         Loaded::District(e)
                     } else {
@@ -200,16 +276,7 @@ fn load_one(
                 return Some(Loaded::Skipped);
             }
             let slug = meta.slug.clone();
-            make_entry(
-                source,
-                meta,
-                slug.as_ref(),
-                &doc,
-                body,
-                body_line,
-                diagnostics,
-            )
-            .map(Loaded::Page)
+            make_entry(source, meta, slug.as_ref(), &doc, &body, diagnostics).map(Loaded::Page)
         }),
     };
     loaded.unwrap_or(Loaded::Skipped)
@@ -309,8 +376,7 @@ fn make_entry<M>(
     meta: M,
     slug_field: Option<&String>,
     doc: &YamlDoc,
-    body: &str,
-    body_line: usize,
+    body: &Body<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Entry<M>> {
     let slug = pick_slug(source, slug_field, doc, diagnostics)?;
@@ -318,10 +384,20 @@ fn make_entry<M>(
         source: source.clone(),
         slug,
         meta,
-        body: body.to_string(),
-        body_line,
+        body: body.text.to_string(),
+        body_line: body.line,
         field_spans: field_spans(doc),
+        fingerprint: body.fingerprint,
     })
+}
+
+/// A document's Markdown after its front matter.
+struct Body<'t> {
+    text: &'t str,
+    /// The line of the file where `text` starts.
+    line: usize,
+    /// Of the whole file (see [`Entry::fingerprint`]).
+    fingerprint: u64,
 }
 
 fn field_spans(doc: &YamlDoc) -> BTreeMap<String, Span> {

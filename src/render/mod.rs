@@ -2,11 +2,15 @@
 //!
 //! 1. Resolve the theme chain (`theme`) and compile its templates once, with
 //!    the Japanese filters (`japanese`) registered.
-//! 2. Make one job per page: its template, its path and its view (`views`).
-//! 3. Render the jobs in parallel; a template error names the template file and
-//!    line, and the build goes on to report the others.
+//! 2. Make one job per page: its template, its path, and a fingerprint of
+//!    everything its page is made from (`fingerprint`).
+//! 3. Render the jobs in parallel, each from its view (`views`); a template
+//!    error names the template file and line, and the build goes on to report
+//!    the others. With a [`Cache`] from an earlier run (the live preview), a
+//!    job whose fingerprint is unchanged reuses its page instead.
 //! 4. Add the theme's static files and the code-highlighting stylesheet.
 
+mod fingerprint;
 pub mod japanese;
 pub mod theme;
 pub mod views;
@@ -16,21 +20,57 @@ use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::{Site, href};
 use crate::output::OutputFile;
+use fingerprint::Fingerprints;
+pub use fingerprint::hash_of;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 use theme::ThemeFiles;
 use views::{Link, TermLink, ViewBuilder};
 
 /// Newest cases shown on the home page.
 const HOME_LATEST: usize = 6;
 
+/// Which page a job renders.
+#[derive(Debug, Clone, Copy)]
+enum Page {
+    Home,
+    /// `/cases/`, `/cases/page/2/`, … (1-based).
+    CaseList(usize),
+    Case(usize),
+    Districts,
+    Ward(usize),
+    Area(usize, usize),
+    FundingIndex,
+    Scheme(usize),
+    Themes,
+    Theme(usize),
+    Content(usize),
+    Search,
+    OpenData,
+    NotFound,
+}
+
 /// One page to render.
 struct Job {
+    page: Page,
     template: &'static str,
+    /// The site path (`cases/a/`), for the canonical URL.
     path: String,
+    /// Where the page is written: `cases/a/index.html`.
+    output: String,
+    /// Of everything the page's view is made from: equal fingerprints, equal views.
+    fingerprint: u64,
+    /// Built with the job for the few pages whose fingerprint is a hash of
+    /// their whole view (index pages: small, and read from many places).
+    view: Option<View>,
+}
+
+/// What one page's template sees besides the context every page shares.
+struct View {
     kind: &'static str,
     title: String,
     description: String,
@@ -38,9 +78,24 @@ struct Job {
     data: Value,
 }
 
+/// Pages rendered by an earlier run, reused while their fingerprint stays the
+/// same. One cache serves one root; the live preview keeps it between rebuilds.
+#[derive(Default)]
+pub struct Cache {
+    /// By output path: the fingerprint the page was rendered with, and the page.
+    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    fingerprints: fingerprint::Memo,
+    /// How many pages the last run rendered (the others were reused).
+    pub rendered: usize,
+}
+
 pub struct Renderer {
     tera: tera::Tera,
     files: ThemeFiles,
+    /// Per template name, a hash of its source and of every template it
+    /// extends, includes or imports, so a template edit re-renders only the
+    /// pages that use it.
+    template_fingerprints: HashMap<String, u64>,
 }
 
 impl Renderer {
@@ -65,53 +120,86 @@ impl Renderer {
             }
             return None;
         }
-        Some(Renderer { tera, files })
+        let template_fingerprints = fingerprint::templates(&files);
+        Some(Renderer {
+            tera,
+            files,
+            template_fingerprints,
+        })
     }
 
+    /// Every page of the site, and the theme's files. Pages whose fingerprint
+    /// `cache` already holds are reused, the others rendered and cached.
     pub fn render(
         &self,
         site: &Site,
         bodies: &Bodies,
+        cache: &mut Cache,
         diagnostics: &mut Diagnostics,
     ) -> Vec<OutputFile> {
         let views = ViewBuilder { site, bodies };
-        let jobs = jobs(&views, self.strings(site));
+        let strings = self.strings(site);
+        let prints = Fingerprints::new(&views, &mut cache.fingerprints);
+        let jobs = jobs(&views, strings, &prints);
         let common = self.common_context(site);
-        let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
-            .par_iter()
+        // What every page shares: the configuration and the UI strings, from
+        // which the common context is made.
+        let shared = hash_of(&(format!("{:?}", site.config), strings));
+        let previous = std::mem::take(&mut cache.pages);
+        let results: Vec<Result<(OutputFile, u64, bool), Vec<Diagnostic>>> = jobs
+            .into_par_iter()
             .map(|job| {
+                let template = self
+                    .template_fingerprints
+                    .get(job.template)
+                    .copied()
+                    .unwrap_or_default();
+                let fingerprint = hash_of(&(shared, template, job.fingerprint));
+                if let Some((cached, bytes)) = previous.get(&job.output)
+                    && *cached == fingerprint
+                {
+                    let file = OutputFile::shared(job.output, Arc::clone(bytes));
+                    return Ok((file, fingerprint, false));
+                }
+                let view = match job.view {
+                    Some(view) => view,
+                    None => view(&views, strings, job.page),
+                };
                 let mut context = common.clone();
                 context.insert(
                     "page",
                     &json!({
-                        "kind": job.kind,
-                        "title": job.title,
-                        "description": job.description,
+                        "kind": view.kind,
+                        "title": view.title,
+                        "description": view.description,
                         "canonical_url": format!("{}{}", site.config.base_url, encoded_path(&job.path)),
-                        "breadcrumbs": job.breadcrumbs,
+                        "breadcrumbs": view.breadcrumbs,
                     }),
                 );
-                if let Value::Object(map) = &job.data {
+                if let Value::Object(map) = &view.data {
                     for (key, value) in map {
                         context.insert(key.clone(), value);
                     }
                 }
                 self.tera
                     .render(job.template, &context)
-                    .map(|html| {
-                        if job.template == "404.html" {
-                            OutputFile::new("404.html", html)
-                        } else {
-                            OutputFile::page(&job.path, html)
-                        }
-                    })
+                    .map(|html| (OutputFile::new(job.output, html), fingerprint, true))
                     .map_err(|error| template_diagnostics(&error, &self.files))
             })
             .collect();
         let mut outputs = Vec::with_capacity(results.len() + 16);
+        cache.rendered = 0;
         for result in results {
             match result {
-                Ok(file) => outputs.push(file),
+                Ok((file, fingerprint, rendered)) => {
+                    if let crate::output::Contents::Bytes(bytes) = &file.contents {
+                        cache
+                            .pages
+                            .insert(file.path.clone(), (fingerprint, Arc::clone(bytes)));
+                    }
+                    cache.rendered += usize::from(rendered);
+                    outputs.push(file);
+                }
                 Err(found) => found.into_iter().for_each(|d| diagnostics.push(d)),
             }
         }
@@ -333,7 +421,133 @@ fn crumb(views: &ViewBuilder<'_>, title: &str, path: &str) -> Link {
 }
 
 /// Every page of the site, as render jobs.
-fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job> {
+fn jobs(
+    views: &ViewBuilder<'_>,
+    strings: &BTreeMap<String, String>,
+    prints: &Fingerprints,
+) -> Vec<Job> {
+    let site = views.site;
+    let mut jobs = Vec::with_capacity(site.cases.len() * 2 + 64);
+    let mut push = |page: Page, template: &'static str, path: &str, fingerprint: Option<u64>| {
+        let output = match page {
+            Page::NotFound => "404.html".to_string(),
+            _ => format!("{path}index.html"),
+        };
+        // Index pages are hashed whole: they are few and small, and read
+        // counts and names from all over the site.
+        let (fingerprint, view) = match fingerprint {
+            Some(fingerprint) => (fingerprint, None),
+            None => {
+                let view = view(views, strings, page);
+                let fingerprint = hash_of(&(
+                    view.kind,
+                    &view.title,
+                    &view.description,
+                    serde_json::to_string(&view.breadcrumbs).unwrap_or_default(),
+                    serde_json::to_string(&view.data).unwrap_or_default(),
+                ));
+                (fingerprint, Some(view))
+            }
+        };
+        jobs.push(Job {
+            page,
+            template,
+            path: path.to_string(),
+            output,
+            fingerprint,
+            view,
+        });
+    };
+
+    push(Page::Home, "index.html", "", None);
+    let per_page = site.config.cases_per_page.max(1);
+    let total_pages = site.cases.len().div_ceil(per_page).max(1);
+    for page in 1..=total_pages {
+        let path = if page == 1 {
+            "cases/".to_string()
+        } else {
+            format!("cases/page/{page}/")
+        };
+        let listed = case_list_indices(site.cases.len(), per_page, page);
+        let fingerprint = hash_of(&(
+            page,
+            total_pages,
+            site.cases.len(),
+            prints.summaries(&listed),
+        ));
+        push(Page::CaseList(page), "cases.html", &path, Some(fingerprint));
+    }
+    for (i, case) in site.cases.iter().enumerate() {
+        push(
+            Page::Case(i),
+            "case.html",
+            &case.path,
+            Some(prints.case_page(i)),
+        );
+    }
+    push(Page::Districts, "districts.html", "districts/", None);
+    for (w, ward) in site.wards.iter().enumerate() {
+        push(
+            Page::Ward(w),
+            "district.html",
+            &ward.path,
+            Some(prints.ward(w)),
+        );
+        for (a, area) in ward.areas.iter().enumerate() {
+            push(
+                Page::Area(w, a),
+                "district.html",
+                &area.path,
+                Some(prints.area(w, a)),
+            );
+        }
+    }
+    push(Page::FundingIndex, "funding_index.html", "funding/", None);
+    for (s, scheme) in site.schemes.iter().enumerate() {
+        push(
+            Page::Scheme(s),
+            "funding.html",
+            &scheme.path,
+            Some(prints.scheme(s)),
+        );
+    }
+    push(Page::Themes, "themes.html", "themes/", None);
+    for (t, theme) in site.themes.iter().enumerate() {
+        push(
+            Page::Theme(t),
+            "theme.html",
+            &theme.path,
+            Some(prints.theme(t)),
+        );
+    }
+    for (p, page) in site.pages.iter().enumerate() {
+        push(
+            Page::Content(p),
+            "page.html",
+            &page.path,
+            Some(prints.page(p)),
+        );
+    }
+    push(Page::Search, "search.html", "search/", None);
+    push(
+        Page::OpenData,
+        "opendata.html",
+        "opendata/",
+        Some(prints.open_data()),
+    );
+    push(Page::NotFound, "404.html", "", None);
+    jobs
+}
+
+/// The cases listed on page `page` (1-based) of `/cases/`.
+fn case_list_indices(total: usize, per_page: usize, page: usize) -> Vec<usize> {
+    let start = (page - 1) * per_page;
+    (start..(start + per_page).min(total)).collect()
+}
+
+/// The view of one page. `fingerprint.rs` hashes what each of these reads:
+/// a view that reads something new must hash it there too.
+fn view(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>, page: Page) -> View {
     let site = views.site;
     let config = &site.config;
     let t = |key: &str, fallback: &str| {
@@ -343,108 +557,102 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
             .unwrap_or_else(|| fallback.to_string())
     };
     let home = crumb(views, &t("home", "ホーム"), "");
-    let mut jobs = Vec::new();
-
-    let home_entry = site.home.as_ref();
-    jobs.push(Job {
-        template: "index.html",
-        path: String::new(),
-        kind: "home",
-        title: home_entry.map_or_else(|| config.title.clone(), |h| h.meta.title.clone()),
-        description: home_entry.and_then(|h| h.meta.summary.clone()).unwrap_or_else(|| config.description.clone()),
-        breadcrumbs: Vec::new(),
-        data: json!({ "home": {
-            "intro_html": views.bodies.home.html,
-            "latest": views.case_summaries(&(0..site.cases.len().min(HOME_LATEST)).collect::<Vec<_>>()),
-            "case_count": site.cases.len(),
-            "wards": ward_links(views),
-            "schemes": scheme_links(views),
-            "themes": theme_links(views),
-        }}),
-    });
-
-    // The case list, paginated: /cases/, /cases/page/2/, …
-    let per_page = config.cases_per_page.max(1);
-    let total_pages = site.cases.len().div_ceil(per_page).max(1);
-    for page in 1..=total_pages {
-        let start = (page - 1) * per_page;
-        let indices: Vec<usize> = (start..(start + per_page).min(site.cases.len())).collect();
-        jobs.push(Job {
-            template: "cases.html",
-            path: if page == 1 {
-                "cases/".into()
-            } else {
-                format!("cases/page/{page}/")
-            },
-            kind: "cases",
-            title: if page == 1 {
-                t("cases", "事例一覧")
-            } else {
-                format!("{}（{page}/{total_pages}）", t("cases", "事例一覧"))
-            },
-            description: config.description.clone(),
-            breadcrumbs: vec![home.clone()],
-            data: json!({
-                "cases": views.case_summaries(&indices),
-                "pagination": views.pagination(page, total_pages, "cases/"),
-                "total": site.cases.len(),
-            }),
-        });
-    }
-
-    for (i, case) in site.cases.iter().enumerate() {
-        let ward = &site.wards[case.ward];
-        jobs.push(Job {
-            template: "case.html",
-            path: case.path.clone(),
-            kind: "case",
-            title: case.entry.meta.title.clone(),
-            description: case.entry.meta.summary.clone(),
-            breadcrumbs: vec![
-                home.clone(),
-                crumb(views, &t("cases", "事例一覧"), "cases/"),
-                crumb(views, &ward.name, &ward.path),
-            ],
-            data: json!({ "case": views.case_view(i) }),
-        });
-    }
-
-    jobs.push(Job {
-        template: "districts.html",
-        path: "districts/".into(),
-        kind: "districts",
-        title: t("districts", "地区から探す"),
-        description: "区と地区ごとの事例".into(),
-        breadcrumbs: vec![home.clone()],
-        data: json!({ "wards": site.wards.iter().map(|w| json!({
-            "name": w.name,
-            "href": views.href(&w.path),
-            "count": w.cases.len(),
-            "summary": w.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-            "areas": term_links(views, w.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
-        })).collect::<Vec<_>>() }),
-    });
-    for (w, ward) in site.wards.iter().enumerate() {
-        jobs.push(Job {
-            template: "district.html",
-            path: ward.path.clone(),
-            kind: "ward",
-            title: ward.name.clone(),
-            description: ward.entry.as_ref().and_then(|e| e.meta.summary.clone()).unwrap_or_else(|| format!("{}の事例", ward.name)),
-            breadcrumbs: vec![home.clone(), crumb(views, &t("districts", "地区から探す"), "districts/")],
-            data: json!({ "district": {
-                "name": ward.name,
-                "kind": "ward",
-                "summary": ward.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-                "body_html": views.bodies.wards[w].html,
-                "areas": term_links(views, ward.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
-                "cases": views.case_summaries(&ward.cases),
-            }}),
-        });
-        for (a, area) in ward.areas.iter().enumerate() {
-            jobs.push(Job {
-                template: "district.html",
-                path: area.path.clone(),
+    match page {
+        Page::Home => {
+            let home_entry = site.home.as_ref();
+            View {
+                kind: "home",
+                title: home_entry.map_or_else(|| config.title.clone(), |h| h.meta.title.clone()),
+                description: home_entry
+                    .and_then(|h| h.meta.summary.clone())
+                    .unwrap_or_else(|| config.description.clone()),
+                breadcrumbs: Vec::new(),
+                data: json!({ "home": {
+                    "intro_html": views.bodies.home.html,
+                    "latest": views.case_summaries(&(0..site.cases.len().min(HOME_LATEST)).collect::<Vec<_>>()),
+                    "case_count": site.cases.len(),
+                    "wards": ward_links(views),
+                    "schemes": scheme_links(views),
+                    "themes": theme_links(views),
+                }}),
+            }
+        }
+        Page::CaseList(page) => {
+            let per_page = config.cases_per_page.max(1);
+            let total_pages = site.cases.len().div_ceil(per_page).max(1);
+            let indices = case_list_indices(site.cases.len(), per_page, page);
+            View {
+                kind: "cases",
+                title: if page == 1 {
+                    t("cases", "事例一覧")
+                } else {
+                    format!("{}（{page}/{total_pages}）", t("cases", "事例一覧"))
+                },
+                description: config.description.clone(),
+                breadcrumbs: vec![home],
+                data: json!({
+                    "cases": views.case_summaries(&indices),
+                    "pagination": views.pagination(page, total_pages, "cases/"),
+                    "total": site.cases.len(),
+                }),
+            }
+        }
+        Page::Case(i) => {
+            let case = &site.cases[i];
+            let ward = &site.wards[case.ward];
+            View {
+                kind: "case",
+                title: case.entry.meta.title.clone(),
+                description: case.entry.meta.summary.clone(),
+                breadcrumbs: vec![
+                    home,
+                    crumb(views, &t("cases", "事例一覧"), "cases/"),
+                    crumb(views, &ward.name, &ward.path),
+                ],
+                data: json!({ "case": views.case_view(i) }),
+            }
+        }
+        Page::Districts => View {
+            kind: "districts",
+            title: t("districts", "地区から探す"),
+            description: "区と地区ごとの事例".into(),
+            breadcrumbs: vec![home],
+            data: json!({ "wards": site.wards.iter().map(|w| json!({
+                "name": w.name,
+                "href": views.href(&w.path),
+                "count": w.cases.len(),
+                "summary": w.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+                "areas": term_links(views, w.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
+            })).collect::<Vec<_>>() }),
+        },
+        Page::Ward(w) => {
+            let ward = &site.wards[w];
+            View {
+                kind: "ward",
+                title: ward.name.clone(),
+                description: ward
+                    .entry
+                    .as_ref()
+                    .and_then(|e| e.meta.summary.clone())
+                    .unwrap_or_else(|| format!("{}の事例", ward.name)),
+                breadcrumbs: vec![
+                    home,
+                    crumb(views, &t("districts", "地区から探す"), "districts/"),
+                ],
+                data: json!({ "district": {
+                    "name": ward.name,
+                    "kind": "ward",
+                    "summary": ward.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+                    "body_html": views.bodies.wards[w].html,
+                    "areas": term_links(views, ward.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
+                    "cases": views.case_summaries(&ward.cases),
+                }}),
+            }
+        }
+        Page::Area(w, a) => {
+            let ward = &site.wards[w];
+            let area = &ward.areas[a];
+            View {
                 kind: "area",
                 title: format!("{} {}", ward.name, area.name),
                 description: area
@@ -453,7 +661,7 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
                     .and_then(|e| e.meta.summary.clone())
                     .unwrap_or_else(|| format!("{}{}の事例", ward.name, area.name)),
                 breadcrumbs: vec![
-                    home.clone(),
+                    home,
                     crumb(views, &t("districts", "地区から探す"), "districts/"),
                     crumb(views, &ward.name, &ward.path),
                 ],
@@ -466,161 +674,146 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
                     "areas": [],
                     "cases": views.case_summaries(&area.cases),
                 }}),
-            });
+            }
         }
-    }
-
-    jobs.push(Job {
-        template: "funding_index.html",
-        path: "funding/".into(),
-        kind: "funding_index",
-        title: t("funding", "制度から探す"),
-        description: "事例で活用された助成・支援制度".into(),
-        breadcrumbs: vec![home.clone()],
-        data: json!({ "schemes": site.schemes.iter().map(|s| json!({
-            "name": s.name,
-            "href": views.href(&s.path),
-            "count": s.cases.len(),
-            "summary": s.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-            "department": s.entry.as_ref().and_then(|e| e.meta.department.clone()),
-            "total_granted": s.total_granted,
-            "total_granted_label": japanese::yen(s.total_granted),
-            "grant_count": s.grant_count,
-        })).collect::<Vec<_>>() }),
-    });
-    for (s, scheme) in site.schemes.iter().enumerate() {
-        let meta = scheme.entry.as_ref().map(|e| &e.meta);
-        let grants: Vec<Value> = scheme
-            .cases
-            .iter()
-            .flat_map(|&c| {
-                site.cases[c]
-                    .entry
-                    .meta
-                    .funding
-                    .iter()
-                    .filter(|g| g.scheme == scheme.name)
-                    .map(move |g| (c, g))
-            })
-            .map(|(c, grant)| {
-                json!({
-                    "case": views.case_summary(c),
-                    "amount_label": grant.amount.map(japanese::yen),
-                    "fiscal_year_label": grant.fiscal_year.map(japanese::fiscal_year_label),
+        Page::FundingIndex => View {
+            kind: "funding_index",
+            title: t("funding", "制度から探す"),
+            description: "事例で活用された助成・支援制度".into(),
+            breadcrumbs: vec![home],
+            data: json!({ "schemes": site.schemes.iter().map(|s| json!({
+                "name": s.name,
+                "href": views.href(&s.path),
+                "count": s.cases.len(),
+                "summary": s.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+                "department": s.entry.as_ref().and_then(|e| e.meta.department.clone()),
+                "total_granted": s.total_granted,
+                "total_granted_label": japanese::yen(s.total_granted),
+                "grant_count": s.grant_count,
+            })).collect::<Vec<_>>() }),
+        },
+        Page::Scheme(s) => {
+            let scheme = &site.schemes[s];
+            let meta = scheme.entry.as_ref().map(|e| &e.meta);
+            let grants: Vec<Value> = scheme
+                .cases
+                .iter()
+                .flat_map(|&c| {
+                    site.cases[c]
+                        .entry
+                        .meta
+                        .funding
+                        .iter()
+                        .filter(|g| g.scheme == scheme.name)
+                        .map(move |g| (c, g))
                 })
-            })
-            .collect();
-        jobs.push(Job {
-            template: "funding.html",
-            path: scheme.path.clone(),
-            kind: "funding",
-            title: scheme.name.clone(),
-            description: meta.and_then(|m| m.summary.clone()).unwrap_or_else(|| format!("{}を活用した事例", scheme.name)),
-            breadcrumbs: vec![home.clone(), crumb(views, &t("funding", "制度から探す"), "funding/")],
-            data: json!({ "scheme": {
-                "name": scheme.name,
-                "department": meta.and_then(|m| m.department.clone()),
-                "subsidy_rate": meta.and_then(|m| m.subsidy_rate),
-                "subsidy_rate_label": meta.and_then(|m| m.subsidy_rate).map(|r| format!("{}%", views::number_label((r * 1000.0).round() / 10.0))),
-                "max_amount_label": meta.and_then(|m| m.max_amount).map(japanese::yen),
-                "max_grants": meta.and_then(|m| m.max_grants),
-                "url": meta.and_then(|m| m.url.clone()),
-                "summary": meta.and_then(|m| m.summary.clone()),
-                "body_html": views.bodies.schemes[s].html,
-                "toc": views.bodies.schemes[s].toc,
-                "total_granted_label": japanese::yen(scheme.total_granted),
-                "grant_count": scheme.grant_count,
-                "grants": grants,
+                .map(|(c, grant)| {
+                    json!({
+                        "case": views.case_summary(c),
+                        "amount_label": grant.amount.map(japanese::yen),
+                        "fiscal_year_label": grant.fiscal_year.map(japanese::fiscal_year_label),
+                    })
+                })
+                .collect();
+            View {
+                kind: "funding",
+                title: scheme.name.clone(),
+                description: meta
+                    .and_then(|m| m.summary.clone())
+                    .unwrap_or_else(|| format!("{}を活用した事例", scheme.name)),
+                breadcrumbs: vec![
+                    home,
+                    crumb(views, &t("funding", "制度から探す"), "funding/"),
+                ],
+                data: json!({ "scheme": {
+                    "name": scheme.name,
+                    "department": meta.and_then(|m| m.department.clone()),
+                    "subsidy_rate": meta.and_then(|m| m.subsidy_rate),
+                    "subsidy_rate_label": meta.and_then(|m| m.subsidy_rate).map(|r| format!("{}%", views::number_label((r * 1000.0).round() / 10.0))),
+                    "max_amount_label": meta.and_then(|m| m.max_amount).map(japanese::yen),
+                    "max_grants": meta.and_then(|m| m.max_grants),
+                    "url": meta.and_then(|m| m.url.clone()),
+                    "summary": meta.and_then(|m| m.summary.clone()),
+                    "body_html": views.bodies.schemes[s].html,
+                    "toc": views.bodies.schemes[s].toc,
+                    "total_granted_label": japanese::yen(scheme.total_granted),
+                    "grant_count": scheme.grant_count,
+                    "grants": grants,
+                }}),
+            }
+        }
+        Page::Themes => View {
+            kind: "themes",
+            title: t("themes", "テーマから探す"),
+            description: "テーマごとの事例".into(),
+            breadcrumbs: vec![home],
+            data: json!({ "themes": theme_links(views) }),
+        },
+        Page::Theme(i) => {
+            let theme = &site.themes[i];
+            View {
+                kind: "theme",
+                title: theme.name.clone(),
+                description: theme
+                    .entry
+                    .as_ref()
+                    .and_then(|e| e.meta.summary.clone())
+                    .unwrap_or_else(|| format!("{}の事例", theme.name)),
+                breadcrumbs: vec![
+                    home,
+                    crumb(views, &t("themes", "テーマから探す"), "themes/"),
+                ],
+                data: json!({ "theme": {
+                    "name": theme.name,
+                    "summary": theme.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+                    "body_html": views.bodies.themes[i].html,
+                    "cases": views.case_summaries(&theme.cases),
+                }}),
+            }
+        }
+        Page::Content(p) => {
+            let page = &site.pages[p];
+            let meta = &page.entry.meta;
+            View {
+                kind: "page",
+                title: meta.title.clone(),
+                description: meta
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| config.description.clone()),
+                breadcrumbs: vec![home],
+                data: json!({ "content": {
+                    "title": meta.title,
+                    "summary": meta.summary,
+                    "body_html": views.bodies.pages[p].html,
+                    "toc": views.bodies.pages[p].toc,
+                }}),
+            }
+        }
+        Page::Search => View {
+            kind: "search",
+            title: t("search_title", "事例を検索"),
+            description: "事例をキーワードで検索します".into(),
+            breadcrumbs: vec![home],
+            data: json!({ "browse": {
+                "wards": ward_links(views),
+                "schemes": scheme_links(views),
+                "themes": theme_links(views),
             }}),
-        });
+        },
+        Page::OpenData => View {
+            kind: "opendata",
+            title: t("open_data", "オープンデータ"),
+            description: "掲載事例のオープンデータ（JSON・CSV）".into(),
+            breadcrumbs: vec![home],
+            data: to_value(crate::opendata::page_data(site)),
+        },
+        Page::NotFound => View {
+            kind: "not_found",
+            title: t("not_found_title", "ページが見つかりません"),
+            description: config.description.clone(),
+            breadcrumbs: vec![home],
+            data: json!({}),
+        },
     }
-
-    jobs.push(Job {
-        template: "themes.html",
-        path: "themes/".into(),
-        kind: "themes",
-        title: t("themes", "テーマから探す"),
-        description: "テーマごとの事例".into(),
-        breadcrumbs: vec![home.clone()],
-        data: json!({ "themes": theme_links(views) }),
-    });
-    for (i, theme) in site.themes.iter().enumerate() {
-        jobs.push(Job {
-            template: "theme.html",
-            path: theme.path.clone(),
-            kind: "theme",
-            title: theme.name.clone(),
-            description: theme
-                .entry
-                .as_ref()
-                .and_then(|e| e.meta.summary.clone())
-                .unwrap_or_else(|| format!("{}の事例", theme.name)),
-            breadcrumbs: vec![
-                home.clone(),
-                crumb(views, &t("themes", "テーマから探す"), "themes/"),
-            ],
-            data: json!({ "theme": {
-                "name": theme.name,
-                "summary": theme.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-                "body_html": views.bodies.themes[i].html,
-                "cases": views.case_summaries(&theme.cases),
-            }}),
-        });
-    }
-
-    for (p, page) in site.pages.iter().enumerate() {
-        let meta = &page.entry.meta;
-        jobs.push(Job {
-            template: "page.html",
-            path: page.path.clone(),
-            kind: "page",
-            title: meta.title.clone(),
-            description: meta
-                .summary
-                .clone()
-                .unwrap_or_else(|| config.description.clone()),
-            breadcrumbs: vec![home.clone()],
-            data: json!({ "content": {
-                "title": meta.title,
-                "summary": meta.summary,
-                "body_html": views.bodies.pages[p].html,
-                "toc": views.bodies.pages[p].toc,
-            }}),
-        });
-    }
-
-    jobs.push(Job {
-        template: "search.html",
-        path: "search/".into(),
-        kind: "search",
-        title: t("search_title", "事例を検索"),
-        description: "事例をキーワードで検索します".into(),
-        breadcrumbs: vec![home.clone()],
-        data: json!({ "browse": {
-            "wards": ward_links(views),
-            "schemes": scheme_links(views),
-            "themes": theme_links(views),
-        }}),
-    });
-
-    jobs.push(Job {
-        template: "opendata.html",
-        path: "opendata/".into(),
-        kind: "opendata",
-        title: t("open_data", "オープンデータ"),
-        description: "掲載事例のオープンデータ（JSON・CSV）".into(),
-        breadcrumbs: vec![home.clone()],
-        data: to_value(crate::opendata::page_data(site)),
-    });
-
-    jobs.push(Job {
-        template: "404.html",
-        path: String::new(),
-        kind: "not_found",
-        title: t("not_found_title", "ページが見つかりません"),
-        description: config.description.clone(),
-        breadcrumbs: vec![home.clone()],
-        data: json!({}),
-    });
-    jobs
 }
