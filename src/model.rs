@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::content::schema::{CaseMeta, FundingMeta, PageMeta, TermMeta, is_safe_term};
 use crate::content::{Content, Entry, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -606,35 +607,58 @@ fn find_related(cases: &mut [Case]) {
     // Huge terms (a theme on every case) would make this quadratic; their
     // members are capped to the newest ones, which is what readers want anyway.
     const CAP: usize = 200;
+    // Scores live in one dense array per worker, with the list of the cases
+    // touched, so each case costs its candidates and not a hash map.
     let related: Vec<Vec<usize>> = (0..cases.len())
-        .map(|i| {
-            let case = &cases[i];
-            let mut scores: HashMap<usize, u32> = HashMap::new();
-            let mut add = |members: Option<&Vec<usize>>, weight: u32| {
-                for &j in members.into_iter().flatten().take(CAP) {
-                    if j != i {
-                        *scores.entry(j).or_default() += weight;
+        .into_par_iter()
+        .map_init(
+            || (vec![0u32; cases.len()], Vec::new()),
+            |(scores, touched), i| {
+                let case = &cases[i];
+                let mut add = |members: Option<&Vec<usize>>, weight: u32| {
+                    for &j in members.into_iter().flatten().take(CAP) {
+                        if j != i {
+                            if scores[j] == 0 {
+                                touched.push(j);
+                            }
+                            scores[j] += weight;
+                        }
+                    }
+                };
+                for t in &case.themes {
+                    add(by_theme.get(t), 2);
+                }
+                add(by_ward.get(&case.ward), 1);
+                for s in &case.schemes {
+                    add(by_scheme.get(s), 1);
+                }
+                if let Some(area) = case.area {
+                    for &j in touched.iter() {
+                        if cases[j].ward == case.ward && cases[j].area == Some(area) {
+                            scores[j] += 1;
+                        }
                     }
                 }
-            };
-            for t in &case.themes {
-                add(by_theme.get(t), 2);
-            }
-            add(by_ward.get(&case.ward), 1);
-            for s in &case.schemes {
-                add(by_scheme.get(s), 1);
-            }
-            if let Some(area) = case.area {
-                for (j, score) in scores.iter_mut() {
-                    if cases[*j].ward == case.ward && cases[*j].area == Some(area) {
-                        *score += 1;
+                // The best by score, ties to the newer (lower) index.
+                let mut best: Vec<(u32, usize)> = Vec::with_capacity(RELATED + 1);
+                for &j in touched.iter() {
+                    let candidate = (scores[j], j);
+                    let at = best
+                        .iter()
+                        .position(|&(score, k)| {
+                            candidate.0 > score || (candidate.0 == score && j < k)
+                        })
+                        .unwrap_or(best.len());
+                    if at < RELATED {
+                        best.insert(at, candidate);
+                        best.truncate(RELATED);
                     }
+                    scores[j] = 0;
                 }
-            }
-            let mut ranked: Vec<(usize, u32)> = scores.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.into_iter().take(RELATED).map(|(j, _)| j).collect()
-        })
+                touched.clear();
+                best.into_iter().map(|(_, j)| j).collect()
+            },
+        )
         .collect();
     for (case, related) in cases.iter_mut().zip(related) {
         case.related = related;

@@ -143,7 +143,9 @@ pub fn load_cached(
         walked.assets.keys().for_each(|k| k.hash(&mut hasher));
         hasher.finish()
     };
-    let results: Vec<CachedFile> = walked
+    // A file read again comes back with its new cache entry; a reused one
+    // is cloned out of the cache, which keeps it.
+    let results: Vec<(Loaded, Diagnostics, Option<CachedFile>)> = walked
         .sources
         .par_iter()
         .map(|source| {
@@ -152,7 +154,7 @@ pub fn load_cached(
                 && cached.stamp == stamp
                 && cached.assets == assets
             {
-                return cached.clone();
+                return (cached.loaded.clone(), cached.diagnostics.clone(), None);
             }
             let mut file_diagnostics = Diagnostics::new();
             let loaded = load_one(
@@ -162,28 +164,33 @@ pub fn load_cached(
                 &walked.assets,
                 &mut file_diagnostics,
             );
-            CachedFile {
+            let cached = CachedFile {
                 // An unreadable stamp is never equal, so the file is read again.
                 stamp: stamp.unwrap_or(Stamp {
                     len: u64::MAX,
                     modified: None,
                 }),
                 assets,
-                loaded,
-                diagnostics: file_diagnostics,
-            }
+                loaded: loaded.clone(),
+                diagnostics: file_diagnostics.clone(),
+            };
+            (loaded, file_diagnostics, Some(cached))
         })
         .collect();
-    cache.files = walked
+    let present: std::collections::HashSet<&str> =
+        walked.sources.iter().map(|s| s.rel.as_str()).collect();
+    cache.files.retain(|rel, _| present.contains(rel.as_str()));
+    let results: Vec<(Loaded, Diagnostics)> = walked
         .sources
         .iter()
-        .zip(&results)
-        .map(|(source, cached)| (source.rel.clone(), cached.clone()))
+        .zip(results)
+        .map(|(source, (loaded, file_diagnostics, fresh))| {
+            if let Some(fresh) = fresh {
+                cache.files.insert(source.rel.clone(), fresh);
+            }
+            (loaded, file_diagnostics)
+        })
         .collect();
-    let results = results
-        .into_iter()
-        .map(|cached| (cached.loaded, cached.diagnostics));
-
     let mut content = Content {
         assets: walked.assets,
         sections: walked.sections,

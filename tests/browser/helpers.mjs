@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve, normalize } from 'node:path';
 
 export const repo = resolve(import.meta.dirname, '..', '..');
-export const binary = join(repo, 'target', 'debug', 'casebook');
+// Where `cargo build` put the binary (CARGO_TARGET_DIR moves it).
+export const binary = join(process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, 'target'), 'debug', 'casebook');
 
 /** Copies tests/fixtures/<name> to a temporary folder and builds it for `baseUrl`. */
 export function buildFixture(name, baseUrl) {
