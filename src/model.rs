@@ -53,6 +53,8 @@ pub struct Scheme {
     pub cases: Vec<usize>,
     pub total_granted: u64,
     pub grant_count: usize,
+    /// Grants that state their amount; with none, the total is unknown, not zero.
+    pub grants_with_amount: usize,
 }
 
 pub struct Ward {
@@ -230,9 +232,11 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
                 cases: Vec::new(),
                 total_granted: 0,
                 grant_count: 0,
+                grants_with_amount: 0,
             });
             schemes[scheme].total_granted += grant.amount.unwrap_or(0);
             schemes[scheme].grant_count += 1;
+            schemes[scheme].grants_with_amount += usize::from(grant.amount.is_some());
             if schemes[scheme].cases.last() != Some(&index) {
                 schemes[scheme].cases.push(index);
             }
@@ -455,6 +459,7 @@ fn scheme_list(funding: Vec<Entry<FundingMeta>>, diagnostics: &mut Diagnostics) 
             cases: Vec::new(),
             total_granted: 0,
             grant_count: 0,
+            grants_with_amount: 0,
         });
     }
     schemes
