@@ -18,10 +18,12 @@ pub mod opendata;
 pub mod output;
 pub mod render;
 pub mod sitemap;
+pub mod timings;
 
 use diagnostics::{Diagnostic, Diagnostics};
 use output::OutputFile;
 use std::path::{Path, PathBuf};
+use timings::Timings;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -42,32 +44,76 @@ impl BuildOptions {
 
 /// Every output file of the site, or `None` when there are errors.
 pub fn generate(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Vec<OutputFile>> {
+    generate_timed(options, diagnostics, &mut Timings::default())
+}
+
+/// [`generate`], timing each stage.
+pub fn generate_timed(
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Timings,
+) -> Option<Vec<OutputFile>> {
     let root = &options.root;
-    let mut config = config::load(root, diagnostics)?;
-    if let Some(base_url) = &options.base_url {
-        match config.with_base_url(base_url) {
-            Ok(updated) => config = updated,
-            Err(message) => {
-                diagnostics.push(Diagnostic::error("--base-url", message));
-                return None;
-            }
-        }
-    }
+    let config = timings.stage(
+        "config",
+        || "reading casebook.yaml".into(),
+        || load_config(options, diagnostics),
+    )?;
     let load_options = content::LoadOptions {
         drafts: options.drafts,
     };
-    let content = content::load(root, &config.language, load_options, diagnostics);
-    let site = model::build(config, content, diagnostics);
-    let bodies = bodies::render_bodies(&site, diagnostics);
-    let renderer = render::Renderer::new(root, &site, diagnostics)?;
-
-    let mut files = renderer.render(&site, &bodies, diagnostics);
+    let content = timings.stage(
+        "content",
+        || "loading content…".into(),
+        || content::load(root, &config.language, load_options, diagnostics),
+    );
+    let case_count = content.cases.len();
+    let site = timings.stage(
+        "model",
+        || format!("{case_count} cases loaded; linking…"),
+        || model::build(config, content, diagnostics),
+    );
+    let bodies = timings.stage(
+        "markdown",
+        || format!("{case_count} cases loaded; rendering Markdown…"),
+        || bodies::render_bodies(&site, diagnostics),
+    );
+    let renderer = timings.stage(
+        "templates",
+        || "compiling templates…".into(),
+        || render::Renderer::new(root, &site, diagnostics),
+    )?;
+    let mut files = timings.stage(
+        "render",
+        || format!("{case_count} cases; rendering pages…"),
+        || renderer.render(&site, &bodies, diagnostics),
+    );
+    timings.stage(
+        "data",
+        || "writing feed, sitemap and open data…".into(),
+        || {
+            files.extend(feeds::files(&site));
+            files.extend(sitemap::files(&site));
+            files.extend(opendata::files(&site));
+        },
+    );
     files.extend(bodies.assets);
-    files.extend(feeds::files(&site));
-    files.extend(sitemap::files(&site));
-    files.extend(opendata::files(&site));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     (!diagnostics.has_errors()).then_some(files)
+}
+
+fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<config::Config> {
+    let config = config::load(&options.root, diagnostics)?;
+    match &options.base_url {
+        None => Some(config),
+        Some(base_url) => match config.with_base_url(base_url) {
+            Ok(updated) => Some(updated),
+            Err(message) => {
+                diagnostics.push(Diagnostic::error("--base-url", message));
+                None
+            }
+        },
+    }
 }
 
 /// Validates everything `build` would, without writing.
@@ -80,6 +126,11 @@ pub fn check(options: &BuildOptions) -> Diagnostics {
 /// Builds the site and swaps it into the output folder; on any error the
 /// previous output stays as it was.
 pub fn build(options: &BuildOptions) -> Diagnostics {
+    build_timed(options, &mut Timings::default())
+}
+
+/// [`build`], timing each stage.
+pub fn build_timed(options: &BuildOptions, timings: &mut Timings) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
     let output_dir = options.output_dir();
     if let Some(problem) = unsafe_output_dir(&options.root, &output_dir) {
@@ -89,9 +140,17 @@ pub fn build(options: &BuildOptions) -> Diagnostics {
         );
         return diagnostics;
     }
-    if let Some(files) = generate(options, &mut diagnostics)
-        && let Err(error) = output::write_atomically(&output_dir, &files)
-    {
+    let files = generate_timed(options, &mut diagnostics, timings);
+    let written = files.map(|files| {
+        let count = files.len();
+        timings.stage(
+            "write",
+            || format!("writing {count} files…"),
+            || output::write_atomically(&output_dir, &files),
+        )
+    });
+    timings.finish();
+    if let Some(Err(error)) = written {
         diagnostics.push(
             Diagnostic::error(
                 error.path.display().to_string(),

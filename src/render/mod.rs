@@ -28,14 +28,39 @@ use views::{Link, TermLink, ViewBuilder};
 const HOME_LATEST: usize = 6;
 
 /// One page to render.
-struct Job {
+struct Job<'a> {
     template: &'static str,
     path: String,
     kind: &'static str,
     title: String,
     description: String,
     breadcrumbs: Vec<Link>,
-    data: Value,
+    /// Puts the page's own variables into its context. Run inside the parallel
+    /// render, so building views is spread over all cores too.
+    data: Data<'a>,
+}
+
+type Data<'a> = Box<dyn Fn(&mut tera::Context) + Sync + 'a>;
+
+/// Page data given as a JSON object: each key becomes a template variable.
+fn data<'a>(value: Value) -> Data<'a> {
+    Box::new(move |context| {
+        if let Value::Object(map) = &value {
+            for (key, value) in map {
+                context.insert(key.clone(), value);
+            }
+        }
+    })
+}
+
+/// What every template gets as `page`.
+#[derive(Serialize)]
+struct PageView<'a> {
+    kind: &'static str,
+    title: &'a str,
+    description: &'a str,
+    canonical_url: String,
+    breadcrumbs: &'a [Link],
 }
 
 pub struct Renderer {
@@ -65,7 +90,12 @@ impl Renderer {
             }
             return None;
         }
-        Some(Renderer { tera, files })
+        let mut renderer = Renderer { tera, files };
+        // Site-wide variables go in Tera's global context, shared by every page
+        // rather than copied into each page's context.
+        let common = renderer.common_context(site);
+        renderer.tera.global_context().extend(common);
+        Some(renderer)
     }
 
     pub fn render(
@@ -80,26 +110,25 @@ impl Renderer {
             strings: self.strings(site),
         };
         let jobs = jobs(&views);
-        let common = self.common_context(site);
         let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
             .par_iter()
             .map(|job| {
-                let mut context = common.clone();
+                let mut context = tera::Context::new();
                 context.insert(
                     "page",
-                    &json!({
-                        "kind": job.kind,
-                        "title": job.title,
-                        "description": job.description,
-                        "canonical_url": format!("{}{}", site.config.base_url, encoded_path(&job.path)),
-                        "breadcrumbs": job.breadcrumbs,
-                    }),
+                    &PageView {
+                        kind: job.kind,
+                        title: &job.title,
+                        description: &job.description,
+                        canonical_url: format!(
+                            "{}{}",
+                            site.config.base_url,
+                            encoded_path(&job.path)
+                        ),
+                        breadcrumbs: &job.breadcrumbs,
+                    },
                 );
-                if let Value::Object(map) = &job.data {
-                    for (key, value) in map {
-                        context.insert(key.clone(), value);
-                    }
-                }
+                (job.data)(&mut context);
                 self.tera
                     .render(job.template, &context)
                     .map(|html| {
@@ -371,7 +400,7 @@ fn numbered_title(title: &str, page: &ListingPage, total: usize) -> String {
 }
 
 /// Every page of the site, as render jobs.
-fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
+fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
     let site = views.site;
     let config = &site.config;
     let per_page = config.cases_per_page;
@@ -392,14 +421,14 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
             .and_then(|h| h.meta.summary.clone())
             .unwrap_or_else(|| config.description.clone()),
         breadcrumbs: Vec::new(),
-        data: json!({ "home": {
+        data: data(json!({ "home": {
             "intro_html": views.bodies.home.html,
             "latest": views.case_summaries(&(0..site.cases.len().min(HOME_LATEST)).collect::<Vec<_>>()),
             "case_count": site.cases.len(),
             "wards": ward_links(views),
             "schemes": scheme_links(views),
             "themes": theme_links(views),
-        }}),
+        }})),
     });
 
     let all: Vec<usize> = (0..site.cases.len()).collect();
@@ -412,11 +441,11 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
             title: numbered_title(&t("cases", "事例一覧"), page, pages.len()),
             description: config.description.clone(),
             breadcrumbs: vec![home.clone()],
-            data: json!({
+            data: data(json!({
                 "cases": views.case_summaries(&all[page.items.clone()]),
                 "pagination": views.pagination(page.number, pages.len(), "cases/"),
                 "total": site.cases.len(),
-            }),
+            })),
         });
     }
 
@@ -433,7 +462,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
                 crumb(views, &t("cases", "事例一覧"), "cases/"),
                 crumb(views, &ward.name, &ward.path),
             ],
-            data: json!({ "case": views.case_view(i) }),
+            data: Box::new(move |context| context.insert("case", &views.case_view(i))),
         });
     }
 
@@ -444,13 +473,13 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
         title: t("districts", "地区から探す"),
         description: t("districts_description", "区と地区ごとの事例"),
         breadcrumbs: vec![home.clone()],
-        data: json!({ "wards": site.wards.iter().map(|w| json!({
+        data: data(json!({ "wards": site.wards.iter().map(|w| json!({
             "name": w.name,
             "href": views.href(&w.path),
             "count": w.cases.len(),
             "summary": summary_of(w.entry.as_ref()),
             "areas": term_links(views, w.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
-        })).collect::<Vec<_>>() }),
+        })).collect::<Vec<_>>() })),
     });
     let districts_crumb = crumb(views, &t("districts", "地区から探す"), "districts/");
     for (w, ward) in site.wards.iter().enumerate() {
@@ -463,7 +492,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
                 title: numbered_title(&ward.name, page, pages.len()),
                 description: summary_of(ward.entry.as_ref()).unwrap_or_else(|| ward.name.clone()),
                 breadcrumbs: vec![home.clone(), districts_crumb.clone()],
-                data: json!({
+                data: data(json!({
                     "district": {
                         "name": ward.name,
                         "kind": "ward",
@@ -474,7 +503,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
                         "case_count": ward.cases.len(),
                     },
                     "pagination": views.pagination(page.number, pages.len(), &ward.path),
-                }),
+                })),
             });
         }
         for (a, area) in ward.areas.iter().enumerate() {
@@ -496,7 +525,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
                         districts_crumb.clone(),
                         crumb(views, &ward.name, &ward.path),
                     ],
-                    data: json!({
+                    data: data(json!({
                         "district": {
                             "name": area.name,
                             "kind": "area",
@@ -508,7 +537,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
                             "case_count": area.cases.len(),
                         },
                         "pagination": views.pagination(page.number, pages.len(), &area.path),
-                    }),
+                    })),
                 });
             }
         }
@@ -524,7 +553,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
         title: t("funding", "制度から探す"),
         description: t("funding_description", "事例で活用された助成・支援制度"),
         breadcrumbs: vec![home.clone()],
-        data: json!({ "schemes": site.schemes.iter().map(|s| json!({
+        data: data(json!({ "schemes": site.schemes.iter().map(|s| json!({
             "name": s.name,
             "href": views.href(&s.path),
             "count": s.cases.len(),
@@ -533,7 +562,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
             "total_granted": s.total_granted,
             "total_granted_label": total_label(s),
             "grant_count": s.grant_count,
-        })).collect::<Vec<_>>() }),
+        })).collect::<Vec<_>>() })),
     });
     let funding_crumb = crumb(views, &t("funding", "制度から探す"), "funding/");
     for (s, scheme) in site.schemes.iter().enumerate() {
@@ -568,7 +597,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
                 title: numbered_title(&scheme.name, page, pages.len()),
                 description: meta.and_then(|m| m.summary.clone()).unwrap_or_else(|| scheme.name.clone()),
                 breadcrumbs: vec![home.clone(), funding_crumb.clone()],
-                data: json!({
+                data: data(json!({
                     "scheme": {
                         "name": scheme.name,
                         "department": meta.and_then(|m| m.department.clone()),
@@ -587,7 +616,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
                         "grants": grants,
                     },
                     "pagination": views.pagination(page.number, pages.len(), &scheme.path),
-                }),
+                })),
             });
         }
     }
@@ -599,7 +628,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
         title: t("themes", "テーマから探す"),
         description: t("themes_description", "テーマごとの事例"),
         breadcrumbs: vec![home.clone()],
-        data: json!({ "themes": theme_links(views) }),
+        data: data(json!({ "themes": theme_links(views) })),
     });
     let themes_crumb = crumb(views, &t("themes", "テーマから探す"), "themes/");
     for (i, theme) in site.themes.iter().enumerate() {
@@ -612,7 +641,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
                 title: numbered_title(&theme.name, page, pages.len()),
                 description: summary_of(theme.entry.as_ref()).unwrap_or_else(|| theme.name.clone()),
                 breadcrumbs: vec![home.clone(), themes_crumb.clone()],
-                data: json!({
+                data: data(json!({
                     "theme": {
                         "name": theme.name,
                         "summary": summary_of(theme.entry.as_ref()),
@@ -621,7 +650,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
                         "case_count": theme.cases.len(),
                     },
                     "pagination": views.pagination(page.number, pages.len(), &theme.path),
-                }),
+                })),
             });
         }
     }
@@ -638,12 +667,12 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
                 .clone()
                 .unwrap_or_else(|| config.description.clone()),
             breadcrumbs: vec![home.clone()],
-            data: json!({ "content": {
+            data: data(json!({ "content": {
                 "title": meta.title,
                 "summary": meta.summary,
                 "body_html": views.bodies.pages[p].html,
                 "toc": views.bodies.pages[p].toc,
-            }}),
+            }})),
         });
     }
 
@@ -654,11 +683,11 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
         title: t("search_title", "事例を検索"),
         description: t("search_description", "事例をキーワードで検索します"),
         breadcrumbs: vec![home.clone()],
-        data: json!({ "browse": {
+        data: data(json!({ "browse": {
             "wards": ward_links(views),
             "schemes": scheme_links(views),
             "themes": theme_links(views),
-        }}),
+        }})),
     });
 
     jobs.push(Job {
@@ -671,7 +700,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
             "掲載事例のオープンデータ（JSON・CSV）",
         ),
         breadcrumbs: vec![home.clone()],
-        data: to_value(crate::opendata::page_data(site)),
+        data: data(to_value(crate::opendata::page_data(site))),
     });
 
     jobs.push(Job {
@@ -681,7 +710,7 @@ fn jobs(views: &ViewBuilder<'_>) -> Vec<Job> {
         title: t("not_found_title", "ページが見つかりません"),
         description: config.description.clone(),
         breadcrumbs: vec![home.clone()],
-        data: json!({}),
+        data: data(json!({})),
     });
     jobs
 }
