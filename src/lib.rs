@@ -21,8 +21,9 @@ pub mod sitemap;
 pub mod timings;
 
 use diagnostics::{Diagnostic, Diagnostics};
-use output::OutputFile;
+use output::{OutputFile, Sink};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use timings::Timings;
 
 #[derive(Debug, Clone, Default)]
@@ -42,23 +43,36 @@ impl BuildOptions {
     }
 }
 
-/// Every output file of the site, or `None` when there are errors.
+/// Every output file of the site, sorted by path, or `None` when there are errors.
 pub fn generate(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Vec<OutputFile>> {
-    generate_timed(options, diagnostics, &mut Timings::default())
+    let collected = Mutex::new(Vec::new());
+    let ok = generate_into(options, diagnostics, &mut Timings::default(), &|file| {
+        collected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(file)
+    });
+    let mut files = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    ok.then_some(files)
 }
 
-/// [`generate`], timing each stage.
-pub fn generate_timed(
+/// Runs every stage, handing each output file to `sink` as soon as it is made;
+/// `false` when there are errors.
+pub fn generate_into(
     options: &BuildOptions,
     diagnostics: &mut Diagnostics,
     timings: &mut Timings,
-) -> Option<Vec<OutputFile>> {
+    sink: &Sink<'_>,
+) -> bool {
     let root = &options.root;
-    let config = timings.stage(
+    let Some(config) = timings.stage(
         "config",
         || "reading casebook.yaml".into(),
         || load_config(options, diagnostics),
-    )?;
+    ) else {
+        return false;
+    };
     let load_options = content::LoadOptions {
         drafts: options.drafts,
     };
@@ -78,28 +92,30 @@ pub fn generate_timed(
         || format!("{case_count} cases loaded; rendering Markdown…"),
         || bodies::render_bodies(&site, diagnostics),
     );
-    let renderer = timings.stage(
+    let Some(renderer) = timings.stage(
         "templates",
         || "compiling templates…".into(),
         || render::Renderer::new(root, &site, diagnostics),
-    )?;
-    let mut files = timings.stage(
+    ) else {
+        return false;
+    };
+    timings.stage(
         "render",
         || format!("{case_count} cases; rendering pages…"),
-        || renderer.render(&site, &bodies, diagnostics),
+        || renderer.render(&site, &bodies, diagnostics, sink),
     );
     timings.stage(
         "data",
         || "writing feed, sitemap and open data…".into(),
         || {
-            files.extend(feeds::files(&site));
-            files.extend(sitemap::files(&site));
-            files.extend(opendata::files(&site));
+            let data = feeds::files(&site)
+                .into_iter()
+                .chain(sitemap::files(&site))
+                .chain(opendata::files(&site));
+            data.chain(bodies.assets).for_each(sink);
         },
     );
-    files.extend(bodies.assets);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    (!diagnostics.has_errors()).then_some(files)
+    !diagnostics.has_errors()
 }
 
 fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<config::Config> {
@@ -116,10 +132,10 @@ fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<
     }
 }
 
-/// Validates everything `build` would, without writing.
+/// Validates everything `build` would, without writing or keeping any output.
 pub fn check(options: &BuildOptions) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
-    generate(options, &mut diagnostics);
+    generate_into(options, &mut diagnostics, &mut Timings::default(), &|_| {});
     diagnostics
 }
 
@@ -129,7 +145,8 @@ pub fn build(options: &BuildOptions) -> Diagnostics {
     build_timed(options, &mut Timings::default())
 }
 
-/// [`build`], timing each stage.
+/// [`build`], timing each stage. Files are written into a staging folder as
+/// they are made, and the folder replaces the output only if all went well.
 pub fn build_timed(options: &BuildOptions, timings: &mut Timings) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
     let output_dir = options.output_dir();
@@ -140,26 +157,36 @@ pub fn build_timed(options: &BuildOptions, timings: &mut Timings) -> Diagnostics
         );
         return diagnostics;
     }
-    let files = generate_timed(options, &mut diagnostics, timings);
-    let written = files.map(|files| {
-        let count = files.len();
-        timings.stage(
-            "write",
-            || format!("writing {count} files…"),
-            || output::write_atomically(&output_dir, &files),
-        )
+    let staging = match output::Staging::create(&output_dir) {
+        Ok(staging) => staging,
+        Err(error) => {
+            diagnostics.push(write_error(&error));
+            return diagnostics;
+        }
+    };
+    let ok = generate_into(options, &mut diagnostics, timings, &|file| {
+        staging.write(&file)
     });
-    timings.finish();
-    if let Some(Err(error)) = written {
-        diagnostics.push(
-            Diagnostic::error(
-                error.path.display().to_string(),
-                format!("cannot write the site: {}", error.message),
-            )
-            .hint("the previous output was left as it was; check permissions and free space"),
+    if ok {
+        let committed = timings.stage(
+            "write",
+            || "replacing the output folder…".into(),
+            || staging.commit(),
         );
+        if let Err(error) = committed {
+            diagnostics.push(write_error(&error));
+        }
     }
+    timings.finish();
     diagnostics
+}
+
+fn write_error(error: &output::WriteError) -> Diagnostic {
+    Diagnostic::error(
+        error.path.display().to_string(),
+        format!("cannot write the site: {}", error.message),
+    )
+    .hint("the previous output was left as it was; check permissions and free space")
 }
 
 /// The output folder is replaced whole, so it must not hold the site itself.

@@ -15,7 +15,7 @@ use crate::bodies::Bodies;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::{Site, href};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -42,12 +42,14 @@ struct Job<'a> {
 
 type Data<'a> = Box<dyn Fn(&mut tera::Context) + Sync + 'a>;
 
-/// Page data given as a JSON object: each key becomes a template variable.
-fn data<'a>(value: Value) -> Data<'a> {
+/// Page data made on demand as a JSON object: each key becomes a template
+/// variable. Made only when the page is rendered, so a build never holds the
+/// data of every listing page at once.
+fn lazy<'a>(make: impl Fn() -> Value + Sync + 'a) -> Data<'a> {
     Box::new(move |context| {
-        if let Value::Object(map) = &value {
+        if let Value::Object(map) = make() {
             for (key, value) in map {
-                context.insert(key.clone(), value);
+                context.insert(key, &value);
             }
         }
     })
@@ -98,21 +100,23 @@ impl Renderer {
         Some(renderer)
     }
 
+    /// Renders every page and theme file into `sink`.
     pub fn render(
         &self,
         site: &Site,
         bodies: &Bodies,
         diagnostics: &mut Diagnostics,
-    ) -> Vec<OutputFile> {
+        sink: &Sink<'_>,
+    ) {
         let views = ViewBuilder {
             site,
             bodies,
             strings: self.strings(site),
         };
         let jobs = jobs(&views);
-        let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
+        let problems: Vec<Vec<Diagnostic>> = jobs
             .par_iter()
-            .map(|job| {
+            .filter_map(|job| {
                 let mut context = tera::Context::new();
                 context.insert(
                     "page",
@@ -138,26 +142,23 @@ impl Renderer {
                             OutputFile::page(&job.path, html)
                         }
                     })
+                    .map(sink)
                     .map_err(|error| template_diagnostics(&error, &self.files))
+                    .err()
             })
             .collect();
-        let mut outputs = Vec::with_capacity(results.len() + 16);
-        for result in results {
-            match result {
-                Ok(file) => outputs.push(file),
-                Err(found) => found.into_iter().for_each(|d| diagnostics.push(d)),
-            }
+        for diagnostic in problems.into_iter().flatten() {
+            diagnostics.push(diagnostic);
         }
         for (name, file) in self.files.statics() {
-            outputs.push(OutputFile::new(
+            sink(OutputFile::new(
                 format!("static/{name}"),
                 file.bytes.clone(),
             ));
         }
         if let Some(css) = crate::markdown::highlight_css(&site.config.markdown.highlight_theme) {
-            outputs.push(OutputFile::new("static/css/highlight.css", css));
+            sink(OutputFile::new("static/css/highlight.css", css));
         }
-        outputs
     }
 
     /// The UI strings of the site's language (Japanese when it has none).
@@ -366,6 +367,7 @@ fn crumb(views: &ViewBuilder<'_>, title: &str, path: &str) -> Link {
 }
 
 /// One page of a paginated listing: its number, its site path and which items.
+#[derive(Clone)]
 struct ListingPage {
     number: usize,
     path: String,
@@ -399,6 +401,39 @@ fn numbered_title(title: &str, page: &ListingPage, total: usize) -> String {
     }
 }
 
+/// The grants of a scheme's cases `items`, one row per grant.
+fn grant_rows(
+    views: &ViewBuilder<'_>,
+    scheme: &crate::model::Scheme,
+    items: std::ops::Range<usize>,
+) -> Vec<Value> {
+    let site = views.site;
+    scheme.cases[items]
+        .iter()
+        .flat_map(|&c| {
+            let grants = site.cases[c].entry.meta.funding.iter();
+            grants
+                .filter(|g| g.scheme == scheme.name)
+                .map(move |g| (c, g))
+        })
+        .map(|(c, grant)| {
+            json!({
+                "case": views.case_summary(c),
+                "amount": grant.amount,
+                "amount_label": grant.amount.map(japanese::yen),
+                "fiscal_year": grant.fiscal_year,
+                "fiscal_year_label": grant.fiscal_year.map(japanese::fiscal_year_label),
+            })
+        })
+        .collect()
+}
+
+/// The total a scheme granted; `None` when no grant states its amount, since
+/// that total is unknown rather than zero.
+fn total_granted_label(scheme: &crate::model::Scheme) -> Option<String> {
+    (scheme.grants_with_amount > 0).then(|| japanese::yen(scheme.total_granted))
+}
+
 /// Every page of the site, as render jobs.
 fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
     let site = views.site;
@@ -421,7 +456,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
             .and_then(|h| h.meta.summary.clone())
             .unwrap_or_else(|| config.description.clone()),
         breadcrumbs: Vec::new(),
-        data: data(json!({ "home": {
+        data: lazy(move || json!({ "home": {
             "intro_html": views.bodies.home.html,
             "latest": views.case_summaries(&(0..site.cases.len().min(HOME_LATEST)).collect::<Vec<_>>()),
             "case_count": site.cases.len(),
@@ -431,21 +466,23 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
         }})),
     });
 
-    let all: Vec<usize> = (0..site.cases.len()).collect();
-    let pages = paginate("cases/", all.len(), per_page);
-    for page in &pages {
+    let pages = paginate("cases/", site.cases.len(), per_page);
+    for page in pages.iter().cloned() {
+        let total = pages.len();
         jobs.push(Job {
             template: "cases.html",
             path: page.path.clone(),
             kind: "cases",
-            title: numbered_title(&t("cases", "事例一覧"), page, pages.len()),
+            title: numbered_title(&t("cases", "事例一覧"), &page, total),
             description: config.description.clone(),
             breadcrumbs: vec![home.clone()],
-            data: data(json!({
-                "cases": views.case_summaries(&all[page.items.clone()]),
-                "pagination": views.pagination(page.number, pages.len(), "cases/"),
-                "total": site.cases.len(),
-            })),
+            data: lazy(move || {
+                json!({
+                    "cases": views.case_summaries(&page.items.clone().collect::<Vec<_>>()),
+                    "pagination": views.pagination(page.number, total, "cases/"),
+                    "total": site.cases.len(),
+                })
+            }),
         });
     }
 
@@ -473,7 +510,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
         title: t("districts", "地区から探す"),
         description: t("districts_description", "区と地区ごとの事例"),
         breadcrumbs: vec![home.clone()],
-        data: data(json!({ "wards": site.wards.iter().map(|w| json!({
+        data: lazy(move || json!({ "wards": site.wards.iter().map(|w| json!({
             "name": w.name,
             "href": views.href(&w.path),
             "count": w.cases.len(),
@@ -484,15 +521,16 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
     let districts_crumb = crumb(views, &t("districts", "地区から探す"), "districts/");
     for (w, ward) in site.wards.iter().enumerate() {
         let pages = paginate(&ward.path, ward.cases.len(), per_page);
-        for page in &pages {
+        for page in pages.iter().cloned() {
+            let total = pages.len();
             jobs.push(Job {
                 template: "district.html",
                 path: page.path.clone(),
                 kind: "ward",
-                title: numbered_title(&ward.name, page, pages.len()),
+                title: numbered_title(&ward.name, &page, total),
                 description: summary_of(ward.entry.as_ref()).unwrap_or_else(|| ward.name.clone()),
                 breadcrumbs: vec![home.clone(), districts_crumb.clone()],
-                data: data(json!({
+                data: lazy(move || json!({
                     "district": {
                         "name": ward.name,
                         "kind": "ward",
@@ -502,22 +540,19 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                         "cases": views.case_summaries(&ward.cases[page.items.clone()]),
                         "case_count": ward.cases.len(),
                     },
-                    "pagination": views.pagination(page.number, pages.len(), &ward.path),
+                    "pagination": views.pagination(page.number, total, &ward.path),
                 })),
             });
         }
         for (a, area) in ward.areas.iter().enumerate() {
             let pages = paginate(&area.path, area.cases.len(), per_page);
-            for page in &pages {
+            for page in pages.iter().cloned() {
+                let total = pages.len();
                 jobs.push(Job {
                     template: "district.html",
                     path: page.path.clone(),
                     kind: "area",
-                    title: numbered_title(
-                        &format!("{} {}", ward.name, area.name),
-                        page,
-                        pages.len(),
-                    ),
+                    title: numbered_title(&format!("{} {}", ward.name, area.name), &page, total),
                     description: summary_of(area.entry.as_ref())
                         .unwrap_or_else(|| format!("{} {}", ward.name, area.name)),
                     breadcrumbs: vec![
@@ -525,27 +560,26 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                         districts_crumb.clone(),
                         crumb(views, &ward.name, &ward.path),
                     ],
-                    data: data(json!({
-                        "district": {
-                            "name": area.name,
-                            "kind": "area",
-                            "summary": summary_of(area.entry.as_ref()),
-                            "body_html": views.bodies.areas[w][a].html,
-                            "parent": crumb(views, &ward.name, &ward.path),
-                            "areas": [],
-                            "cases": views.case_summaries(&area.cases[page.items.clone()]),
-                            "case_count": area.cases.len(),
-                        },
-                        "pagination": views.pagination(page.number, pages.len(), &area.path),
-                    })),
+                    data: lazy(move || {
+                        json!({
+                            "district": {
+                                "name": area.name,
+                                "kind": "area",
+                                "summary": summary_of(area.entry.as_ref()),
+                                "body_html": views.bodies.areas[w][a].html,
+                                "parent": crumb(views, &ward.name, &ward.path),
+                                "areas": [],
+                                "cases": views.case_summaries(&area.cases[page.items.clone()]),
+                                "case_count": area.cases.len(),
+                            },
+                            "pagination": views.pagination(page.number, total, &area.path),
+                        })
+                    }),
                 });
             }
         }
     }
 
-    let total_label = |scheme: &crate::model::Scheme| {
-        (scheme.grants_with_amount > 0).then(|| japanese::yen(scheme.total_granted))
-    };
     jobs.push(Job {
         template: "funding_index.html",
         path: "funding/".into(),
@@ -553,51 +587,33 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
         title: t("funding", "制度から探す"),
         description: t("funding_description", "事例で活用された助成・支援制度"),
         breadcrumbs: vec![home.clone()],
-        data: data(json!({ "schemes": site.schemes.iter().map(|s| json!({
+        data: lazy(move || {
+            json!({ "schemes": site.schemes.iter().map(|s| json!({
             "name": s.name,
             "href": views.href(&s.path),
             "count": s.cases.len(),
             "summary": s.entry.as_ref().and_then(|e| e.meta.summary.clone()),
             "department": s.entry.as_ref().and_then(|e| e.meta.department.clone()),
             "total_granted": s.total_granted,
-            "total_granted_label": total_label(s),
+            "total_granted_label": total_granted_label(s),
             "grant_count": s.grant_count,
-        })).collect::<Vec<_>>() })),
+        })).collect::<Vec<_>>() })
+        }),
     });
     let funding_crumb = crumb(views, &t("funding", "制度から探す"), "funding/");
     for (s, scheme) in site.schemes.iter().enumerate() {
         let meta = scheme.entry.as_ref().map(|e| &e.meta);
         let pages = paginate(&scheme.path, scheme.cases.len(), per_page);
-        for page in &pages {
-            let grants: Vec<Value> = scheme.cases[page.items.clone()]
-                .iter()
-                .flat_map(|&c| {
-                    site.cases[c]
-                        .entry
-                        .meta
-                        .funding
-                        .iter()
-                        .filter(|g| g.scheme == scheme.name)
-                        .map(move |g| (c, g))
-                })
-                .map(|(c, grant)| {
-                    json!({
-                        "case": views.case_summary(c),
-                        "amount": grant.amount,
-                        "amount_label": grant.amount.map(japanese::yen),
-                        "fiscal_year": grant.fiscal_year,
-                        "fiscal_year_label": grant.fiscal_year.map(japanese::fiscal_year_label),
-                    })
-                })
-                .collect();
+        for page in pages.iter().cloned() {
+            let total = pages.len();
             jobs.push(Job {
                 template: "funding.html",
                 path: page.path.clone(),
                 kind: "funding",
-                title: numbered_title(&scheme.name, page, pages.len()),
+                title: numbered_title(&scheme.name, &page, total),
                 description: meta.and_then(|m| m.summary.clone()).unwrap_or_else(|| scheme.name.clone()),
                 breadcrumbs: vec![home.clone(), funding_crumb.clone()],
-                data: data(json!({
+                data: lazy(move || json!({
                     "scheme": {
                         "name": scheme.name,
                         "department": meta.and_then(|m| m.department.clone()),
@@ -610,12 +626,12 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                         "body_html": views.bodies.schemes[s].html,
                         "toc": views.bodies.schemes[s].toc,
                         "total_granted": scheme.total_granted,
-                        "total_granted_label": total_label(scheme),
+                        "total_granted_label": total_granted_label(scheme),
                         "grant_count": scheme.grant_count,
                         "case_count": scheme.cases.len(),
-                        "grants": grants,
+                        "grants": grant_rows(views, scheme, page.items.clone()),
                     },
-                    "pagination": views.pagination(page.number, pages.len(), &scheme.path),
+                    "pagination": views.pagination(page.number, total, &scheme.path),
                 })),
             });
         }
@@ -628,29 +644,32 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
         title: t("themes", "テーマから探す"),
         description: t("themes_description", "テーマごとの事例"),
         breadcrumbs: vec![home.clone()],
-        data: data(json!({ "themes": theme_links(views) })),
+        data: lazy(move || json!({ "themes": theme_links(views) })),
     });
     let themes_crumb = crumb(views, &t("themes", "テーマから探す"), "themes/");
     for (i, theme) in site.themes.iter().enumerate() {
         let pages = paginate(&theme.path, theme.cases.len(), per_page);
-        for page in &pages {
+        for page in pages.iter().cloned() {
+            let total = pages.len();
             jobs.push(Job {
                 template: "theme.html",
                 path: page.path.clone(),
                 kind: "theme",
-                title: numbered_title(&theme.name, page, pages.len()),
+                title: numbered_title(&theme.name, &page, total),
                 description: summary_of(theme.entry.as_ref()).unwrap_or_else(|| theme.name.clone()),
                 breadcrumbs: vec![home.clone(), themes_crumb.clone()],
-                data: data(json!({
-                    "theme": {
-                        "name": theme.name,
-                        "summary": summary_of(theme.entry.as_ref()),
-                        "body_html": views.bodies.themes[i].html,
-                        "cases": views.case_summaries(&theme.cases[page.items.clone()]),
-                        "case_count": theme.cases.len(),
-                    },
-                    "pagination": views.pagination(page.number, pages.len(), &theme.path),
-                })),
+                data: lazy(move || {
+                    json!({
+                        "theme": {
+                            "name": theme.name,
+                            "summary": summary_of(theme.entry.as_ref()),
+                            "body_html": views.bodies.themes[i].html,
+                            "cases": views.case_summaries(&theme.cases[page.items.clone()]),
+                            "case_count": theme.cases.len(),
+                        },
+                        "pagination": views.pagination(page.number, total, &theme.path),
+                    })
+                }),
             });
         }
     }
@@ -667,12 +686,14 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                 .clone()
                 .unwrap_or_else(|| config.description.clone()),
             breadcrumbs: vec![home.clone()],
-            data: data(json!({ "content": {
-                "title": meta.title,
-                "summary": meta.summary,
-                "body_html": views.bodies.pages[p].html,
-                "toc": views.bodies.pages[p].toc,
-            }})),
+            data: lazy(move || {
+                json!({ "content": {
+                    "title": meta.title,
+                    "summary": meta.summary,
+                    "body_html": views.bodies.pages[p].html,
+                    "toc": views.bodies.pages[p].toc,
+                }})
+            }),
         });
     }
 
@@ -683,11 +704,13 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
         title: t("search_title", "事例を検索"),
         description: t("search_description", "事例をキーワードで検索します"),
         breadcrumbs: vec![home.clone()],
-        data: data(json!({ "browse": {
-            "wards": ward_links(views),
-            "schemes": scheme_links(views),
-            "themes": theme_links(views),
-        }})),
+        data: lazy(move || {
+            json!({ "browse": {
+                "wards": ward_links(views),
+                "schemes": scheme_links(views),
+                "themes": theme_links(views),
+            }})
+        }),
     });
 
     jobs.push(Job {
@@ -700,7 +723,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
             "掲載事例のオープンデータ（JSON・CSV）",
         ),
         breadcrumbs: vec![home.clone()],
-        data: data(to_value(crate::opendata::page_data(site))),
+        data: lazy(move || to_value(crate::opendata::page_data(site))),
     });
 
     jobs.push(Job {
@@ -710,7 +733,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
         title: t("not_found_title", "ページが見つかりません"),
         description: config.description.clone(),
         breadcrumbs: vec![home.clone()],
-        data: data(json!({})),
+        data: lazy(move || json!({})),
     });
     jobs
 }
