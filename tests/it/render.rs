@@ -348,3 +348,17 @@ fn a_scheme_with_no_stated_amounts_does_not_claim_zero_yen() {
     let main = run.main_html("funding/kotsu/index.html");
     assert!(!main.contains("0円"), "{main}");
 }
+
+#[test]
+fn related_cases_rank_shared_themes_above_a_shared_ward() {
+    let run = SiteTest::fixture("render/basic").build();
+    run.expect_success();
+    let main = run.main_html("cases/nakamura-hub/index.html");
+    let related = &main[main.find("関連する事例").expect("a related-cases section")..];
+    // slope-benches shares a theme (2) and the scheme (1); old-case only the ward (1).
+    let slope = related
+        .find("急坂にベンチを置く")
+        .expect("slope-benches is related");
+    let old = related.find("古い事例").expect("old-case is related");
+    assert!(slope < old, "the case sharing a theme ranks first");
+}
