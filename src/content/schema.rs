@@ -738,12 +738,24 @@ impl<'a> Reader<'a> {
         grants
     }
 
+    /// An optional top-level field holding a mapping, with its keys checked.
+    fn nested<'v>(
+        &mut self,
+        root: &'v Map<String, Value>,
+        key: &'static str,
+        known: &[&'static str],
+        example: &str,
+    ) -> Option<(&'v Map<String, Value>, Vec<PathSeg<'static>>)> {
+        let path = vec![PathSeg::Key(key)];
+        let value = root.get(key).filter(|v| !v.is_null())?;
+        let map = self.object(value, &path, known, example)?;
+        Some((map, path))
+    }
+
     fn period(&mut self, root: &Map<String, Value>) -> Option<Period> {
-        let path = vec![PathSeg::Key("period")];
-        let value = root.get("period").filter(|v| !v.is_null())?;
-        let map = self.object(
-            value,
-            &path,
+        let (map, path) = self.nested(
+            root,
+            "period",
             &["start", "end"],
             "period: { start: 2016-06-01, end: 2019-09-30 }",
         )?;
@@ -837,11 +849,9 @@ impl<'a> Reader<'a> {
     }
 
     fn location(&mut self, root: &Map<String, Value>) -> Option<Location> {
-        let path = vec![PathSeg::Key("location")];
-        let value = root.get("location").filter(|v| !v.is_null())?;
-        let map = self.object(
-            value,
-            &path,
+        let (map, path) = self.nested(
+            root,
+            "location",
             &["lat", "lon"],
             "location: { lat: 35.43, lon: 139.62 }",
         )?;
