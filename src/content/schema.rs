@@ -292,6 +292,9 @@ pub struct Reader<'a> {
     doc: &'a YamlDoc,
     file: &'a str,
     diagnostics: &'a mut Diagnostics,
+    /// Fields an unknown key was taken for (`distirct` → `district`): when such
+    /// a field is missing, the typo's error already says so.
+    suggested: Vec<String>,
 }
 
 type Path<'p> = &'p [PathSeg<'static>];
@@ -337,6 +340,7 @@ impl<'a> Reader<'a> {
             doc,
             file,
             diagnostics,
+            suggested: Vec::new(),
         }
     }
 
@@ -381,7 +385,12 @@ impl<'a> Reader<'a> {
             let mut full: Vec<PathSeg<'_>> = path.to_vec();
             full.push(PathSeg::Key(key));
             let hint = match suggest(key, known.iter().copied()) {
-                Some(close) => format!("did you mean `{close}`?"),
+                Some(close) => {
+                    let mut meant = path.to_vec();
+                    meant.push(PathSeg::Key(close));
+                    self.suggested.push(field_name(&meant));
+                    format!("did you mean `{close}`?")
+                }
                 None => format!("known fields here: {}", known.join(", ")),
             };
             let where_ = if path.is_empty() {
@@ -431,6 +440,7 @@ impl<'a> Reader<'a> {
     ) -> Option<T> {
         let full = joined(path, key);
         match map.get(key) {
+            None | Some(Value::Null) if self.suggested.contains(&field_name(&full)) => None,
             None | Some(Value::Null) => {
                 let within = if path.is_empty() {
                     "the front matter".to_string()
