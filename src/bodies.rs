@@ -35,10 +35,20 @@ pub struct Bodies {
 /// Bodies rendered by an earlier run, by source file. One is reused when its
 /// entry and page path are unchanged and every link it holds still resolves to
 /// the same target (a page it links to may have been added or deleted since).
-/// One cache serves one configuration.
+/// One cache serves one configuration. The default one keeps nothing.
 #[derive(Default)]
 pub struct Cache {
+    keep: bool,
     bodies: HashMap<String, CachedBody>,
+}
+
+impl Cache {
+    pub fn keeping() -> Cache {
+        Cache {
+            keep: true,
+            bodies: HashMap::new(),
+        }
+    }
 }
 
 struct CachedBody {
@@ -269,6 +279,9 @@ impl RenderContext<'_> {
             }
         };
         report_problems(entry.source, &rendered, self.problems);
+        if !self.cache.keep {
+            return rendered;
+        }
         self.fresh.lock().unwrap_or_else(|e| e.into_inner()).insert(
             entry.source.rel.clone(),
             CachedBody {

@@ -54,6 +54,8 @@ pub struct Scheme {
     pub cases: Vec<usize>,
     pub total_granted: u64,
     pub grant_count: usize,
+    /// Grants that state their amount; with none, the total is unknown, not zero.
+    pub grants_with_amount: usize,
 }
 
 pub struct Ward {
@@ -231,9 +233,11 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
                 cases: Vec::new(),
                 total_granted: 0,
                 grant_count: 0,
+                grants_with_amount: 0,
             });
             schemes[scheme].total_granted += grant.amount.unwrap_or(0);
             schemes[scheme].grant_count += 1;
+            schemes[scheme].grants_with_amount += usize::from(grant.amount.is_some());
             if schemes[scheme].cases.last() != Some(&index) {
                 schemes[scheme].cases.push(index);
             }
@@ -456,6 +460,7 @@ fn scheme_list(funding: Vec<Entry<FundingMeta>>, diagnostics: &mut Diagnostics) 
             cases: Vec::new(),
             total_granted: 0,
             grant_count: 0,
+            grants_with_amount: 0,
         });
     }
     schemes
@@ -592,6 +597,9 @@ fn sort_wards(wards: &mut Vec<Ward>, cases: &mut [Case]) {
 /// the cases' own terms, so the work grows with term sizes, not with n².
 fn find_related(cases: &mut [Case]) {
     const RELATED: usize = 3;
+    // Huge terms (a theme on every case) would make this quadratic; their
+    // members are capped to the newest ones, which is what readers want anyway.
+    const CAP: usize = 200;
     let mut by_theme: HashMap<usize, Vec<usize>> = HashMap::new();
     let mut by_ward: HashMap<usize, Vec<usize>> = HashMap::new();
     let mut by_scheme: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -604,11 +612,6 @@ fn find_related(cases: &mut [Case]) {
             by_scheme.entry(s).or_default().push(i);
         }
     }
-    // Huge terms (a theme on every case) would make this quadratic; their
-    // members are capped to the newest ones, which is what readers want anyway.
-    const CAP: usize = 200;
-    // Scores live in one dense array per worker, with the list of the cases
-    // touched, so each case costs its candidates and not a hash map.
     let related: Vec<Vec<usize>> = (0..cases.len())
         .into_par_iter()
         .map_init(
@@ -632,28 +635,20 @@ fn find_related(cases: &mut [Case]) {
                 for s in &case.schemes {
                     add(by_scheme.get(s), 1);
                 }
-                if let Some(area) = case.area {
-                    for &j in touched.iter() {
-                        if cases[j].ward == case.ward && cases[j].area == Some(area) {
-                            scores[j] += 1;
-                        }
-                    }
-                }
-                // The best by score, ties to the newer (lower) index.
+                let same_area = |j: usize| {
+                    case.area.is_some() && cases[j].ward == case.ward && cases[j].area == case.area
+                };
+                // Highest score first, then the newer case (the lower index).
                 let mut best: Vec<(u32, usize)> = Vec::with_capacity(RELATED + 1);
                 for &j in touched.iter() {
-                    let candidate = (scores[j], j);
-                    let at = best
-                        .iter()
-                        .position(|&(score, k)| {
-                            candidate.0 > score || (candidate.0 == score && j < k)
-                        })
-                        .unwrap_or(best.len());
-                    if at < RELATED {
-                        best.insert(at, candidate);
+                    let score = scores[j] + u32::from(same_area(j));
+                    scores[j] = 0;
+                    let position =
+                        best.partition_point(|&(s, k)| s > score || (s == score && k < j));
+                    if position < RELATED {
+                        best.insert(position, (score, j));
                         best.truncate(RELATED);
                     }
-                    scores[j] = 0;
                 }
                 touched.clear();
                 best.into_iter().map(|(_, j)| j).collect()

@@ -2,14 +2,21 @@
 //!
 //! 1. Check every path: relative, no `..`, no empty or hidden-parent segments,
 //!    so nothing can land outside the output folder.
-//! 2. Write everything into a fresh temporary folder beside the output.
+//! 2. Write each file, as soon as it is made, into a fresh temporary folder
+//!    beside the output ([`Staging`]), so a build never holds the whole site in
+//!    memory.
 //! 3. Swap it in with two renames; on any error the previous output is untouched
 //!    and the temporary folder is removed.
 
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// Where stages put each file as soon as it is made: the staging folder for a
+/// build, a list for `generate`, nowhere for `check`.
+pub type Sink<'a> = dyn Fn(OutputFile) + Sync + 'a;
 
 #[derive(Debug, Clone)]
 pub enum Contents {
@@ -87,65 +94,116 @@ pub fn is_safe_output_path(path: &str) -> bool {
 
 /// Writes `files` to `output` as one atomic replacement of the folder.
 pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let error = |path: &Path, message: String| WriteError {
-        path: path.to_path_buf(),
-        message,
-    };
-    if let Some(bad) = files.iter().find(|f| !is_safe_output_path(&f.path)) {
-        return Err(error(
-            output,
-            format!(
-                "refusing to write outside the output folder: `{}`",
-                bad.path
-            ),
-        ));
-    }
-    let name = output
-        .file_name()
-        .ok_or_else(|| error(output, "the output folder needs a name".into()))?
-        .to_string_lossy()
-        .to_string();
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|e| error(parent, format!("cannot create folder: {e}")))?;
-    let staging = parent.join(format!(".{name}.tmp-build-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-
-    let result = write_all(&staging, files).and_then(|()| swap(output, &staging, &retired));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::create(output)?;
+    files.par_iter().for_each(|file| staging.write(file));
+    staging.commit()
 }
 
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let error = |path: &Path, e: io::Error| WriteError {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    std::fs::create_dir(staging).map_err(|e| error(staging, e))?;
-    // Folders first, once each, so the parallel writes below never race on them.
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in &dirs {
-        std::fs::create_dir_all(dir).map_err(|e| error(dir, e))?;
+/// A fresh folder beside the output that files are written into as they are
+/// made, then swapped in whole by [`Staging::commit`]. Dropped without a
+/// commit, it removes itself and the output is untouched.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    retired: PathBuf,
+    /// Folders already created, so each is made once.
+    made: Mutex<HashSet<PathBuf>>,
+    /// The first write that failed; later writes are skipped.
+    failed: Mutex<Option<WriteError>>,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn create(output: &Path) -> Result<Staging, WriteError> {
+        let error = |path: &Path, message: String| WriteError {
+            path: path.to_path_buf(),
+            message,
+        };
+        let name = output
+            .file_name()
+            .ok_or_else(|| error(output, "the output folder needs a name".into()))?
+            .to_string_lossy()
+            .to_string();
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .map_err(|e| error(parent, format!("cannot create folder: {e}")))?;
+        let dir = parent.join(format!(".{name}.tmp-build-{}", std::process::id()));
+        let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).map_err(|e| error(&dir, format!("cannot create folder: {e}")))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            dir,
+            retired,
+            made: Mutex::new(HashSet::new()),
+            failed: Mutex::new(None),
+            committed: false,
+        })
     }
-    files.par_iter().try_for_each(|file| {
-        let target = staging.join(&file.path);
+
+    /// Writes one file; safe to call from many threads at once.
+    pub fn write(&self, file: &OutputFile) {
+        if lock(&self.failed).is_some() {
+            return;
+        }
+        if let Err(e) = self.try_write(file) {
+            lock(&self.failed).get_or_insert(e);
+        }
+    }
+
+    fn try_write(&self, file: &OutputFile) -> Result<(), WriteError> {
+        let error = |path: &Path, message: String| WriteError {
+            path: path.to_path_buf(),
+            message,
+        };
+        if !is_safe_output_path(&file.path) {
+            return Err(error(
+                &self.output,
+                format!(
+                    "refusing to write outside the output folder: `{}`",
+                    file.path
+                ),
+            ));
+        }
+        let target = self.dir.join(&file.path);
+        if let Some(parent) = target.parent()
+            && !lock(&self.made).contains(parent)
+        {
+            std::fs::create_dir_all(parent).map_err(|e| error(parent, e.to_string()))?;
+            lock(&self.made).insert(parent.to_path_buf());
+        }
         match &file.contents {
             Contents::Bytes(bytes) => std::fs::write(&target, bytes),
             Contents::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
         }
-        .map_err(|e| error(&target, e))
-    })
+        .map_err(|e| error(&target, e.to_string()))
+    }
+
+    /// Swaps the written folder in place of the output, unless a write failed.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        if let Some(error) = lock(&self.failed).take() {
+            return Err(error);
+        }
+        swap(&self.output, &self.dir, &self.retired)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// A poisoned lock only means another writer panicked; its data is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn swap(output: &Path, staging: &Path, retired: &Path) -> Result<(), WriteError> {
@@ -171,9 +229,25 @@ fn swap(output: &Path, staging: &Path, retired: &Path) -> Result<(), WriteError>
         return Err(error(output, e));
     }
     if had_output {
-        let _ = std::fs::remove_dir_all(retired);
+        remove_tree(retired);
     }
     Ok(())
+}
+
+/// Removes a folder tree, its files in parallel: the previous output of a large
+/// site has tens of thousands of files, and removing them one by one is a
+/// noticeable part of a build.
+fn remove_tree(dir: &Path) {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.par_iter().for_each(|file| {
+        let _ = std::fs::remove_file(file);
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[cfg(test)]

@@ -76,9 +76,11 @@ enum Loaded {
 
 /// Files read by an earlier run, reused while their size and modification
 /// time (and the set of other files, which image checks read) stay the same.
-/// One cache serves one root, language and [`LoadOptions`].
+/// One cache serves one root, language and [`LoadOptions`]. The default one
+/// keeps nothing (a build reads every file once).
 #[derive(Default)]
 pub struct Cache {
+    keep: bool,
     files: HashMap<String, CachedFile>,
 }
 
@@ -107,6 +109,13 @@ impl Stamp {
 }
 
 impl Cache {
+    pub fn keeping() -> Cache {
+        Cache {
+            keep: true,
+            files: HashMap::new(),
+        }
+    }
+
     /// Makes the next run read `rel` (`content/cases/a.md`) again, whatever
     /// its stamp says: two saves within one clock tick can leave it unchanged.
     pub fn forget(&mut self, rel: &str) {
@@ -149,7 +158,7 @@ pub fn load_cached(
         .sources
         .par_iter()
         .map(|source| {
-            let stamp = Stamp::of(&source.path);
+            let stamp = cache.keep.then(|| Stamp::of(&source.path)).flatten();
             if let (Some(stamp), Some(cached)) = (stamp, cache.files.get(&source.rel))
                 && cached.stamp == stamp
                 && cached.assets == assets
@@ -164,7 +173,7 @@ pub fn load_cached(
                 &walked.assets,
                 &mut file_diagnostics,
             );
-            let cached = CachedFile {
+            let cached = cache.keep.then(|| CachedFile {
                 // An unreadable stamp is never equal, so the file is read again.
                 stamp: stamp.unwrap_or(Stamp {
                     len: u64::MAX,
@@ -173,8 +182,8 @@ pub fn load_cached(
                 assets,
                 loaded: loaded.clone(),
                 diagnostics: file_diagnostics.clone(),
-            };
-            (loaded, file_diagnostics, Some(cached))
+            });
+            (loaded, file_diagnostics, cached)
         })
         .collect();
     let present: std::collections::HashSet<&str> =
@@ -191,6 +200,7 @@ pub fn load_cached(
             (loaded, file_diagnostics)
         })
         .collect();
+
     let mut content = Content {
         assets: walked.assets,
         sections: walked.sections,
@@ -232,61 +242,76 @@ fn load_one(
     let Some((doc, body, body_line)) = parse_document(source, &text, diagnostics) else {
         return Loaded::Skipped;
     };
-    let body = Body {
-        text: body,
-        line: body_line,
+    let file = source.rel.as_str();
+    let parsed = Parsed {
+        source,
+        doc: &doc,
+        body,
+        body_line,
         fingerprint: {
             let mut hasher = std::hash::DefaultHasher::new();
             (&source.rel, &text).hash(&mut hasher);
             hasher.finish()
         },
     };
-    let file = source.rel.as_str();
     let loaded = match source.section {
-        Section::Home => schema::read_page(&doc, file, diagnostics).map(|meta| {
-            Loaded::Home(Entry {
-                source: source.clone(),
-                slug: String::new(),
-                meta,
-                body: body.text.to_string(),
-                body_line: body.line,
-                field_spans: field_spans(&doc),
-                fingerprint: body.fingerprint,
-            })
-        }),
+        Section::Home => schema::read_page(&doc, file, diagnostics)
+            .map(|meta| Loaded::Home(parsed.entry(meta, String::new()))),
         Section::Cases => schema::read_case(&doc, file, diagnostics).and_then(|meta| {
             check_images(source, &meta, assets, diagnostics);
             if meta.draft && !options.drafts {
                 return Some(Loaded::Skipped);
             }
-            let slug = meta.slug.clone();
-            make_entry(source, meta, slug.as_ref(), &doc, &body, diagnostics).map(Loaded::Case)
+            let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
+            Some(Loaded::Case(parsed.entry(meta, slug)))
         }),
         Section::Funding => schema::read_funding(&doc, file, diagnostics).and_then(|meta| {
-            let slug = meta.slug.clone();
-            make_entry(source, meta, slug.as_ref(), &doc, &body, diagnostics).map(Loaded::Funding)
+            let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
+            Some(Loaded::Funding(parsed.entry(meta, slug)))
         }),
         Section::Districts | Section::Themes => schema::read_term(&doc, file, diagnostics)
             .and_then(|meta| {
-                let slug = meta.slug.clone();
-                let section = source.section;
-                make_entry(source, meta, slug.as_ref(), &doc, &body, diagnostics).map(|e| {
-                    if section == Section::Districts {
-                        Loaded::District(e)
-                    } else {
-                        Loaded::Theme(e)
-                    }
+                let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
+                let entry = parsed.entry(meta, slug);
+                Some(if source.section == Section::Districts {
+                    Loaded::District(entry)
+                } else {
+                    Loaded::Theme(entry)
                 })
             }),
         Section::Pages => schema::read_page(&doc, file, diagnostics).and_then(|meta| {
             if meta.draft && !options.drafts {
                 return Some(Loaded::Skipped);
             }
-            let slug = meta.slug.clone();
-            make_entry(source, meta, slug.as_ref(), &doc, &body, diagnostics).map(Loaded::Page)
+            let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
+            Some(Loaded::Page(parsed.entry(meta, slug)))
         }),
     };
     loaded.unwrap_or(Loaded::Skipped)
+}
+
+/// A document whose front matter parsed, ready to become an entry of any section.
+struct Parsed<'a> {
+    source: &'a SourceFile,
+    doc: &'a YamlDoc,
+    body: &'a str,
+    body_line: usize,
+    /// Of the whole file (see [`Entry::fingerprint`]).
+    fingerprint: u64,
+}
+
+impl Parsed<'_> {
+    fn entry<M>(&self, meta: M, slug: String) -> Entry<M> {
+        Entry {
+            source: self.source.clone(),
+            slug,
+            meta,
+            body: self.body.to_string(),
+            body_line: self.body_line,
+            field_spans: field_spans(self.doc),
+            fingerprint: self.fingerprint,
+        }
+    }
 }
 
 /// The file as normalised text, or a diagnostic saying why it cannot be read.
@@ -376,35 +401,6 @@ fn parse_document<'t>(
             None
         }
     }
-}
-
-fn make_entry<M>(
-    source: &SourceFile,
-    meta: M,
-    slug_field: Option<&String>,
-    doc: &YamlDoc,
-    body: &Body<'_>,
-    diagnostics: &mut Diagnostics,
-) -> Option<Entry<M>> {
-    let slug = pick_slug(source, slug_field, doc, diagnostics)?;
-    Some(Entry {
-        source: source.clone(),
-        slug,
-        meta,
-        body: body.text.to_string(),
-        body_line: body.line,
-        field_spans: field_spans(doc),
-        fingerprint: body.fingerprint,
-    })
-}
-
-/// A document's Markdown after its front matter.
-struct Body<'t> {
-    text: &'t str,
-    /// The line of the file where `text` starts.
-    line: usize,
-    /// Of the whole file (see [`Entry::fingerprint`]).
-    fingerprint: u64,
 }
 
 fn field_spans(doc: &YamlDoc) -> BTreeMap<String, Span> {

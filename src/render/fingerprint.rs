@@ -15,6 +15,7 @@ use crate::model::Site;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::ops::Range;
 use std::sync::Arc;
 
 /// A deterministic hash (fixed keys), so fingerprints compare across runs.
@@ -99,7 +100,8 @@ impl<'a> Fingerprints<'a> {
         ))
     }
 
-    pub fn ward(&self, w: usize) -> u64 {
+    /// A page of a ward's cases: `items` of them.
+    pub fn ward(&self, w: usize, items: Range<usize>) -> u64 {
         let ward = &self.site.wards[w];
         let areas: Vec<_> = ward
             .areas
@@ -107,46 +109,55 @@ impl<'a> Fingerprints<'a> {
             .map(|a| (&a.name, &a.path, a.cases.len()))
             .collect();
         hash_of(&(
-            &ward.name,
-            &ward.path,
+            (&ward.name, &ward.path, ward.cases.len()),
             ward.entry.as_ref().map(|e| e.fingerprint),
             self.body(&self.views.bodies.wards[w]),
             areas,
-            self.summaries(&ward.cases),
+            self.summaries(&ward.cases[items]),
         ))
     }
 
-    pub fn area(&self, w: usize, a: usize) -> u64 {
+    pub fn area(&self, w: usize, a: usize, items: Range<usize>) -> u64 {
         let ward = &self.site.wards[w];
         let area = &ward.areas[a];
         hash_of(&(
-            (&ward.name, &ward.path, &area.name, &area.path),
+            (
+                &ward.name,
+                &ward.path,
+                &area.name,
+                &area.path,
+                area.cases.len(),
+            ),
             area.entry.as_ref().map(|e| e.fingerprint),
             self.body(&self.views.bodies.areas[w][a]),
-            self.summaries(&area.cases),
+            self.summaries(&area.cases[items]),
         ))
     }
 
-    /// The scheme page; its grants come from its cases' files, which their
-    /// summaries' fingerprints cover.
-    pub fn scheme(&self, s: usize) -> u64 {
+    /// A page of a scheme's cases; their grants come from their files, which
+    /// their summaries' fingerprints cover.
+    pub fn scheme(&self, s: usize, items: Range<usize>) -> u64 {
         let scheme = &self.site.schemes[s];
         hash_of(&(
-            (&scheme.name, &scheme.path),
+            (&scheme.name, &scheme.path, scheme.cases.len()),
             scheme.entry.as_ref().map(|e| e.fingerprint),
             self.body(&self.views.bodies.schemes[s]),
-            (scheme.total_granted, scheme.grant_count),
-            self.summaries(&scheme.cases),
+            (
+                scheme.total_granted,
+                scheme.grant_count,
+                scheme.grants_with_amount,
+            ),
+            self.summaries(&scheme.cases[items]),
         ))
     }
 
-    pub fn theme(&self, t: usize) -> u64 {
+    pub fn theme(&self, t: usize, items: Range<usize>) -> u64 {
         let theme = &self.site.themes[t];
         hash_of(&(
-            (&theme.name, &theme.path),
+            (&theme.name, &theme.path, theme.cases.len()),
             theme.entry.as_ref().map(|e| e.fingerprint),
             self.body(&self.views.bodies.themes[t]),
-            self.summaries(&theme.cases),
+            self.summaries(&theme.cases[items]),
         ))
     }
 

@@ -2,12 +2,11 @@
 //!
 //! 1. Resolve the theme chain (`theme`) and compile its templates once, with
 //!    the Japanese filters (`japanese`) registered.
-//! 2. Make one job per page: its template, its path, and a fingerprint of
-//!    everything its page is made from (`fingerprint`).
-//! 3. Render the jobs in parallel, each from its view (`views`); a template
-//!    error names the template file and line, and the build goes on to report
-//!    the others. With a [`Cache`] from an earlier run (the live preview), a
-//!    job whose fingerprint is unchanged reuses its page instead.
+//! 2. Make one job per page: its template, its path and its view (`views`).
+//! 3. Render the jobs in parallel; a template error names the template file and
+//!    line, and the build goes on to report the others. With a [`Cache`] that
+//!    keeps pages (the live preview), a job whose fingerprint (`fingerprint`)
+//!    is unchanged since the last run reuses its page instead.
 //! 4. Add the theme's static files and the code-highlighting stylesheet.
 
 mod fingerprint;
@@ -15,78 +14,98 @@ pub mod japanese;
 pub mod theme;
 pub mod views;
 
+pub use fingerprint::hash_of;
+
 use crate::bodies::Bodies;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::{Site, href};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use fingerprint::Fingerprints;
-pub use fingerprint::hash_of;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use theme::ThemeFiles;
 use views::{Link, TermLink, ViewBuilder};
 
 /// Newest cases shown on the home page.
 const HOME_LATEST: usize = 6;
 
-/// Which page a job renders.
-#[derive(Debug, Clone, Copy)]
-enum Page {
-    Home,
-    /// `/cases/`, `/cases/page/2/`, … (1-based).
-    CaseList(usize),
-    Case(usize),
-    Districts,
-    Ward(usize),
-    Area(usize, usize),
-    FundingIndex,
-    Scheme(usize),
-    Themes,
-    Theme(usize),
-    Content(usize),
-    Search,
-    OpenData,
-    NotFound,
-}
-
 /// One page to render.
-struct Job {
-    page: Page,
+struct Job<'a> {
     template: &'static str,
-    /// The site path (`cases/a/`), for the canonical URL.
     path: String,
-    /// Where the page is written: `cases/a/index.html`.
-    output: String,
-    /// Of everything the page's view is made from: equal fingerprints, equal views.
-    fingerprint: u64,
-    /// Built with the job for the few pages whose fingerprint is a hash of
-    /// their whole view (index pages: small, and read from many places).
-    view: Option<View>,
-}
-
-/// What one page's template sees besides the context every page shares.
-struct View {
     kind: &'static str,
     title: String,
     description: String,
     breadcrumbs: Vec<Link>,
-    data: Value,
+    /// Puts the page's own variables into its context. Run inside the parallel
+    /// render, so building views is spread over all cores too.
+    data: Data<'a>,
+    /// A hash of everything `data` is made from (see `fingerprint.rs`), when
+    /// pages are kept between runs; `None` for pages whose data is hashed
+    /// whole instead (index pages: few, small, and reading from all over).
+    fingerprint: Option<u64>,
 }
 
-/// Pages rendered by an earlier run, reused while their fingerprint stays the
-/// same. One cache serves one root; the live preview keeps it between rebuilds.
+enum Data<'a> {
+    /// A JSON object made on demand: each key becomes a template variable.
+    /// Made only when the page is rendered, so a build never holds the data of
+    /// every listing page at once.
+    Object(Box<dyn Fn() -> Value + Sync + 'a>),
+    /// Puts its variables into the context itself.
+    Context(Box<dyn Fn(&mut tera::Context) + Sync + 'a>),
+}
+
+fn lazy<'a>(make: impl Fn() -> Value + Sync + 'a) -> Data<'a> {
+    Data::Object(Box::new(make))
+}
+
+fn insert_object(context: &mut tera::Context, value: Value) {
+    if let Value::Object(map) = value {
+        for (key, value) in map {
+            context.insert(key, &value);
+        }
+    }
+}
+
+/// Pages rendered by earlier runs, reused while their fingerprint stays the
+/// same. Only a cache made with [`Cache::keeping`] keeps anything: a plain
+/// build streams its pages out and holds none.
 #[derive(Default)]
 pub struct Cache {
+    keep: bool,
     /// By output path: the fingerprint the page was rendered with, and the page.
     pages: HashMap<String, (u64, Arc<[u8]>)>,
     fingerprints: fingerprint::Memo,
     /// How many pages the last run rendered (the others were reused).
     pub rendered: usize,
+}
+
+impl Cache {
+    pub fn keeping() -> Cache {
+        Cache {
+            keep: true,
+            ..Cache::default()
+        }
+    }
+
+    pub fn keeps(&self) -> bool {
+        self.keep
+    }
+}
+
+/// What every template gets as `page`.
+#[derive(Serialize)]
+struct PageView<'a> {
+    kind: &'static str,
+    title: &'a str,
+    description: &'a str,
+    canonical_url: String,
+    breadcrumbs: &'a [Link],
 }
 
 pub struct Renderer {
@@ -121,98 +140,133 @@ impl Renderer {
             return None;
         }
         let template_fingerprints = fingerprint::templates(&files);
-        Some(Renderer {
+        let mut renderer = Renderer {
             tera,
             files,
             template_fingerprints,
-        })
+        };
+        // Site-wide variables go in Tera's global context, shared by every page
+        // rather than copied into each page's context.
+        let common = renderer.common_context(site);
+        renderer.tera.global_context().extend(common);
+        Some(renderer)
     }
 
-    /// Every page of the site, and the theme's files. Pages whose fingerprint
-    /// `cache` already holds are reused, the others rendered and cached.
+    /// Renders every page and theme file into `sink`. Pages whose fingerprint
+    /// `cache` holds are reused rather than rendered.
     pub fn render(
         &self,
         site: &Site,
         bodies: &Bodies,
         cache: &mut Cache,
         diagnostics: &mut Diagnostics,
-    ) -> Vec<OutputFile> {
-        let views = ViewBuilder { site, bodies };
-        let strings = self.strings(site);
-        let prints = Fingerprints::new(&views, &mut cache.fingerprints);
-        let jobs = jobs(&views, strings, &prints);
-        let common = self.common_context(site);
+        sink: &Sink<'_>,
+    ) {
+        let views = ViewBuilder {
+            site,
+            bodies,
+            strings: self.strings(site),
+        };
+        let keep = cache.keep;
+        let prints = keep.then(|| Fingerprints::new(&views, &mut cache.fingerprints));
+        let jobs = jobs(&views, prints.as_ref());
         // What every page shares: the configuration and the UI strings, from
-        // which the common context is made.
-        let shared = hash_of(&(format!("{:?}", site.config), strings));
+        // which Tera's global context is made.
+        let shared = hash_of(&(format!("{:?}", site.config), views.strings));
         let previous = std::mem::take(&mut cache.pages);
-        let results: Vec<Result<(OutputFile, u64, bool), Vec<Diagnostic>>> = jobs
-            .into_par_iter()
+        let kept = Mutex::new(HashMap::with_capacity(if keep { jobs.len() } else { 0 }));
+        let results: Vec<Result<bool, Vec<Diagnostic>>> = jobs
+            .par_iter()
             .map(|job| {
-                let template = self
-                    .template_fingerprints
-                    .get(job.template)
-                    .copied()
-                    .unwrap_or_default();
-                let fingerprint = hash_of(&(shared, template, job.fingerprint));
-                if let Some((cached, bytes)) = previous.get(&job.output)
+                let output = if job.template == "404.html" {
+                    "404.html".to_string()
+                } else {
+                    format!("{}index.html", job.path)
+                };
+                // The data of a page hashed whole is made once, for both.
+                let mut made = None;
+                let fingerprint = keep.then(|| {
+                    let own = job.fingerprint.unwrap_or_else(|| match &job.data {
+                        Data::Object(make) => {
+                            let value = make();
+                            let print = hash_of(&serde_json::to_string(&value).ok());
+                            made = Some(value);
+                            print
+                        }
+                        Data::Context(_) => 0,
+                    });
+                    let template = self.template_fingerprints.get(job.template);
+                    let crumbs: Vec<(&str, &str)> = job
+                        .breadcrumbs
+                        .iter()
+                        .map(|c| (c.title.as_str(), c.href.as_str()))
+                        .collect();
+                    hash_of(&(
+                        (shared, template, own),
+                        (&job.path, job.kind, &job.title, &job.description, crumbs),
+                    ))
+                });
+                if let (Some(fingerprint), Some((cached, bytes))) =
+                    (fingerprint, previous.get(&output))
                     && *cached == fingerprint
                 {
-                    let file = OutputFile::shared(job.output, Arc::clone(bytes));
-                    return Ok((file, fingerprint, false));
+                    kept.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(output.clone(), (fingerprint, Arc::clone(bytes)));
+                    sink(OutputFile::shared(output, Arc::clone(bytes)));
+                    return Ok(false);
                 }
-                let view = match job.view {
-                    Some(view) => view,
-                    None => view(&views, strings, job.page),
-                };
-                let mut context = common.clone();
+                let mut context = tera::Context::new();
                 context.insert(
                     "page",
-                    &json!({
-                        "kind": view.kind,
-                        "title": view.title,
-                        "description": view.description,
-                        "canonical_url": format!("{}{}", site.config.base_url, encoded_path(&job.path)),
-                        "breadcrumbs": view.breadcrumbs,
-                    }),
+                    &PageView {
+                        kind: job.kind,
+                        title: &job.title,
+                        description: &job.description,
+                        canonical_url: format!(
+                            "{}{}",
+                            site.config.base_url,
+                            encoded_path(&job.path)
+                        ),
+                        breadcrumbs: &job.breadcrumbs,
+                    },
                 );
-                if let Value::Object(map) = &view.data {
-                    for (key, value) in map {
-                        context.insert(key.clone(), value);
-                    }
+                match (&job.data, made) {
+                    (_, Some(value)) => insert_object(&mut context, value),
+                    (Data::Object(make), None) => insert_object(&mut context, make()),
+                    (Data::Context(fill), None) => fill(&mut context),
                 }
-                self.tera
+                let html = self
+                    .tera
                     .render(job.template, &context)
-                    .map(|html| (OutputFile::new(job.output, html), fingerprint, true))
-                    .map_err(|error| template_diagnostics(&error, &self.files))
+                    .map_err(|error| template_diagnostics(&error, &self.files))?;
+                let bytes: Arc<[u8]> = html.into_bytes().into();
+                if let Some(fingerprint) = fingerprint {
+                    kept.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(output.clone(), (fingerprint, Arc::clone(&bytes)));
+                }
+                sink(OutputFile::shared(output, bytes));
+                Ok(true)
             })
             .collect();
-        let mut outputs = Vec::with_capacity(results.len() + 16);
+        cache.pages = kept.into_inner().unwrap_or_else(|e| e.into_inner());
         cache.rendered = 0;
         for result in results {
             match result {
-                Ok((file, fingerprint, rendered)) => {
-                    if let crate::output::Contents::Bytes(bytes) = &file.contents {
-                        cache
-                            .pages
-                            .insert(file.path.clone(), (fingerprint, Arc::clone(bytes)));
-                    }
-                    cache.rendered += usize::from(rendered);
-                    outputs.push(file);
-                }
+                Ok(rendered) => cache.rendered += usize::from(rendered),
                 Err(found) => found.into_iter().for_each(|d| diagnostics.push(d)),
             }
         }
         for (name, file) in self.files.statics() {
-            outputs.push(OutputFile::new(
+            sink(OutputFile::new(
                 format!("static/{name}"),
                 file.bytes.clone(),
             ));
         }
         if let Some(css) = crate::markdown::highlight_css(&site.config.markdown.highlight_theme) {
-            outputs.push(OutputFile::new("static/css/highlight.css", css));
+            sink(OutputFile::new("static/css/highlight.css", css));
         }
-        outputs
     }
 
     /// The UI strings of the site's language (Japanese when it has none).
@@ -420,400 +474,400 @@ fn crumb(views: &ViewBuilder<'_>, title: &str, path: &str) -> Link {
     }
 }
 
-/// Every page of the site, as render jobs.
-fn jobs(
+/// One page of a paginated listing: its number, its site path and which items.
+#[derive(Clone)]
+struct ListingPage {
+    number: usize,
+    path: String,
+    items: std::ops::Range<usize>,
+}
+
+/// Splits `count` items into pages of `per_page`: page 1 at `path`, page N at
+/// `path/page/N/`. An empty listing still has its first page.
+fn paginate(path: &str, count: usize, per_page: usize) -> Vec<ListingPage> {
+    let per_page = per_page.max(1);
+    let total = count.div_ceil(per_page).max(1);
+    (1..=total)
+        .map(|number| ListingPage {
+            number,
+            path: if number == 1 {
+                path.to_string()
+            } else {
+                format!("{path}page/{number}/")
+            },
+            items: (number - 1) * per_page..(number * per_page).min(count),
+        })
+        .collect()
+}
+
+/// "事例一覧（2/5）" on page 2 of 5; the plain title on a single page.
+fn numbered_title(title: &str, page: &ListingPage, total: usize) -> String {
+    if total > 1 && page.number > 1 {
+        format!("{title}（{}/{total}）", page.number)
+    } else {
+        title.to_string()
+    }
+}
+
+/// The grants of a scheme's cases `items`, one row per grant.
+fn grant_rows(
     views: &ViewBuilder<'_>,
-    strings: &BTreeMap<String, String>,
-    prints: &Fingerprints,
-) -> Vec<Job> {
+    scheme: &crate::model::Scheme,
+    items: std::ops::Range<usize>,
+) -> Vec<Value> {
     let site = views.site;
-    let mut jobs = Vec::with_capacity(site.cases.len() * 2 + 64);
-    let mut push = |page: Page, template: &'static str, path: &str, fingerprint: Option<u64>| {
-        let output = match page {
-            Page::NotFound => "404.html".to_string(),
-            _ => format!("{path}index.html"),
-        };
-        // Index pages are hashed whole: they are few and small, and read
-        // counts and names from all over the site.
-        let (fingerprint, view) = match fingerprint {
-            Some(fingerprint) => (fingerprint, None),
-            None => {
-                let view = view(views, strings, page);
-                let fingerprint = hash_of(&(
-                    view.kind,
-                    &view.title,
-                    &view.description,
-                    serde_json::to_string(&view.breadcrumbs).unwrap_or_default(),
-                    serde_json::to_string(&view.data).unwrap_or_default(),
-                ));
-                (fingerprint, Some(view))
-            }
-        };
-        jobs.push(Job {
-            page,
-            template,
-            path: path.to_string(),
-            output,
-            fingerprint,
-            view,
-        });
-    };
-
-    push(Page::Home, "index.html", "", None);
-    let per_page = site.config.cases_per_page.max(1);
-    let total_pages = site.cases.len().div_ceil(per_page).max(1);
-    for page in 1..=total_pages {
-        let path = if page == 1 {
-            "cases/".to_string()
-        } else {
-            format!("cases/page/{page}/")
-        };
-        let listed = case_list_indices(site.cases.len(), per_page, page);
-        let fingerprint = hash_of(&(
-            page,
-            total_pages,
-            site.cases.len(),
-            prints.summaries(&listed),
-        ));
-        push(Page::CaseList(page), "cases.html", &path, Some(fingerprint));
-    }
-    for (i, case) in site.cases.iter().enumerate() {
-        push(
-            Page::Case(i),
-            "case.html",
-            &case.path,
-            Some(prints.case_page(i)),
-        );
-    }
-    push(Page::Districts, "districts.html", "districts/", None);
-    for (w, ward) in site.wards.iter().enumerate() {
-        push(
-            Page::Ward(w),
-            "district.html",
-            &ward.path,
-            Some(prints.ward(w)),
-        );
-        for (a, area) in ward.areas.iter().enumerate() {
-            push(
-                Page::Area(w, a),
-                "district.html",
-                &area.path,
-                Some(prints.area(w, a)),
-            );
-        }
-    }
-    push(Page::FundingIndex, "funding_index.html", "funding/", None);
-    for (s, scheme) in site.schemes.iter().enumerate() {
-        push(
-            Page::Scheme(s),
-            "funding.html",
-            &scheme.path,
-            Some(prints.scheme(s)),
-        );
-    }
-    push(Page::Themes, "themes.html", "themes/", None);
-    for (t, theme) in site.themes.iter().enumerate() {
-        push(
-            Page::Theme(t),
-            "theme.html",
-            &theme.path,
-            Some(prints.theme(t)),
-        );
-    }
-    for (p, page) in site.pages.iter().enumerate() {
-        push(
-            Page::Content(p),
-            "page.html",
-            &page.path,
-            Some(prints.page(p)),
-        );
-    }
-    push(Page::Search, "search.html", "search/", None);
-    push(
-        Page::OpenData,
-        "opendata.html",
-        "opendata/",
-        Some(prints.open_data()),
-    );
-    push(Page::NotFound, "404.html", "", None);
-    jobs
+    scheme.cases[items]
+        .iter()
+        .flat_map(|&c| {
+            let grants = site.cases[c].entry.meta.funding.iter();
+            grants
+                .filter(|g| g.scheme == scheme.name)
+                .map(move |g| (c, g))
+        })
+        .map(|(c, grant)| {
+            json!({
+                "case": views.case_summary(c),
+                "amount": grant.amount,
+                "amount_label": grant.amount.map(japanese::yen),
+                "fiscal_year": grant.fiscal_year,
+                "fiscal_year_label": grant.fiscal_year.map(japanese::fiscal_year_label),
+            })
+        })
+        .collect()
 }
 
-/// The cases listed on page `page` (1-based) of `/cases/`.
-fn case_list_indices(total: usize, per_page: usize, page: usize) -> Vec<usize> {
-    let start = (page - 1) * per_page;
-    (start..(start + per_page).min(total)).collect()
+/// The total a scheme granted; `None` when no grant states its amount, since
+/// that total is unknown rather than zero.
+fn total_granted_label(scheme: &crate::model::Scheme) -> Option<String> {
+    (scheme.grants_with_amount > 0).then(|| japanese::yen(scheme.total_granted))
 }
 
-/// The view of one page. `fingerprint.rs` hashes what each of these reads:
-/// a view that reads something new must hash it there too.
-fn view(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>, page: Page) -> View {
+/// Every page of the site, as render jobs.
+fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Vec<Job<'a>> {
     let site = views.site;
     let config = &site.config;
-    let t = |key: &str, fallback: &str| {
-        strings
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| fallback.to_string())
-    };
+    let per_page = config.cases_per_page;
+    let t = |key: &str, fallback: &str| views.t(key, fallback);
     let home = crumb(views, &t("home", "ホーム"), "");
-    match page {
-        Page::Home => {
-            let home_entry = site.home.as_ref();
-            View {
-                kind: "home",
-                title: home_entry.map_or_else(|| config.title.clone(), |h| h.meta.title.clone()),
-                description: home_entry
-                    .and_then(|h| h.meta.summary.clone())
-                    .unwrap_or_else(|| config.description.clone()),
-                breadcrumbs: Vec::new(),
-                data: json!({ "home": {
-                    "intro_html": views.bodies.home.html,
-                    "latest": views.case_summaries(&(0..site.cases.len().min(HOME_LATEST)).collect::<Vec<_>>()),
-                    "case_count": site.cases.len(),
-                    "wards": ward_links(views),
-                    "schemes": scheme_links(views),
-                    "themes": theme_links(views),
-                }}),
-            }
-        }
-        Page::CaseList(page) => {
-            let per_page = config.cases_per_page.max(1);
-            let total_pages = site.cases.len().div_ceil(per_page).max(1);
-            let indices = case_list_indices(site.cases.len(), per_page, page);
-            View {
-                kind: "cases",
-                title: if page == 1 {
-                    t("cases", "事例一覧")
-                } else {
-                    format!("{}（{page}/{total_pages}）", t("cases", "事例一覧"))
-                },
-                description: config.description.clone(),
-                breadcrumbs: vec![home],
-                data: json!({
-                    "cases": views.case_summaries(&indices),
-                    "pagination": views.pagination(page, total_pages, "cases/"),
+    let summary_of = |entry: Option<&crate::content::Entry<crate::content::schema::TermMeta>>| {
+        entry.and_then(|e| e.meta.summary.clone())
+    };
+    let mut jobs = Vec::new();
+
+    let home_entry = site.home.as_ref();
+    jobs.push(Job {
+        template: "index.html",
+        path: String::new(),
+        kind: "home",
+        title: home_entry.map_or_else(|| config.title.clone(), |h| h.meta.title.clone()),
+        description: home_entry
+            .and_then(|h| h.meta.summary.clone())
+            .unwrap_or_else(|| config.description.clone()),
+        breadcrumbs: Vec::new(),
+        data: lazy(move || json!({ "home": {
+            "intro_html": views.bodies.home.html,
+            "latest": views.case_summaries(&(0..site.cases.len().min(HOME_LATEST)).collect::<Vec<_>>()),
+            "case_count": site.cases.len(),
+            "wards": ward_links(views),
+            "schemes": scheme_links(views),
+            "themes": theme_links(views),
+        }})),
+        fingerprint: None,
+    });
+
+    let pages = paginate("cases/", site.cases.len(), per_page);
+    for page in pages.iter().cloned() {
+        let total = pages.len();
+        let items = page.items.clone();
+        jobs.push(Job {
+            template: "cases.html",
+            path: page.path.clone(),
+            kind: "cases",
+            title: numbered_title(&t("cases", "事例一覧"), &page, total),
+            description: config.description.clone(),
+            breadcrumbs: vec![home.clone()],
+            data: lazy(move || {
+                json!({
+                    "cases": views.case_summaries(&page.items.clone().collect::<Vec<_>>()),
+                    "pagination": views.pagination(page.number, total, "cases/"),
                     "total": site.cases.len(),
-                }),
-            }
-        }
-        Page::Case(i) => {
-            let case = &site.cases[i];
-            let ward = &site.wards[case.ward];
-            View {
-                kind: "case",
-                title: case.entry.meta.title.clone(),
-                description: case.entry.meta.summary.clone(),
-                breadcrumbs: vec![
-                    home,
-                    crumb(views, &t("cases", "事例一覧"), "cases/"),
-                    crumb(views, &ward.name, &ward.path),
-                ],
-                data: json!({ "case": views.case_view(i) }),
-            }
-        }
-        Page::Districts => View {
-            kind: "districts",
-            title: t("districts", "地区から探す"),
-            description: "区と地区ごとの事例".into(),
-            breadcrumbs: vec![home],
-            data: json!({ "wards": site.wards.iter().map(|w| json!({
-                "name": w.name,
-                "href": views.href(&w.path),
-                "count": w.cases.len(),
-                "summary": w.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-                "areas": term_links(views, w.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
-            })).collect::<Vec<_>>() }),
-        },
-        Page::Ward(w) => {
-            let ward = &site.wards[w];
-            View {
+                })
+            }),
+            fingerprint: prints.map(|p| {
+                let listed: Vec<usize> = items.clone().collect();
+                hash_of(&(page.number, total, site.cases.len(), p.summaries(&listed)))
+            }),
+        });
+    }
+
+    for (i, case) in site.cases.iter().enumerate() {
+        let ward = &site.wards[case.ward];
+        jobs.push(Job {
+            template: "case.html",
+            path: case.path.clone(),
+            kind: "case",
+            title: case.entry.meta.title.clone(),
+            description: case.entry.meta.summary.clone(),
+            breadcrumbs: vec![
+                home.clone(),
+                crumb(views, &t("cases", "事例一覧"), "cases/"),
+                crumb(views, &ward.name, &ward.path),
+            ],
+            data: Data::Context(Box::new(move |context| {
+                context.insert("case", &views.case_view(i))
+            })),
+            fingerprint: prints.map(|p| p.case_page(i)),
+        });
+    }
+
+    jobs.push(Job {
+        template: "districts.html",
+        path: "districts/".into(),
+        kind: "districts",
+        title: t("districts", "地区から探す"),
+        description: t("districts_description", "区と地区ごとの事例"),
+        breadcrumbs: vec![home.clone()],
+        data: lazy(move || json!({ "wards": site.wards.iter().map(|w| json!({
+            "name": w.name,
+            "href": views.href(&w.path),
+            "count": w.cases.len(),
+            "summary": summary_of(w.entry.as_ref()),
+            "areas": term_links(views, w.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
+        })).collect::<Vec<_>>() })),
+        fingerprint: None,
+    });
+    let districts_crumb = crumb(views, &t("districts", "地区から探す"), "districts/");
+    for (w, ward) in site.wards.iter().enumerate() {
+        let pages = paginate(&ward.path, ward.cases.len(), per_page);
+        for page in pages.iter().cloned() {
+            let total = pages.len();
+            let items = page.items.clone();
+            jobs.push(Job {
+                template: "district.html",
+                path: page.path.clone(),
                 kind: "ward",
-                title: ward.name.clone(),
-                description: ward
-                    .entry
-                    .as_ref()
-                    .and_then(|e| e.meta.summary.clone())
-                    .unwrap_or_else(|| format!("{}の事例", ward.name)),
-                breadcrumbs: vec![
-                    home,
-                    crumb(views, &t("districts", "地区から探す"), "districts/"),
-                ],
-                data: json!({ "district": {
-                    "name": ward.name,
-                    "kind": "ward",
-                    "summary": ward.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-                    "body_html": views.bodies.wards[w].html,
-                    "areas": term_links(views, ward.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
-                    "cases": views.case_summaries(&ward.cases),
-                }}),
+                title: numbered_title(&ward.name, &page, total),
+                description: summary_of(ward.entry.as_ref()).unwrap_or_else(|| ward.name.clone()),
+                breadcrumbs: vec![home.clone(), districts_crumb.clone()],
+                data: lazy(move || json!({
+                    "district": {
+                        "name": ward.name,
+                        "kind": "ward",
+                        "summary": summary_of(ward.entry.as_ref()),
+                        "body_html": views.bodies.wards[w].html,
+                        "areas": term_links(views, ward.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
+                        "cases": views.case_summaries(&ward.cases[page.items.clone()]),
+                        "case_count": ward.cases.len(),
+                    },
+                    "pagination": views.pagination(page.number, total, &ward.path),
+                })),
+                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.ward(w, items.clone())))),
+            });
+        }
+        for (a, area) in ward.areas.iter().enumerate() {
+            let pages = paginate(&area.path, area.cases.len(), per_page);
+            for page in pages.iter().cloned() {
+                let total = pages.len();
+                let items = page.items.clone();
+                jobs.push(Job {
+                    template: "district.html",
+                    path: page.path.clone(),
+                    kind: "area",
+                    title: numbered_title(&format!("{} {}", ward.name, area.name), &page, total),
+                    description: summary_of(area.entry.as_ref())
+                        .unwrap_or_else(|| format!("{} {}", ward.name, area.name)),
+                    breadcrumbs: vec![
+                        home.clone(),
+                        districts_crumb.clone(),
+                        crumb(views, &ward.name, &ward.path),
+                    ],
+                    data: lazy(move || {
+                        json!({
+                            "district": {
+                                "name": area.name,
+                                "kind": "area",
+                                "summary": summary_of(area.entry.as_ref()),
+                                "body_html": views.bodies.areas[w][a].html,
+                                "parent": crumb(views, &ward.name, &ward.path),
+                                "areas": [],
+                                "cases": views.case_summaries(&area.cases[page.items.clone()]),
+                                "case_count": area.cases.len(),
+                            },
+                            "pagination": views.pagination(page.number, total, &area.path),
+                        })
+                    }),
+                    fingerprint: prints
+                        .map(|p| hash_of(&(page.number, total, p.area(w, a, items.clone())))),
+                });
             }
         }
-        Page::Area(w, a) => {
-            let ward = &site.wards[w];
-            let area = &ward.areas[a];
-            View {
-                kind: "area",
-                title: format!("{} {}", ward.name, area.name),
-                description: area
-                    .entry
-                    .as_ref()
-                    .and_then(|e| e.meta.summary.clone())
-                    .unwrap_or_else(|| format!("{}{}の事例", ward.name, area.name)),
-                breadcrumbs: vec![
-                    home,
-                    crumb(views, &t("districts", "地区から探す"), "districts/"),
-                    crumb(views, &ward.name, &ward.path),
-                ],
-                data: json!({ "district": {
-                    "name": area.name,
-                    "kind": "area",
-                    "summary": area.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-                    "body_html": views.bodies.areas[w][a].html,
-                    "parent": crumb(views, &ward.name, &ward.path),
-                    "areas": [],
-                    "cases": views.case_summaries(&area.cases),
-                }}),
-            }
-        }
-        Page::FundingIndex => View {
-            kind: "funding_index",
-            title: t("funding", "制度から探す"),
-            description: "事例で活用された助成・支援制度".into(),
-            breadcrumbs: vec![home],
-            data: json!({ "schemes": site.schemes.iter().map(|s| json!({
-                "name": s.name,
-                "href": views.href(&s.path),
-                "count": s.cases.len(),
-                "summary": s.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-                "department": s.entry.as_ref().and_then(|e| e.meta.department.clone()),
-                "total_granted": s.total_granted,
-                "total_granted_label": japanese::yen(s.total_granted),
-                "grant_count": s.grant_count,
-            })).collect::<Vec<_>>() }),
-        },
-        Page::Scheme(s) => {
-            let scheme = &site.schemes[s];
-            let meta = scheme.entry.as_ref().map(|e| &e.meta);
-            let grants: Vec<Value> = scheme
-                .cases
-                .iter()
-                .flat_map(|&c| {
-                    site.cases[c]
-                        .entry
-                        .meta
-                        .funding
-                        .iter()
-                        .filter(|g| g.scheme == scheme.name)
-                        .map(move |g| (c, g))
-                })
-                .map(|(c, grant)| {
-                    json!({
-                        "case": views.case_summary(c),
-                        "amount_label": grant.amount.map(japanese::yen),
-                        "fiscal_year_label": grant.fiscal_year.map(japanese::fiscal_year_label),
-                    })
-                })
-                .collect();
-            View {
+    }
+
+    jobs.push(Job {
+        template: "funding_index.html",
+        path: "funding/".into(),
+        kind: "funding_index",
+        title: t("funding", "制度から探す"),
+        description: t("funding_description", "事例で活用された助成・支援制度"),
+        breadcrumbs: vec![home.clone()],
+        data: lazy(move || {
+            json!({ "schemes": site.schemes.iter().map(|s| json!({
+            "name": s.name,
+            "href": views.href(&s.path),
+            "count": s.cases.len(),
+            "summary": s.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+            "department": s.entry.as_ref().and_then(|e| e.meta.department.clone()),
+            "total_granted": s.total_granted,
+            "total_granted_label": total_granted_label(s),
+            "grant_count": s.grant_count,
+        })).collect::<Vec<_>>() })
+        }),
+        fingerprint: None,
+    });
+    let funding_crumb = crumb(views, &t("funding", "制度から探す"), "funding/");
+    for (s, scheme) in site.schemes.iter().enumerate() {
+        let meta = scheme.entry.as_ref().map(|e| &e.meta);
+        let pages = paginate(&scheme.path, scheme.cases.len(), per_page);
+        for page in pages.iter().cloned() {
+            let total = pages.len();
+            let items = page.items.clone();
+            jobs.push(Job {
+                template: "funding.html",
+                path: page.path.clone(),
                 kind: "funding",
-                title: scheme.name.clone(),
-                description: meta
-                    .and_then(|m| m.summary.clone())
-                    .unwrap_or_else(|| format!("{}を活用した事例", scheme.name)),
-                breadcrumbs: vec![
-                    home,
-                    crumb(views, &t("funding", "制度から探す"), "funding/"),
-                ],
-                data: json!({ "scheme": {
-                    "name": scheme.name,
-                    "department": meta.and_then(|m| m.department.clone()),
-                    "subsidy_rate": meta.and_then(|m| m.subsidy_rate),
-                    "subsidy_rate_label": meta.and_then(|m| m.subsidy_rate).map(|r| format!("{}%", views::number_label((r * 1000.0).round() / 10.0))),
-                    "max_amount_label": meta.and_then(|m| m.max_amount).map(japanese::yen),
-                    "max_grants": meta.and_then(|m| m.max_grants),
-                    "url": meta.and_then(|m| m.url.clone()),
-                    "summary": meta.and_then(|m| m.summary.clone()),
-                    "body_html": views.bodies.schemes[s].html,
-                    "toc": views.bodies.schemes[s].toc,
-                    "total_granted_label": japanese::yen(scheme.total_granted),
-                    "grant_count": scheme.grant_count,
-                    "grants": grants,
-                }}),
-            }
+                title: numbered_title(&scheme.name, &page, total),
+                description: meta.and_then(|m| m.summary.clone()).unwrap_or_else(|| scheme.name.clone()),
+                breadcrumbs: vec![home.clone(), funding_crumb.clone()],
+                data: lazy(move || json!({
+                    "scheme": {
+                        "name": scheme.name,
+                        "department": meta.and_then(|m| m.department.clone()),
+                        "subsidy_rate": meta.and_then(|m| m.subsidy_rate),
+                        "subsidy_rate_label": meta.and_then(|m| m.subsidy_rate).map(|r| format!("{}%", views::number_label((r * 1000.0).round() / 10.0))),
+                        "max_amount_label": meta.and_then(|m| m.max_amount).map(japanese::yen),
+                        "max_grants": meta.and_then(|m| m.max_grants),
+                        "url": meta.and_then(|m| m.url.clone()),
+                        "summary": meta.and_then(|m| m.summary.clone()),
+                        "body_html": views.bodies.schemes[s].html,
+                        "toc": views.bodies.schemes[s].toc,
+                        "total_granted": scheme.total_granted,
+                        "total_granted_label": total_granted_label(scheme),
+                        "grant_count": scheme.grant_count,
+                        "case_count": scheme.cases.len(),
+                        "grants": grant_rows(views, scheme, page.items.clone()),
+                    },
+                    "pagination": views.pagination(page.number, total, &scheme.path),
+                })),
+                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.scheme(s, items.clone())))),
+            });
         }
-        Page::Themes => View {
-            kind: "themes",
-            title: t("themes", "テーマから探す"),
-            description: "テーマごとの事例".into(),
-            breadcrumbs: vec![home],
-            data: json!({ "themes": theme_links(views) }),
-        },
-        Page::Theme(i) => {
-            let theme = &site.themes[i];
-            View {
+    }
+
+    jobs.push(Job {
+        template: "themes.html",
+        path: "themes/".into(),
+        kind: "themes",
+        title: t("themes", "テーマから探す"),
+        description: t("themes_description", "テーマごとの事例"),
+        breadcrumbs: vec![home.clone()],
+        data: lazy(move || json!({ "themes": theme_links(views) })),
+        fingerprint: None,
+    });
+    let themes_crumb = crumb(views, &t("themes", "テーマから探す"), "themes/");
+    for (i, theme) in site.themes.iter().enumerate() {
+        let pages = paginate(&theme.path, theme.cases.len(), per_page);
+        for page in pages.iter().cloned() {
+            let total = pages.len();
+            let items = page.items.clone();
+            jobs.push(Job {
+                template: "theme.html",
+                path: page.path.clone(),
                 kind: "theme",
-                title: theme.name.clone(),
-                description: theme
-                    .entry
-                    .as_ref()
-                    .and_then(|e| e.meta.summary.clone())
-                    .unwrap_or_else(|| format!("{}の事例", theme.name)),
-                breadcrumbs: vec![
-                    home,
-                    crumb(views, &t("themes", "テーマから探す"), "themes/"),
-                ],
-                data: json!({ "theme": {
-                    "name": theme.name,
-                    "summary": theme.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-                    "body_html": views.bodies.themes[i].html,
-                    "cases": views.case_summaries(&theme.cases),
-                }}),
-            }
+                title: numbered_title(&theme.name, &page, total),
+                description: summary_of(theme.entry.as_ref()).unwrap_or_else(|| theme.name.clone()),
+                breadcrumbs: vec![home.clone(), themes_crumb.clone()],
+                data: lazy(move || {
+                    json!({
+                        "theme": {
+                            "name": theme.name,
+                            "summary": summary_of(theme.entry.as_ref()),
+                            "body_html": views.bodies.themes[i].html,
+                            "cases": views.case_summaries(&theme.cases[page.items.clone()]),
+                            "case_count": theme.cases.len(),
+                        },
+                        "pagination": views.pagination(page.number, total, &theme.path),
+                    })
+                }),
+                fingerprint: prints
+                    .map(|p| hash_of(&(page.number, total, p.theme(i, items.clone())))),
+            });
         }
-        Page::Content(p) => {
-            let page = &site.pages[p];
-            let meta = &page.entry.meta;
-            View {
-                kind: "page",
-                title: meta.title.clone(),
-                description: meta
-                    .summary
-                    .clone()
-                    .unwrap_or_else(|| config.description.clone()),
-                breadcrumbs: vec![home],
-                data: json!({ "content": {
+    }
+
+    for (p, page) in site.pages.iter().enumerate() {
+        let meta = &page.entry.meta;
+        jobs.push(Job {
+            template: "page.html",
+            path: page.path.clone(),
+            kind: "page",
+            title: meta.title.clone(),
+            description: meta
+                .summary
+                .clone()
+                .unwrap_or_else(|| config.description.clone()),
+            breadcrumbs: vec![home.clone()],
+            data: lazy(move || {
+                json!({ "content": {
                     "title": meta.title,
                     "summary": meta.summary,
                     "body_html": views.bodies.pages[p].html,
                     "toc": views.bodies.pages[p].toc,
-                }}),
-            }
-        }
-        Page::Search => View {
-            kind: "search",
-            title: t("search_title", "事例を検索"),
-            description: "事例をキーワードで検索します".into(),
-            breadcrumbs: vec![home],
-            data: json!({ "browse": {
+                }})
+            }),
+            fingerprint: prints.map(|prints| prints.page(p)),
+        });
+    }
+
+    jobs.push(Job {
+        template: "search.html",
+        path: "search/".into(),
+        kind: "search",
+        title: t("search_title", "事例を検索"),
+        description: t("search_description", "事例をキーワードで検索します"),
+        breadcrumbs: vec![home.clone()],
+        data: lazy(move || {
+            json!({ "browse": {
                 "wards": ward_links(views),
                 "schemes": scheme_links(views),
                 "themes": theme_links(views),
-            }}),
-        },
-        Page::OpenData => View {
-            kind: "opendata",
-            title: t("open_data", "オープンデータ"),
-            description: "掲載事例のオープンデータ（JSON・CSV）".into(),
-            breadcrumbs: vec![home],
-            data: to_value(crate::opendata::page_data(site)),
-        },
-        Page::NotFound => View {
-            kind: "not_found",
-            title: t("not_found_title", "ページが見つかりません"),
-            description: config.description.clone(),
-            breadcrumbs: vec![home],
-            data: json!({}),
-        },
-    }
+            }})
+        }),
+        fingerprint: None,
+    });
+
+    jobs.push(Job {
+        template: "opendata.html",
+        path: "opendata/".into(),
+        kind: "opendata",
+        title: t("open_data", "オープンデータ"),
+        description: t(
+            "open_data_description",
+            "掲載事例のオープンデータ（JSON・CSV）",
+        ),
+        breadcrumbs: vec![home.clone()],
+        data: lazy(move || to_value(crate::opendata::page_data(site))),
+        fingerprint: prints.map(|p| p.open_data()),
+    });
+
+    jobs.push(Job {
+        template: "404.html",
+        path: String::new(),
+        kind: "not_found",
+        title: t("not_found_title", "ページが見つかりません"),
+        description: config.description.clone(),
+        breadcrumbs: vec![home.clone()],
+        data: lazy(move || json!({})),
+        fingerprint: None,
+    });
+    jobs
 }

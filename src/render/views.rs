@@ -147,6 +147,8 @@ pub struct PageNumber {
 pub struct ViewBuilder<'a> {
     pub site: &'a Site,
     pub bodies: &'a Bodies,
+    /// UI strings of the site's language (`themes/<theme>/i18n/<lang>.yaml`).
+    pub strings: &'a std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -154,15 +156,23 @@ impl<'a> ViewBuilder<'a> {
         href(&self.site.config.base_path, path)
     }
 
+    /// A UI string, or `fallback` when the theme does not define it.
+    pub fn t(&self, key: &str, fallback: &str) -> String {
+        self.strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
     pub fn status(&self, status: Status) -> StatusView {
-        let label = match status {
-            Status::Planned => "計画中",
-            Status::InProgress => "実施中",
-            Status::Completed => "完了",
+        let (key, fallback) = match status {
+            Status::Planned => ("status_planned", "計画中"),
+            Status::InProgress => ("status_in_progress", "実施中"),
+            Status::Completed => ("status_completed", "完了"),
         };
         StatusView {
             key: status.key(),
-            label: label.to_string(),
+            label: self.t(key, fallback),
         }
     }
 

@@ -88,7 +88,7 @@ impl Preview {
         Preview {
             options,
             origin,
-            caches: Caches::default(),
+            caches: Caches::keeping(),
             files: Arc::default(),
             base_path: "/".into(),
             errors: Vec::new(),
@@ -111,7 +111,10 @@ impl Preview {
         if let Some(origin) = &self.origin {
             options.base_url = Some(format!("{origin}{base_path}"));
         }
-        let generated = crate::generate_cached(&options, &mut self.caches, &mut diagnostics);
+        let mut timings = crate::timings::Timings::default();
+        let generated =
+            crate::generate_cached(&options, &mut self.caches, &mut diagnostics, &mut timings);
+        timings.finish();
         let mut update = Update {
             rendered: self.caches.pages_rendered(),
             ..Update::default()
