@@ -7,6 +7,7 @@
 //!    and the temporary folder is removed.
 
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -90,6 +91,9 @@ pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Write
             ),
         ));
     }
+    if let Some(problem) = path_conflict(files) {
+        return Err(error(&output.join(&problem.0), problem.1));
+    }
     let name = output
         .file_name()
         .ok_or_else(|| error(output, "the output folder needs a name".into()))?
@@ -105,16 +109,54 @@ pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Write
     let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
 
-    let result = write_all(&staging, files).and_then(|()| swap(output, &staging, &retired));
+    let result = write_all(output, &staging, files).and_then(|()| swap(output, &staging, &retired));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+/// Two outputs at one path, or one output where another needs a folder (a
+/// district named `index.html` is a folder beside the page `index.html`): the
+/// write would fail half-way or keep whichever file came last, so neither is
+/// written.
+fn path_conflict(files: &[OutputFile]) -> Option<(String, String)> {
+    let mut paths: HashSet<&str> = HashSet::with_capacity(files.len());
+    for file in files {
+        if !paths.insert(&file.path) {
+            return Some((
+                file.path.clone(),
+                format!("two pages or files would be written to `{}`", file.path),
+            ));
+        }
+    }
+    for file in files {
+        let folders = file.path.match_indices('/').map(|(i, _)| &file.path[..i]);
+        for folder in folders {
+            if paths.contains(folder) {
+                return Some((
+                    folder.to_string(),
+                    format!(
+                        "`{folder}` would be both a file and the folder of `{}`; rename the term or file named `{}`",
+                        file.path,
+                        folder.rsplit('/').next().unwrap_or(folder)
+                    ),
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn write_all(output: &Path, staging: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+    // Name the file as it would be in the output folder, not in the staging
+    // folder nobody sees.
     let error = |path: &Path, e: io::Error| WriteError {
-        path: path.to_path_buf(),
+        path: path
+            .strip_prefix(staging)
+            .ok()
+            .filter(|rel| !rel.as_os_str().is_empty())
+            .map_or_else(|| output.to_path_buf(), |rel| output.join(rel)),
         message: e.to_string(),
     };
     std::fs::create_dir(staging).map_err(|e| error(staging, e))?;
@@ -211,5 +253,46 @@ mod tests {
         write_atomically(&output, &[OutputFile::new("new.html", "new")]).unwrap();
         assert!(!output.join("index.html").exists());
         assert!(output.join("new.html").exists());
+    }
+
+    /// Regression (issue 7): two outputs at one path, or a file where another
+    /// needs a folder, failed half-way through the write (or kept whichever
+    /// file came last); now nothing is written and the path is named.
+    #[test]
+    fn issue_7_conflicting_paths_are_refused_before_writing() {
+        for (paths, expected) in [
+            (&["a/index.html", "a/index.html"][..], Some("a/index.html")),
+            (
+                &["d/index.html", "d/index.html/index.html"][..],
+                Some("d/index.html"),
+            ),
+            (&["a", "a-b", "a/c"][..], Some("a")),
+            (&["a/b", "a/c", "a-b/c"][..], None),
+        ] {
+            let files: Vec<OutputFile> = paths.iter().map(|p| OutputFile::new(*p, "x")).collect();
+            assert_eq!(
+                path_conflict(&files).map(|c| c.0).as_deref(),
+                expected,
+                "{paths:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_copy_failing_half_way_leaves_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        write_atomically(&output, &[OutputFile::new("index.html", "old")]).unwrap();
+        let files = [
+            OutputFile::new("a.html", "new"),
+            OutputFile::copy("b/photo.jpg", dir.path().join("gone.jpg")),
+        ];
+        let error = write_atomically(&output, &files).unwrap_err();
+        assert_eq!(error.path, output.join("b/photo.jpg"));
+        assert_eq!(
+            std::fs::read_to_string(output.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!output.join("a.html").exists());
     }
 }
