@@ -135,7 +135,9 @@ impl Staging {
         let dir = parent.join(format!(".{name}.tmp-build-{}", std::process::id()));
         let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir(&dir).map_err(|e| error(&dir, format!("cannot create folder: {e}")))?;
+        // Named as the output: the staging folder is an implementation detail.
+        std::fs::create_dir(&dir)
+            .map_err(|e| error(output, format!("cannot create folder: {e}")))?;
         Ok(Staging {
             output: output.to_path_buf(),
             dir,
@@ -170,15 +172,18 @@ impl Staging {
                 ),
             ));
         }
-        lock(&self.layout).claim(&file.path).map_err(|(path, message)| WriteError {
-            path: self.output.join(path),
-            message,
-        })?;
+        lock(&self.layout)
+            .claim(&file.path)
+            .map_err(|(path, message)| WriteError {
+                path: self.output.join(path),
+                message,
+            })?;
         let target = self.dir.join(&file.path);
         // Another thread may be making the same folder; create_dir_all is fine
         // with that, and costs one stat once the folder exists.
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| error(&self.output.join(&file.path), e.to_string()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| error(&self.output.join(&file.path), e.to_string()))?;
         }
         match &file.contents {
             Contents::Bytes(bytes) => std::fs::write(&target, bytes),
@@ -229,18 +234,26 @@ impl Layout {
             )
         };
         if self.files.contains(path) {
-            return Err((path.to_string(), format!("two pages or files would be written to `{path}`")));
+            return Err((
+                path.to_string(),
+                format!("two pages or files would be written to `{path}`"),
+            ));
         }
         if let Some(inside) = self.folders.get(path) {
             return Err(conflict(path, inside));
         }
         let ancestors: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
-        if let Some(folder) = ancestors.iter().find(|folder| self.files.contains(**folder)) {
+        if let Some(folder) = ancestors
+            .iter()
+            .find(|folder| self.files.contains(**folder))
+        {
             return Err(conflict(folder, path));
         }
         self.files.insert(path.to_string());
         for folder in ancestors {
-            self.folders.entry(folder.to_string()).or_insert_with(|| path.to_string());
+            self.folders
+                .entry(folder.to_string())
+                .or_insert_with(|| path.to_string());
         }
         Ok(())
     }
