@@ -20,5 +20,7 @@ mod render;
 mod sample;
 /// Front matter and content rules: exact diagnostics with file, line and column.
 mod schema;
+/// Search index: exact substring results read back from the written files.
+mod search;
 /// The live preview: incremental rebuilds equal clean builds; what one edit rewrites.
 mod serve;
