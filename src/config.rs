@@ -3,7 +3,7 @@
 //! Validated like front matter: unknown keys are errors with a did-you-mean hint,
 //! and each problem names its line and column.
 
-use crate::content::front_matter::{PathSeg, normalize_source, parse_yaml};
+use crate::content::front_matter::{MAX_YAML_BYTES, PathSeg, normalize_source, parse_yaml};
 use crate::content::schema::Reader;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{MarkdownOptions, RawHtml};
@@ -80,6 +80,20 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
         );
         return None;
     };
+    if text.len() > MAX_YAML_BYTES {
+        diagnostics.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                format!(
+                    "the configuration is {} KiB; the limit is {} KiB",
+                    text.len() >> 10,
+                    MAX_YAML_BYTES >> 10
+                ),
+            )
+            .hint("the configuration holds settings only; content goes in content/"),
+        );
+        return None;
+    }
     parse(&normalize_source(&text), diagnostics)
 }
 

@@ -106,8 +106,10 @@ pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     retired: PathBuf,
-    /// Folders already created, so each is made once.
-    made: Mutex<HashSet<PathBuf>>,
+    /// What has been written, to refuse two files at one path or a file where
+    /// a folder is needed (a district named `index.html`) with a clear message
+    /// rather than a failed or silently overwritten write.
+    layout: Mutex<Layout>,
     /// The first write that failed; later writes are skipped.
     failed: Mutex<Option<WriteError>>,
     committed: bool,
@@ -133,12 +135,14 @@ impl Staging {
         let dir = parent.join(format!(".{name}.tmp-build-{}", std::process::id()));
         let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir(&dir).map_err(|e| error(&dir, format!("cannot create folder: {e}")))?;
+        // Named as the output: the staging folder is an implementation detail.
+        std::fs::create_dir(&dir)
+            .map_err(|e| error(output, format!("cannot create folder: {e}")))?;
         Ok(Staging {
             output: output.to_path_buf(),
             dir,
             retired,
-            made: Mutex::new(HashSet::new()),
+            layout: Mutex::new(Layout::default()),
             failed: Mutex::new(None),
             committed: false,
         })
@@ -168,18 +172,25 @@ impl Staging {
                 ),
             ));
         }
+        lock(&self.layout)
+            .claim(&file.path)
+            .map_err(|(path, message)| WriteError {
+                path: self.output.join(path),
+                message,
+            })?;
         let target = self.dir.join(&file.path);
-        if let Some(parent) = target.parent()
-            && !lock(&self.made).contains(parent)
-        {
-            std::fs::create_dir_all(parent).map_err(|e| error(parent, e.to_string()))?;
-            lock(&self.made).insert(parent.to_path_buf());
+        // Another thread may be making the same folder; create_dir_all is fine
+        // with that, and costs one stat once the folder exists.
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| error(&self.output.join(&file.path), e.to_string()))?;
         }
         match &file.contents {
             Contents::Bytes(bytes) => std::fs::write(&target, bytes),
             Contents::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
         }
-        .map_err(|e| error(&target, e.to_string()))
+        // Name the file as it will be in the output, not in the staging folder.
+        .map_err(|e| error(&self.output.join(&file.path), e.to_string()))
     }
 
     /// Swaps the written folder in place of the output, unless a write failed.
@@ -198,6 +209,53 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// The files written so far and the folders they need, by output path.
+#[derive(Default)]
+struct Layout {
+    files: HashSet<String>,
+    /// Each folder, with the first file that needed it (for the message).
+    folders: std::collections::HashMap<String, String>,
+}
+
+impl Layout {
+    /// Records `path`, or says why it cannot be written (the conflicting path
+    /// and a message).
+    fn claim(&mut self, path: &str) -> Result<(), (String, String)> {
+        let conflict = |folder: &str, inside: &str| {
+            let name = folder.rsplit('/').next().unwrap_or(folder);
+            (
+                folder.to_string(),
+                format!(
+                    "`{folder}` would be both a file and the folder of `{inside}`; rename the term or file named `{name}`"
+                ),
+            )
+        };
+        if self.files.contains(path) {
+            return Err((
+                path.to_string(),
+                format!("two pages or files would be written to `{path}`"),
+            ));
+        }
+        if let Some(inside) = self.folders.get(path) {
+            return Err(conflict(path, inside));
+        }
+        let ancestors: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
+        if let Some(folder) = ancestors
+            .iter()
+            .find(|folder| self.files.contains(**folder))
+        {
+            return Err(conflict(folder, path));
+        }
+        self.files.insert(path.to_string());
+        for folder in ancestors {
+            self.folders
+                .entry(folder.to_string())
+                .or_insert_with(|| path.to_string());
+        }
+        Ok(())
     }
 }
 

@@ -1,6 +1,6 @@
 //! Front matter: source text → YAML data tree + body, with positions.
 //!
-//! 1. Strip a UTF-8 BOM and normalise CRLF line ends.
+//! 1. Strip a UTF-8 BOM and normalise CRLF (and lone CR) line ends.
 //! 2. Split the `---` fenced YAML block from the Markdown body.
 //! 3. Parse the YAML into a neutral data tree ([`serde_json::Value`]).
 //! 4. Keep a [`Locator`] that maps a field path (`funding[1].amount`) back to the
@@ -38,7 +38,9 @@ pub enum SplitError {
 pub fn normalize_source(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        // A lone CR (old Mac line ends) is a line break to YAML and CommonMark
+        // too, so it must be one for our line numbers as well.
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
     }
@@ -91,6 +93,10 @@ pub enum PathSeg<'a> {
     Index(usize),
 }
 
+/// Front matter and configuration hold facts, not prose, and finding a field's
+/// line costs a scan of the YAML, so larger YAML is refused before parsing.
+pub const MAX_YAML_BYTES: usize = 64 * 1024;
+
 /// Parses `yaml`, whose first line is line `first_line` of its file.
 pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<YamlDoc, YamlError> {
     let locator = Locator::new(yaml, first_line);
@@ -132,7 +138,18 @@ fn clean_yaml_message(message: &str) -> String {
         Some(i) => &message[..i],
         None => message,
     };
-    message.trim_end_matches(':').to_string()
+    let message = message.trim_end_matches(':');
+    // The parser's limits against hostile YAML, said in the writer's terms.
+    match message {
+        "repetition limit exceeded" => {
+            "anchors and aliases (`&a`, `*a`) expand to too much data (repetition limit exceeded)"
+                .to_string()
+        }
+        "recursion limit exceeded" => {
+            "values nest more than 128 levels deep (recursion limit exceeded)".to_string()
+        }
+        other => other.to_string(),
+    }
 }
 
 fn to_data(value: serde_yaml::Value) -> Value {
@@ -281,6 +298,11 @@ impl Locator {
             let content = &line.text[child_indent..];
             match seg {
                 PathSeg::Key(key) => {
+                    // A cheap test first: the scan runs once per located field,
+                    // over every line of the block.
+                    if !content.contains(key) {
+                        continue;
+                    }
                     if let Some(found) = self.key_in_line(index, child_indent, key, child_indent) {
                         return Some(found);
                     }
@@ -459,6 +481,19 @@ themes: [a, b]
         assert_eq!(split.yaml, "title: a\n");
         assert_eq!(split.body, "body\n");
         assert_eq!(split.body_line, 4);
+    }
+
+    /// Regression (issue 7, found by fuzzing): a lone CR is a line break to the
+    /// YAML parser, so its error lines ran past the lines we counted.
+    #[test]
+    fn issue_7_lone_cr_is_a_line_break() {
+        let text = normalize_source("---\rtitle: a\r---\rbody\r");
+        let split = split(&text).unwrap();
+        assert_eq!(split.yaml, "title: a\n");
+        assert_eq!(split.body_line, 4);
+        let text = normalize_source("a: b\r\rc: [\r");
+        let error = parse_yaml(&text, 1).unwrap_err();
+        assert!(error.span.line <= text.split('\n').count(), "{error:?}");
     }
 
     #[test]

@@ -385,6 +385,21 @@ fn parse_document<'t>(
             return None;
         }
     };
+    if split.yaml.len() > front_matter::MAX_YAML_BYTES {
+        diagnostics.push(
+            Diagnostic::error(
+                file,
+                format!(
+                    "front matter is {} KiB; the limit is {} KiB",
+                    split.yaml.len() >> 10,
+                    front_matter::MAX_YAML_BYTES >> 10
+                ),
+            )
+            .at(Span::new(split.open_line, 1))
+            .hint("keep long text in the body, below the closing `---`"),
+        );
+        return None;
+    }
     match front_matter::parse_yaml(split.yaml, split.open_line + 1) {
         Ok(doc) => Some((doc, split.body, split.body_line)),
         Err(error) => {

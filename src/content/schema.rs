@@ -241,7 +241,7 @@ pub fn read_funding(
     }
     let max_amount = r.optional(root, &[], "max_amount", Reader::yen);
     let max_grants = r.optional(root, &[], "max_grants", Reader::count);
-    let url = r.optional(root, &[], "url", Reader::text);
+    let url = r.optional(root, &[], "url", Reader::web_address);
     let summary = r.optional(root, &[], "summary", Reader::text);
     let slug = r.optional(root, &[], "slug", Reader::text);
     Some(FundingMeta {
@@ -509,6 +509,26 @@ impl<'a> Reader<'a> {
         Some(text)
     }
 
+    /// An absolute `https://` or `http://` address: it becomes a link as
+    /// written, so `javascript:` and other schemes must not get through.
+    pub fn web_address(&mut self, value: &Value, path: Path) -> Option<String> {
+        let url = self.text(value, path)?;
+        let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        if matches!(scheme.as_deref(), Some("https" | "http")) && !url.contains(char::is_whitespace)
+        {
+            return Some(url);
+        }
+        self.error(
+            path,
+            format!(
+                "`{}` must be a web address starting with https:// or http://, found \"{url}\"",
+                field_name(path)
+            ),
+            Some("write the full address of the page that explains how to apply, e.g. `url: https://www.city.example.jp/machi-fushin/`".into()),
+        );
+        None
+    }
+
     pub fn date(&mut self, value: &Value, path: Path) -> Option<Date> {
         let parsed = match value {
             Value::String(s) => Date::parse(s.trim()),
@@ -650,11 +670,14 @@ impl<'a> Reader<'a> {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(items)) => {
                 let mut out: Vec<String> = Vec::new();
+                // A set, not `out.contains`: a list of 10,000 partners would
+                // otherwise take 50 million comparisons.
+                let mut seen = std::collections::HashSet::new();
                 for (i, item) in items.iter().enumerate() {
                     let mut item_path = full.clone();
                     item_path.push(PathSeg::Index(i));
                     if let Some(text) = self.text(item, &item_path)
-                        && !out.contains(&text)
+                        && seen.insert(text.clone())
                     {
                         out.push(text);
                     }
@@ -1011,6 +1034,27 @@ mod tests {
                 vec![expected.to_string()]
             };
             assert_eq!(errors, expected, "{extra}");
+        }
+    }
+
+    /// Regression (issue 7): a scheme's `url` became a link as written.
+    #[test]
+    fn issue_7_scheme_urls_are_web_addresses() {
+        for (url, ok) in [
+            ("https://www.city.example.jp/a/", true),
+            ("HTTP://example.jp", true),
+            ("javascript:alert(1)", false),
+            ("  javascript:alert(1)", false),
+            ("data:text/html,x", false),
+            ("//example.jp/", false),
+            ("/funding/a/", false),
+            ("https://example.jp/a b", false),
+        ] {
+            let yaml = format!("name: n\nurl: {}\n", serde_json::to_string(url).unwrap());
+            let doc = parse_yaml(&yaml, 2).unwrap();
+            let mut diagnostics = Diagnostics::new();
+            let meta = read_funding(&doc, "a.md", &mut diagnostics);
+            assert_eq!(meta.is_some_and(|m| m.url.is_some()), ok, "{url}");
         }
     }
 

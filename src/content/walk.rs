@@ -133,12 +133,18 @@ fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
 }
 
+/// The root-relative path with `/` separators, in Unicode NFC: macOS writes
+/// file names decomposed (が as か + ゙), while front matter and links are typed
+/// composed, and both must name the same file.
 pub fn rel_path(root: &Path, path: &Path) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+        .nfc()
+        .collect()
 }
 
 enum Classified {

@@ -141,6 +141,8 @@ pub struct PageNumber {
     pub number: usize,
     pub href: String,
     pub current: bool,
+    /// Pages were left out between the previous number and this one.
+    pub gap_before: bool,
 }
 
 /// Builds views from the site; holds what every builder needs.
@@ -308,15 +310,35 @@ impl<'a> ViewBuilder<'a> {
             total,
             prev_href: (current > 1).then(|| page_href(current - 1)),
             next_href: (current < total).then(|| page_href(current + 1)),
-            pages: (1..=total)
-                .map(|n| PageNumber {
-                    number: n,
-                    href: page_href(n),
-                    current: n == current,
+            pages: page_window(current, total)
+                .into_iter()
+                .scan(0, |previous, n| {
+                    let gap_before = n > *previous + 1 && *previous > 0;
+                    *previous = n;
+                    Some(PageNumber {
+                        number: n,
+                        href: page_href(n),
+                        current: n == current,
+                        gap_before,
+                    })
                 })
                 .collect(),
         }
     }
+}
+
+/// The page numbers a listing links: the first, the last, and those near the
+/// current one. Listing every page on every page would make the site grow with
+/// the square of its case count (10,000 cases are 500 pages of 500 links each).
+fn page_window(current: usize, total: usize) -> Vec<usize> {
+    const NEAR: usize = 2;
+    let mut pages: Vec<usize> = [1, total]
+        .into_iter()
+        .chain(current.saturating_sub(NEAR).max(1)..=(current + NEAR).min(total))
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    pages
 }
 
 /// `1234.0` → `1,234`; `12.5` → `12.5`.
@@ -354,6 +376,26 @@ mod tests {
             (0.0, "0"),
         ] {
             assert_eq!(super::number_label(value), label);
+        }
+    }
+
+    /// Regression (issue 7): every page listed every page number, so 10,000
+    /// cases made 250,000 links and the build took gigabytes.
+    #[test]
+    fn issue_7_pagination_links_a_window_of_pages() {
+        for (current, total, expected) in [
+            (1, 1, vec![1]),
+            (1, 3, vec![1, 2, 3]),
+            (1, 500, vec![1, 2, 3, 500]),
+            (250, 500, vec![1, 248, 249, 250, 251, 252, 500]),
+            (500, 500, vec![1, 498, 499, 500]),
+            (4, 7, vec![1, 2, 3, 4, 5, 6, 7]),
+        ] {
+            assert_eq!(
+                super::page_window(current, total),
+                expected,
+                "{current}/{total}"
+            );
         }
     }
 }

@@ -4,8 +4,16 @@ mod harness;
 
 /// Command line: subcommands, exit codes, `new`.
 mod cli;
+/// The fuzz targets' regression corpus, replayed as ordinary tests.
+mod fuzz_corpus;
+/// Hostile sites: huge, deep, looping, oddly named or unwritable input.
+mod hostile;
+/// No content field or body can put script into any output file.
+mod injection;
 /// Open data files: CSV rules and JSON.
 mod opendata;
+/// Properties over generated input: paths stay inside, formats round-trip.
+mod properties;
 /// Rendered pages: facts panel, Japanese formats, sub-path hrefs, themes.
 mod render;
 /// The project's own sample site.
