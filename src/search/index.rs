@@ -166,14 +166,18 @@ fn before(chars: &[char], start: usize, j: usize) -> Option<u32> {
     }
 }
 
-/// The grams seen while scanning. What every occurrence reads (the last case
-/// seen, whether contexts are left to shrink) sits in small arrays apart from
-/// the case lists, so the scan stays in cache.
+/// The grams seen while scanning. What every occurrence touches (the last
+/// case seen and its fields so far, whether contexts are left to shrink) sits
+/// in small arrays; a posting is pushed once per gram and case, as
+/// `case << 3 | fields`, to a list apart. A scan that pushed per occurrence
+/// into lists of (case, fields) spent most of its time in cache misses.
 struct Entries {
     last_case: Vec<u32>,
+    last_fields: Vec<u8>,
     /// Both contexts are empty: nothing left to compare.
     settled: Vec<bool>,
-    entries: Vec<Entry>,
+    postings: Vec<Vec<u32>>,
+    contexts: Vec<[Kept; 2]>,
     single: Vec<u32>,
     map: GramMap<u32>,
 }
@@ -185,8 +189,10 @@ impl Entries {
     fn new() -> Self {
         Entries {
             last_case: Vec::new(),
+            last_fields: Vec::new(),
             settled: Vec::new(),
-            entries: Vec::new(),
+            postings: Vec::new(),
+            contexts: Vec::new(),
             single: vec![NO_ENTRY; 0x1_0000],
             map: GramMap::default(),
         }
@@ -194,7 +200,7 @@ impl Entries {
 
     fn slot(&mut self, key: u64) -> usize {
         let c = (key >> 42) as usize;
-        let next = self.entries.len() as u32;
+        let next = self.postings.len() as u32;
         let slot = if key & UNIGRAM_MASK == UNIGRAM_MASK && c < 0x1_0000 {
             let slot = &mut self.single[c];
             if *slot == NO_ENTRY {
@@ -205,14 +211,37 @@ impl Entries {
             *self.map.entry(key).or_insert(next)
         };
         if slot == next {
-            self.entries.push(Entry::default());
+            self.postings.push(Vec::new());
+            self.contexts.push([Kept::default(); 2]);
             self.last_case.push(u32::MAX);
+            self.last_fields.push(0);
             self.settled.push(false);
         }
         slot as usize
     }
 
-    fn into_grams(self) -> Vec<(u64, Entry)> {
+    /// Records that `case` holds the gram in `slot`, in the field `flag`.
+    fn add(&mut self, slot: usize, case: u32, flag: u8) {
+        if self.last_case[slot] == case {
+            self.last_fields[slot] |= flag;
+            return;
+        }
+        self.flush(slot);
+        self.last_case[slot] = case;
+        self.last_fields[slot] = flag;
+    }
+
+    fn flush(&mut self, slot: usize) {
+        if self.last_case[slot] != u32::MAX {
+            let posting = self.last_case[slot] << 3 | self.last_fields[slot] as u32;
+            self.postings[slot].push(posting);
+        }
+    }
+
+    fn into_grams(mut self) -> Vec<(u64, Entry)> {
+        for slot in 0..self.postings.len() {
+            self.flush(slot);
+        }
         let keys: Vec<(u64, u32)> = self
             .single
             .iter()
@@ -221,9 +250,19 @@ impl Entries {
             .map(|(c, slot)| (((c as u64) << 42) | UNIGRAM_MASK, *slot))
             .chain(self.map)
             .collect();
-        let mut entries: Vec<Option<Entry>> = self.entries.into_iter().map(Some).collect();
+        let mut postings = self.postings;
         keys.into_iter()
-            .filter_map(|(key, slot)| entries[slot as usize].take().map(|e| (key, e)))
+            .map(|(key, slot)| {
+                let postings = std::mem::take(&mut postings[slot as usize]);
+                let [left, right] = self.contexts[slot as usize];
+                let entry = Entry {
+                    cases: postings.iter().map(|p| p >> 3).collect(),
+                    fields: postings.iter().map(|p| (p & 7) as u8).collect(),
+                    left,
+                    right,
+                };
+                (key, entry)
+            })
             .collect()
     }
 }
@@ -246,27 +285,18 @@ fn scan(first: usize, texts: &[CaseText]) -> Vec<(u64, Entry)> {
                     for len in 1..=3.min(chars.len() - i) {
                         let slot = grams.slot(pack(&chars[i..i + len]));
                         let first_sight = grams.last_case[slot] == u32::MAX;
-                        if grams.last_case[slot] == case {
-                            if let Some(fields) = grams.entries[slot].fields.last_mut() {
-                                *fields |= flag;
-                            }
-                        } else {
-                            grams.last_case[slot] = case;
-                            let entry = &mut grams.entries[slot];
-                            entry.cases.push(case);
-                            entry.fields.push(flag);
-                        }
+                        grams.add(slot, case, flag);
                         if len == 3 && !grams.settled[slot] {
                             let chars = &chars;
-                            let entry = &mut grams.entries[slot];
+                            let [left, right] = &mut grams.contexts[slot];
                             if first_sight {
-                                entry.left = Kept::full(|j| before(chars, i, j));
-                                entry.right = Kept::full(|j| after(chars, i + 3, j));
+                                *left = Kept::full(|j| before(chars, i, j));
+                                *right = Kept::full(|j| after(chars, i + 3, j));
                             } else {
-                                entry.left.keep_common(|j| before(chars, i, j));
-                                entry.right.keep_common(|j| after(chars, i + 3, j));
+                                left.keep_common(|j| before(chars, i, j));
+                                right.keep_common(|j| after(chars, i + 3, j));
                             }
-                            grams.settled[slot] = entry.left.len == 0 && entry.right.len == 0;
+                            grams.settled[slot] = left.len == 0 && right.len == 0;
                         }
                     }
                 }

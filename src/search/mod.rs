@@ -26,10 +26,12 @@ use rayon::prelude::*;
 use serde_json::json;
 use std::sync::Arc;
 
-/// Uncompressed bytes aimed at per file; gzip makes them 3–5 times smaller.
-const GRAM_FILE_BYTES: usize = 24_000;
-const DISPLAY_FILE_BYTES: usize = 16_000;
-const TEXT_FILE_BYTES: usize = 96_000;
+/// Uncompressed bytes aimed at per file. A query fetches one gram file per
+/// word and a display block per result shown, a text block only for an
+/// excerpt; these sizes keep 10,000 cases under 1,000 files.
+const GRAM_FILE_BYTES: usize = 14_000;
+const DISPLAY_FILE_BYTES: usize = 10_000;
+const TEXT_FILE_BYTES: usize = 128_000;
 
 /// The facet column order of statuses, as `facets.bin` numbers them.
 pub const STATUSES: [&str; 3] = ["planned", "in-progress", "completed"];
@@ -105,12 +107,25 @@ pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
         r.path.len() + r.title.len() + r.summary.len()
     });
     let text_block = block_size(&records, TEXT_FILE_BYTES, |r| r.rest.len());
+    let facet_values = FacetValues::of(site);
     let display: Vec<Vec<u8>> = records
         .chunks(display_block)
-        .map(|block| {
-            let rows: Vec<[&str; 3]> = block
+        .enumerate()
+        .map(|(b, block)| {
+            let rows: Vec<serde_json::Value> = block
                 .iter()
-                .map(|r| [r.path.as_str(), &r.title, &r.summary])
+                .enumerate()
+                .map(|(i, r)| {
+                    let case = b * display_block + i;
+                    json!([
+                        r.path,
+                        r.title,
+                        r.summary,
+                        facet_values.district[case],
+                        facet_values.year[case],
+                        facet_values.status[case],
+                    ])
+                })
                 .collect();
             serde_json::to_vec(&rows).unwrap_or_default()
         })
@@ -123,7 +138,8 @@ pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
         })
         .collect();
 
-    let mut raw: Vec<(String, Vec<u8>)> = vec![("search/facets.bin".into(), facets(site))];
+    let mut raw: Vec<(String, Vec<u8>)> =
+        vec![("search/facets.bin".into(), facets(site, &facet_values))];
     let gram_keys: Vec<&str> = grams.iter().map(|(key, _)| key.as_str()).collect();
     raw.extend(
         grams
@@ -194,50 +210,58 @@ pub fn fiscal_years(site: &Site) -> Vec<i32> {
     years
 }
 
-/// The facets of every case: three columns, one value per case in case order
-/// (district: the ward, or an area within it, numbered ward first then its
-/// areas; fiscal year: an index into the manifest's years; status), each as
-/// a byte width (1 or 2) and the values; then per scheme and per theme the
-/// set of its cases (`shard::write_set`, so a facet value costs about what
-/// its share of the cases says, not a list entry per case).
-fn facets(site: &Site) -> Vec<u8> {
-    let mut district_ids = Vec::new();
-    let mut next = 0u32;
-    for ward in &site.wards {
-        let mut ids = vec![next];
-        next += 1;
-        for _ in &ward.areas {
-            ids.push(next);
-            next += 1;
+/// Each case's district (the ward, or an area within it, numbered ward
+/// first then its areas), fiscal year (an index into the manifest's years)
+/// and status (an index into `STATUSES`).
+struct FacetValues {
+    district: Vec<u32>,
+    year: Vec<u32>,
+    status: Vec<u32>,
+}
+
+impl FacetValues {
+    fn of(site: &Site) -> FacetValues {
+        let mut district_ids = Vec::new();
+        let mut next = 0u32;
+        for ward in &site.wards {
+            district_ids.push((next..next + 1 + ward.areas.len() as u32).collect::<Vec<_>>());
+            next += 1 + ward.areas.len() as u32;
         }
-        district_ids.push(ids);
+        let years = fiscal_years(site);
+        let cases = &site.cases;
+        FacetValues {
+            district: cases
+                .iter()
+                .map(|c| district_ids[c.ward][c.area.map_or(0, |a| a + 1)])
+                .collect(),
+            year: cases
+                .iter()
+                .map(|c| years.binary_search(&c.fiscal_year).unwrap_or(0) as u32)
+                .collect(),
+            status: cases
+                .iter()
+                .map(|c| {
+                    let key = c.entry.meta.status.key();
+                    STATUSES.iter().position(|s| *s == key).unwrap_or(0) as u32
+                })
+                .collect(),
+        }
     }
-    let years = fiscal_years(site);
-    let districts: Vec<u32> = site
-        .cases
-        .iter()
-        .map(|c| district_ids[c.ward][c.area.map_or(0, |a| a + 1)])
-        .collect();
-    let year_index: Vec<u32> = site
-        .cases
-        .iter()
-        .map(|c| years.binary_search(&c.fiscal_year).unwrap_or(0) as u32)
-        .collect();
-    let statuses: Vec<u32> = site
-        .cases
-        .iter()
-        .map(|c| {
-            let key = c.entry.meta.status.key();
-            STATUSES.iter().position(|s| *s == key).unwrap_or(0) as u32
-        })
-        .collect();
+}
+
+/// `facets.bin`, for filtering and facet counts: the district, year and
+/// status of every case as three columns (a byte width, 1 or 2, then one
+/// value per case), then per scheme and per theme the set of its cases
+/// (`shard::write_set`, so a value costs about what its share of the cases
+/// says, not a list entry per case).
+fn facets(site: &Site, values: &FacetValues) -> Vec<u8> {
     let cases = site.cases.len() as u32;
     let mut out = Vec::new();
     shard::write_varint(&mut out, cases as u64);
-    for column in [districts, year_index, statuses] {
+    for column in [&values.district, &values.year, &values.status] {
         let wide = column.iter().any(|&v| v > 0xff);
         out.push(if wide { 2 } else { 1 });
-        for v in column {
+        for &v in column {
             if wide {
                 out.extend_from_slice(&(v as u16).to_le_bytes());
             } else {

@@ -223,6 +223,7 @@ fn parse_grams(data: &[u8], cases: u32) -> Result<HashMap<String, GramSet>> {
     while !b.done() {
         let length = b.varint()? as usize;
         let text = b.text(length)?;
+        let _body = b.varint()?;
         let trigram = text.chars().count() == 3;
         let set = if trigram {
             let ranks = b.set(bigram.len() as u32)?;

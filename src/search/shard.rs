@@ -4,16 +4,17 @@
 //! | file | holds | the client fetches it |
 //! |---|---|---|
 //! | `manifest.bin` | JSON: file boundaries, facet values, variants, version | once |
-//! | `facets.bin` | per case: district, fiscal year, status; per scheme and theme: its cases | once |
+//! | `facets.bin` | per case: district, fiscal year, status; per scheme and theme: its cases | to filter and count |
 //! | `g/N.bin` | the grams whose first two characters fall in file N's range | per query word |
-//! | `d/N.bin` | per case of a block: path, title, summary | for the results shown |
-//! | `t/N.bin` | per case of a block: the rest of its text | for excerpts, and to verify |
+//! | `d/N.bin` | per case of a block (JSON): path, title, summary, district, year, status | for the results shown |
+//! | `t/N.bin` | per case of a block (JSON): the rest of its text | for excerpts, and to verify |
 //!
 //! Every file is gzip (the client inflates it with `DecompressionStream`);
 //! none is named `.gz`, so no server adds a `Content-Encoding` of its own.
 //!
-//! A gram file is a run of entries: the gram (varint byte length, UTF-8), its
-//! case set, then the ranks within that set of the cases holding it in their
+//! A gram file is a run of entries: the gram (varint byte length, UTF-8), the
+//! byte length of the rest of the entry (so a reader skips to the gram it
+//! wants and decodes only that), its case set, then the ranks within that set of the cases holding it in their
 //! title and in their summary; a trigram's case set is written as ranks within
 //! its two-character prefix's set (written just before it, in the same file),
 //! and two contexts follow it (varint `bytes * 2 + closed`, UTF-8).
@@ -49,7 +50,7 @@ fn varint_len(n: u64) -> usize {
 }
 
 /// The gaps of an ascending list: the first member, then each difference − 1.
-fn gaps(members: impl Iterator<Item = u32> + Clone) -> impl Iterator<Item = u32> + Clone {
+fn gaps(members: impl Iterator<Item = u32>) -> impl Iterator<Item = u32> {
     let mut previous = None::<u32>;
     members.map(move |m| {
         let gap = previous.map_or(m, |p| m - p - 1);
@@ -84,32 +85,30 @@ impl BitWriter<'_> {
 
 /// Bits of the gaps Rice-coded with parameter `b`: the quotient `gap >> b`
 /// in unary (ones, then a zero), then the `b` low bits.
-fn rice_bits(gaps: impl Iterator<Item = u32>, b: u32) -> u64 {
-    gaps.map(|g| (g >> b) as u64 + 1 + b as u64).sum()
+fn rice_bits(gaps: &[u32], b: u32) -> u64 {
+    gaps.iter().map(|&g| (g >> b) as u64 + 1 + b as u64).sum()
 }
 
 /// The Rice parameter with the fewest bits for these gaps, and that count.
-fn best_rice(gaps: impl Iterator<Item = u32> + Clone) -> (u32, u64) {
-    let (count, total) = gaps
-        .clone()
-        .fold((0u64, 0u64), |(c, t), g| (c + 1, t + g as u64));
-    let mean = (total / count.max(1)).max(1);
+fn best_rice(gaps: &[u32]) -> (u32, u64) {
+    let total: u64 = gaps.iter().map(|&g| g as u64).sum();
+    let mean = (total / (gaps.len() as u64).max(1)).max(1);
     let guess = 63 - mean.leading_zeros();
     (guess.saturating_sub(1)..=(guess + 1).min(24))
-        .map(|b| (b, rice_bits(gaps.clone(), b)))
+        .map(|b| (b, rice_bits(gaps, b)))
         .min_by_key(|&(_, bits)| bits)
         .unwrap_or((0, rice_bits(gaps, 0)))
 }
 
-fn write_rice(out: &mut Vec<u8>, kind: u8, b: u32, count: usize, gaps: impl Iterator<Item = u32>) {
+fn write_rice(out: &mut Vec<u8>, kind: u8, b: u32, gaps: &[u32]) {
     out.push(kind | (b as u8) << 3);
-    write_varint(out, count as u64);
+    write_varint(out, gaps.len() as u64);
     let mut bits = BitWriter {
         out,
         byte: 0,
         used: 0,
     };
-    for g in gaps {
+    for &g in gaps {
         for _ in 0..g >> b {
             bits.bit(true);
         }
@@ -132,45 +131,37 @@ pub fn write_set(out: &mut Vec<u8>, members: &[u32], universe: u32) {
         out.push(SET_FULL);
         return;
     }
-    let non_members = || {
+    let header = |count: usize| 1 + varint_len(count as u64);
+    let member_gaps: Vec<u32> = gaps(members.iter().copied()).collect();
+    let (b, bits) = best_rice(&member_gaps);
+    let rice = header(members.len()) + bits.div_ceil(8) as usize;
+    let missing = universe as usize - members.len();
+    // Only a set of more than half the universe can have a shorter complement.
+    let non_members: Vec<u32> = if missing < members.len() {
         let mut next = members.iter().copied().peekable();
-        (0..universe).filter(move |&i| {
+        let non = (0..universe).filter(|&i| {
             if next.peek() == Some(&i) {
                 next.next();
                 false
             } else {
                 true
             }
-        })
+        });
+        gaps(non).collect()
+    } else {
+        Vec::new()
     };
-    let header = |count: usize| 1 + varint_len(count as u64);
-    let (b, bits) = best_rice(gaps(members.iter().copied()));
-    let rice = header(members.len()) + bits.div_ceil(8) as usize;
-    let missing = universe as usize - members.len();
-    // Only a set of more than half the universe can have a shorter complement.
     let (b_not, complement) = if missing < members.len() {
-        let (b, bits) = best_rice(gaps(non_members()));
+        let (b, bits) = best_rice(&non_members);
         (b, header(missing) + bits.div_ceil(8) as usize)
     } else {
         (0, usize::MAX)
     };
     let bitmap = 1 + (universe as usize).div_ceil(8);
     if rice <= complement && rice <= bitmap {
-        write_rice(
-            out,
-            SET_RICE,
-            b,
-            members.len(),
-            gaps(members.iter().copied()),
-        );
+        write_rice(out, SET_RICE, b, &member_gaps);
     } else if complement <= bitmap {
-        write_rice(
-            out,
-            SET_RICE_COMPLEMENT,
-            b_not,
-            missing,
-            gaps(non_members()),
-        );
+        write_rice(out, SET_RICE_COMPLEMENT, b_not, &non_members);
     } else {
         out.push(SET_BITMAP);
         let start = out.len();
@@ -212,8 +203,11 @@ pub fn file_key(gram: &str) -> &str {
     }
 }
 
-fn encode_gram(out: &mut Vec<u8>, gram: &Gram, prefix: Option<&Gram>, cases: u32) {
-    write_text(out, &gram.text);
+fn encode_gram(entry: &mut Vec<u8>, gram: &Gram, prefix: Option<&Gram>, cases: u32) {
+    write_text(entry, &gram.text);
+    // The rest goes behind its length, so a reader can skip to the gram it wants.
+    let mut body = Vec::new();
+    let out = &mut body;
     match prefix {
         Some(prefix) => write_set(
             out,
@@ -232,6 +226,8 @@ fn encode_gram(out: &mut Vec<u8>, gram: &Gram, prefix: Option<&Gram>, cases: u32
         write_context(out, &gram.left);
         write_context(out, &gram.right);
     }
+    write_varint(entry, body.len() as u64);
+    entry.extend(body);
 }
 
 /// The gram files, uncompressed, each with its first key. A file holds whole

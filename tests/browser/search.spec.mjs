@@ -66,6 +66,13 @@ async function count(page, param, value) {
 
 const checkbox = (page, param, value) => page.locator(`input[name="${param}"][value="${value}"]`);
 
+/** Opens the filter panel and waits for its counts. */
+async function openFacets(page) {
+  await page.click('[data-search-facets] > summary');
+  await page.waitForSelector('.facet__count');
+  await settle(page);
+}
+
 describe('normalization: one definition in Rust and JS', () => {
   test('the shared vectors hold in Node', () => {
     for (const v of vectors.normalize) assert.equal(normalize(v.input), v.normalized, v.name);
@@ -205,6 +212,7 @@ describe('the search page', () => {
   test('filters are ORed within a facet, ANDed across, and counts stay disjunctive', async () => {
     const { page, problems, context } = await openPage(browser);
     await open(page, '?q=多世代');
+    await openFacets(page);
     assert.deepEqual([await count(page, 'district', '南区'), await count(page, 'district', '北区')], [2, 1]);
     await checkbox(page, 'district', '南区').check();
     await settle(page);
@@ -267,6 +275,7 @@ describe('the search page', () => {
     await page.waitForFunction(() => location.search.includes('q='));
     await settle(page);
     assert.deepEqual(await results(page), ['akiya-hub', 'kodomo-shokudo', 'bousai-map']);
+    await openFacets(page);
     await checkbox(page, 'district', '南区').check();
     await page.waitForFunction(() => location.search.includes('district='));
     await settle(page);
@@ -335,8 +344,16 @@ describe('the search page', () => {
     await settle(page);
     assert.equal(await status(page), '3件の事例が見つかりました');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'search-q');
-    // Tab: the search button, the clear-filters button, then the first ward.
-    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    // Tab to the filter panel (past the search button) and open it with Enter.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.facet__count');
+    await settle(page);
+    // Then the clear-filters button, and the first ward.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => [document.activeElement.name, document.activeElement.value]);
     assert.deepEqual(focused, ['district', '北区']);
     await page.keyboard.press('Space');
@@ -346,6 +363,25 @@ describe('the search page', () => {
     assert.deepEqual(await page.evaluate(() => [document.activeElement.name, document.activeElement.value]), ['district', '北区']);
     // The live region is the one status element, announced politely.
     assert.equal(await page.locator('[role="status"]').count(), 1);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a plain query downloads no facets; opening the filter panel does, once', async () => {
+    const { page, problems, context } = await openPage(browser);
+    const fetched = [];
+    page.on('request', (request) => fetched.push(new URL(request.url()).pathname.slice(PREFIX.length)));
+    await open(page, '?q=多世代');
+    assert.deepEqual(fetched.filter((p) => /facets/.test(p)), []);
+    assert.equal(await page.locator('[data-search-facets]').getAttribute('open'), null);
+    await openFacets(page);
+    assert.deepEqual(fetched.filter((p) => /facets/.test(p)).sort(), ['search/facets.bin', 'static/js/search-facets.js']);
+    await page.fill('#search-q', '防災');
+    await page.press('#search-q', 'Enter');
+    await page.waitForFunction(() => location.search.includes('%E9%98%B2'));
+    await settle(page);
+    assert.equal(await count(page, 'district', '南区'), 1);
+    assert.equal(fetched.filter((p) => /facets/.test(p)).length, 2);
     assert.deepEqual(problems, []);
     await context.close();
   });

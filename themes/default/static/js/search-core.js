@@ -66,7 +66,7 @@ const utf8 = new TextDecoder();
 
 const truncated = () => new SearchIndexError('truncated search file');
 
-class Bytes {
+export class Bytes {
   constructor(data) { this.data = data; this.at = 0; }
   done() { return this.at >= this.data.length; }
   byte() {
@@ -128,21 +128,31 @@ class Bytes {
   }
 }
 
-/** One gram file → Map(gram → {cases, title, summary, left?, right?}). */
+/**
+ * One gram file → `get(gram)` → {cases, title, summary, left?, right?}. The
+ * file is only skimmed for where each gram is; a gram is decoded when asked.
+ */
 export function parseGrams(data, cases) {
-  const b = new Bytes(data), out = new Map();
-  let bigram = new Uint32Array(0);
+  const b = new Bytes(data), at = new Map(), decoded = new Map();
   while (!b.done()) {
-    const text = b.text(b.varint());
-    const length = Array.from(text).length;
-    // A trigram's cases are ranks within its two-character prefix's.
-    const set = length === 3 ? b.set(bigram.length).map((r) => bigram[r]) : b.set(cases);
-    const gram = { cases: set, title: b.set(set.length).map((r) => set[r]), summary: b.set(set.length).map((r) => set[r]) };
-    if (length === 3) { gram.left = b.context(); gram.right = b.context(); }
-    if (length === 2) bigram = set;
-    out.set(text, gram);
+    const text = b.text(b.varint()), length = b.varint();
+    at.set(text, b.at);
+    b.take(length);
   }
-  return out;
+  const get = (text) => {
+    if (!at.has(text)) return null;
+    if (decoded.has(text)) return decoded.get(text);
+    const e = new Bytes(data), trigram = Array.from(text).length === 3;
+    e.at = at.get(text);
+    // A trigram's cases are ranks within its two-character prefix's.
+    const bigram = trigram ? get(fileKey(text)).cases : null;
+    const set = trigram ? e.set(bigram.length).map((r) => bigram[r]) : e.set(cases);
+    const gram = { cases: set, title: e.set(set.length).map((r) => set[r]), summary: e.set(set.length).map((r) => set[r]) };
+    if (trigram) { gram.left = e.context(); gram.right = e.context(); }
+    decoded.set(text, gram);
+    return gram;
+  };
+  return { get };
 }
 
 /** Code point order, as Rust orders strings (JS compares UTF-16 units). */
@@ -164,25 +174,6 @@ async function inflate(bytes) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** facets.bin → columns, and per case its schemes and themes. */
-function parseFacets(data, manifest) {
-  const b = new Bytes(data), n = b.varint();
-  const column = () => {
-    const wide = b.byte() === 2, raw = b.take(n * (wide ? 2 : 1));
-    return Uint16Array.from({ length: n }, (_, i) => (wide ? raw[2 * i] | (raw[2 * i + 1] << 8) : raw[i]));
-  };
-  const [district, year, status] = [column(), column(), column()];
-  const lists = (values) => {
-    const sets = values.map(() => b.set(n)), start = new Uint32Array(n + 1);
-    for (const set of sets) for (const i of set) start[i + 1]++;
-    for (let i = 0; i < n; i++) start[i + 1] += start[i];
-    const filled = start.slice(0, n), out = new Uint16Array(start[n]);
-    sets.forEach((set, v) => { for (const i of set) out[filled[i]++] = v; });
-    return { start, values: out };
-  };
-  return { n, district, year, status, schemes: lists(manifest.schemes), themes: lists(manifest.themes) };
-}
-
 /** How a trigram's context compares with the part of a form beside it. */
 function cover(context, wanted) {
   let k = 0;
@@ -193,8 +184,9 @@ function cover(context, wanted) {
 
 /**
  * The written index of one site, read on demand: `load(url)` fetches the
- * manifest and the facets; each query then fetches only the gram files its
- * words need, and the display and text blocks of the cases it shows.
+ * manifest; each query then fetches only the gram files its words need, and
+ * the display and text blocks of the cases it shows. Facets (facets.bin) come
+ * from search-facets.js, only to filter or count.
  */
 export class SearchIndex {
   static async load(url, fetcher = globalThis.fetch.bind(globalThis)) {
@@ -216,17 +208,16 @@ export class SearchIndex {
     } catch (error) {
       throw error instanceof SearchIndexError ? error : new SearchIndexError('manifest.bin is not valid', { cause: error });
     }
-    const fetchFile = (name) => get(`${name}?v=${manifest.version}`);
-    return new SearchIndex(manifest, parseFacets(await fetchFile('facets.bin'), manifest), fetchFile);
+    return new SearchIndex(manifest, (name) => get(`${name}?v=${manifest.version}`));
   }
 
-  constructor(manifest, facets, fetchFile) {
+  constructor(manifest, fetchFile) {
     this.manifest = manifest;
-    this.facets = facets;
     this.fetchFile = fetchFile;
     this.variants = new Variants(manifest.variants);
     this.files = new Map();
-    this.districts = districtTable(manifest.districts);
+    // District ids as the index numbers them: each ward, then its areas.
+    this.districts = manifest.districts.flatMap((w) => [{ ward: w.name }, ...w.areas.map((area) => ({ ward: w.name, area }))]);
   }
 
   /** A file's parsed contents, fetched once (concurrent callers share it). */
@@ -248,18 +239,19 @@ export class SearchIndex {
     }
     if (lo === 0) return null;
     const grams = await this.cached(`g/${lo - 1}.bin`, (data) => parseGrams(data, this.manifest.cases));
-    return grams.get(text) ?? null;
+    return grams.get(text);
   }
 
   block(store, n) {
     return this.cached(`${store}/${n}.bin`, (data) => JSON.parse(utf8.decode(data)));
   }
 
-  /** {path, title, summary} of a case, as written. */
+  /** {path, title, summary, district, year, status} of a case: text as
+   *  written, the others as the index numbers them. */
   async display(i) {
     const d = this.manifest.displayBlock;
-    const [path, title, summary] = (await this.block('d', Math.floor(i / d)))[i % d];
-    return { path, title, summary };
+    const [path, title, summary, district, year, status] = (await this.block('d', Math.floor(i / d)))[i % d];
+    return { path, title, summary, district, year, status };
   }
 
   /** The rest of a case's text (body, district, schemes, themes, partners). */
@@ -332,75 +324,6 @@ export class SearchIndex {
     cases.sort((a, b) => score[b] - score[a] || a - b);
     return { cases, words, forms };
   }
-}
-
-// ── Facets ───────────────────────────────────────────────────────────────
-
-/** District ids as facets.bin numbers them: each ward, then its areas. */
-function districtTable(wards) {
-  const ward = [], area = [], tree = [];
-  wards.forEach((w, wi) => {
-    tree.push({ ward: w.name, id: ward.length, areas: [] });
-    ward.push(wi); area.push(-1);
-    for (const name of w.areas) {
-      tree[wi].areas.push({ name, id: ward.length });
-      ward.push(wi); area.push(ward.length - 1);
-    }
-  });
-  return { ward, area, tree };
-}
-
-/**
- * Applies the filters to ranked matches and counts every facet value.
- * Counts are disjunctive: a facet's counts ignore that facet's own selection.
- * @param {number[]} ranked case numbers, best first
- * @param {{districts: Set<number>, schemes: Set<number>, themes: Set<number>,
- *   years: Set<number>, from: number|null, to: number|null, statuses: Set<number>}} filters
- *   district ids; scheme, theme, year and status indexes; from/to are years
- */
-export function applyFacets(index, ranked, filters) {
-  const { facets, manifest, districts } = index;
-  const years = manifest.years.map((y) => y.year);
-  const counts = {
-    districts: new Uint32Array(districts.ward.length),
-    schemes: new Uint32Array(manifest.schemes.length),
-    themes: new Uint32Array(manifest.themes.length),
-    years: new Uint32Array(years.length),
-    statuses: new Uint32Array(manifest.statuses.length),
-  };
-  // A ward with some of its areas chosen is narrowed to those areas.
-  const narrowed = new Set([...filters.districts].filter((id) => districts.area[id] >= 0).map((id) => districts.ward[id]));
-  const inDistrict = (d) => !filters.districts.size
-    || (districts.area[d] >= 0 && filters.districts.has(d))
-    || (filters.districts.has(districts.tree[districts.ward[d]].id) && !narrowed.has(districts.ward[d]));
-  const inList = (list, chosen, i) => {
-    if (!chosen.size) return true;
-    for (let k = list.start[i]; k < list.start[i + 1]; k++) if (chosen.has(list.values[k])) return true;
-    return false;
-  };
-  const inYears = (y) => (!filters.years.size || filters.years.has(y))
-    && (filters.from == null || years[y] >= filters.from) && (filters.to == null || years[y] <= filters.to);
-  const add = (list, count, i) => { for (let k = list.start[i]; k < list.start[i + 1]; k++) count[list.values[k]]++; };
-  const results = [];
-  for (const i of ranked) {
-    const d = facets.district[i];
-    const pass = [inDistrict(d), inList(facets.schemes, filters.schemes, i), inList(facets.themes, filters.themes, i),
-      inYears(facets.year[i]), !filters.statuses.size || filters.statuses.has(facets.status[i])];
-    const failed = pass.filter((p) => !p).length;
-    if (failed > 1) continue;
-    if (!failed) results.push(i);
-    // A case counts for a facet when it passes every other facet.
-    const counts_ = (f) => !failed || !pass[f];
-    if (counts_(0)) {
-      counts.districts[d]++;
-      if (districts.area[d] >= 0) counts.districts[districts.tree[districts.ward[d]].id]++;
-    }
-    if (counts_(1)) add(facets.schemes, counts.schemes, i);
-    if (counts_(2)) add(facets.themes, counts.themes, i);
-    if (counts_(3)) counts.years[facets.year[i]]++;
-    if (counts_(4)) counts.statuses[facets.status[i]]++;
-  }
-  return { results, counts };
 }
 
 // ── Highlighting ─────────────────────────────────────────────────────────

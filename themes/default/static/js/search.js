@@ -1,13 +1,14 @@
 // casebook search page: upgrades the server-rendered plain GET form in
 // <div data-module="casebook-search"> with results, facets and a live region.
-// One state object (query, facets, year range, page) round-trips through the URL.
+// One state object (query, facets, year range, page) round-trips through the
+// URL. The facets (search-facets.js and facets.bin) load only once the
+// filter panel is opened or the URL holds a filter.
 
-import { SearchIndex, SearchIndexError, applyFacets, excerpt, matchRanges, normalize } from './search-core.js';
+import { SearchIndex, SearchIndexError, excerpt, matchRanges, normalize } from './search-core.js';
 
 const PAGE_SIZE = 10;
 const TYPING_DELAY = 250;
 const LISTS = ['district', 'scheme', 'theme', 'year', 'status'];
-const NO_FILTERS = { district: [], scheme: [], theme: [], year: [], status: [], from: null, to: null };
 
 /** The state in a URL's query string. */
 export function stateFromUrl(url) {
@@ -31,7 +32,8 @@ export function queryString(state) {
   return text ? `?${text}` : '';
 }
 
-const isActive = (s) => s.q.trim() !== '' || LISTS.some((n) => s[n].length) || s.from != null || s.to != null;
+const filtered = (s) => LISTS.some((n) => s[n].length) || s.from != null || s.to != null;
+const isActive = (s) => s.q.trim() !== '' || filtered(s);
 
 /** `in-progress` → the dataset key of its label, `tStatusInProgress`. */
 const statusKey = (status) => `tStatus${status.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
@@ -58,9 +60,9 @@ class CasebookSearch {
     const $ = (selector) => root.querySelector(selector);
     Object.assign(this, {
       root, t: root.dataset, base: root.dataset.base ?? '/', form: $('form'), input: $('input[name="q"]'),
-      status: $('[data-search-status]'), layout: $('[data-search-layout]'), facetsNode: $('[data-search-facets]'),
+      status: $('[data-search-status]'), layout: $('[data-search-layout]'), panel: $('[data-search-facets]'),
       list: $('[data-search-list]'), pages: $('[data-search-pages]'), heading: $('#search-results-heading'),
-      browse: document.querySelector('[data-search-browse]'), searchId: 0, typing: false, index: null, controls: null,
+      browse: document.querySelector('[data-search-browse]'), searchId: 0, typing: false, index: null, facets: null,
     });
   }
 
@@ -82,6 +84,8 @@ class CasebookSearch {
         this.typing = true;
       }, TYPING_DELAY);
     });
+    // Opening the filter panel the first time loads the facets and counts them.
+    this.panel.addEventListener('toggle', () => { if (this.panel.open && !this.facets) this.run(); });
     window.addEventListener('popstate', () => {
       this.typing = false;
       this.state = stateFromUrl(location.href);
@@ -122,15 +126,25 @@ class CasebookSearch {
       this.index ??= SearchIndex.load(this.root.dataset.index);
       const index = await this.index.catch((error) => { this.index = null; throw error; });
       const matches = await index.search(state.q);
+      if (filtered(state)) this.panel.open = true;
+      let results = matches.cases, counts = null;
+      if (this.panel.open) {
+        const [facets, module] = await Promise.all([
+          (this.facetModule ??= import('./search-facets.js')).then((m) => m.loadFacets(index)),
+          this.facetModule,
+        ]);
+        if (id !== this.searchId) return;
+        this.facets ??= new module.FacetPanel(this.panel.querySelector('[data-search-facet-body]'), index.manifest, this.t,
+          (key) => this.t[statusKey(key)] ?? key, (changes) => this.update({ ...changes, page: 1 }, 'push'));
+        ({ results, counts } = module.applyFacets(index.manifest, facets, matches.cases, module.filtersOf(index.manifest, state)));
+      }
       if (id !== this.searchId) return;
-      this.buildFacets(index);
-      const { results, counts } = applyFacets(index, matches.cases, this.filters(index, state));
       const pages = Math.max(1, Math.ceil(results.length / PAGE_SIZE));
       const page = Math.min(state.page, pages);
       const shown = results.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
       const rows = await Promise.all(shown.map((i) => this.row(index, i, matches.forms)));
       if (id !== this.searchId) return;
-      this.renderFacets(counts, state);
+      if (counts) this.facets.render(counts, state);
       this.list.replaceChildren(...rows.map((row) => this.renderRow(row)));
       this.renderPages(page, pages, state);
       this.layout.hidden = false;
@@ -147,43 +161,19 @@ class CasebookSearch {
     }
   }
 
-  /** Facet names in the URL → the index's numbers. */
-  filters(index, state) {
-    const { manifest, districts } = index;
-    const ids = (names, all) => new Set(names.map((n) => all.indexOf(n)).filter((i) => i >= 0));
-    const district = new Set();
-    for (const value of state.district) {
-      const [wardName, areaName] = value.split('/');
-      const ward = districts.tree.find((w) => w.ward === wardName);
-      const chosen = areaName == null ? ward : ward?.areas.find((a) => a.name === areaName);
-      if (chosen) district.add(chosen.id);
-    }
-    return {
-      districts: district,
-      schemes: ids(state.scheme, manifest.schemes),
-      themes: ids(state.theme, manifest.themes),
-      years: ids(state.year, manifest.years.map((y) => y.year)),
-      statuses: ids(state.status, manifest.statuses),
-      from: state.from,
-      to: state.to,
-    };
-  }
-
   /** What one result shows. The text store is fetched only when the title
    *  and summary do not show every word. */
   async row(index, i, forms) {
     const display = await index.display(i);
-    const { facets, manifest, districts } = index;
-    const d = facets.district[i], ward = districts.ward[d];
-    const place = [manifest.districts[ward].name];
-    if (districts.area[d] >= 0) place.push(districts.tree[ward].areas.find((a) => a.id === d).name);
+    const { manifest, districts } = index;
+    const place = districts[display.district];
     const head = normalize(`${display.title}\n${display.summary}`);
     const shownByHead = forms.every((wordForms) => wordForms.some((f) => head.includes(f)));
     return {
       ...display,
-      place: place.join(' '),
-      status: manifest.statuses[facets.status[i]],
-      year: manifest.years[facets.year[i]].label,
+      place: place.area ? `${place.ward} ${place.area}` : place.ward,
+      status: manifest.statuses[display.status],
+      year: manifest.years[display.year].label,
       excerpt: shownByHead ? null : excerpt(await index.rest(i), forms.flat()),
       forms: forms.flat(),
     };
@@ -231,92 +221,6 @@ class CasebookSearch {
     const where = element('span', 'search-pages__current', this.t.tPage.replace('{page}', page).replace('{pages}', pages));
     where.setAttribute('aria-current', 'page');
     this.pages.append(link(this.t.tPrevious, page - 1, 'prev'), where, link(this.t.tNext, page + 1, 'next'));
-  }
-
-  /** The facet controls, built once; each search then updates their counts. */
-  buildFacets(index) {
-    if (this.controls) return;
-    const { manifest } = index, t = this.t, node = this.facetsNode;
-    this.controls = [];
-    const clear = element('button', 'search-facets__clear', t.tClear);
-    clear.type = 'button';
-    clear.addEventListener('click', () => this.update({ ...NO_FILTERS, page: 1 }, 'push'));
-    node.append(element('h2', 'search-facets__title', t.tFilters), clear);
-    const checkbox = (param, value, label, key) => {
-      const item = element('li', 'facet__item'), text = element('label', 'facet__label');
-      const input = element('input'), count = element('span', 'facet__count');
-      Object.assign(input, { type: 'checkbox', name: param, value: String(value) });
-      text.append(input, ` ${label} `, count);
-      item.append(text);
-      this.controls.push({ param, value: String(value), input, count, key });
-      return item;
-    };
-    const fieldset = (param, legend) => {
-      const set = element('fieldset', 'facet');
-      set.append(element('legend', 'facet__legend', legend));
-      node.append(set);
-      return set;
-    };
-    const list = (items) => {
-      const ul = element('ul', 'facet__list');
-      ul.append(...items);
-      return ul;
-    };
-    fieldset('district', t.tDistrict).append(list(index.districts.tree.map((ward) => {
-      const item = checkbox('district', ward.ward, ward.ward, ['districts', ward.id]);
-      if (ward.areas.length) {
-        const areas = list(ward.areas.map((a) => checkbox('district', `${ward.ward}/${a.name}`, a.name, ['districts', a.id])));
-        areas.classList.add('facet__list--areas');
-        areas.setAttribute('aria-label', t.tAreas.replace('{ward}', ward.ward));
-        areas.dataset.ward = ward.ward;
-        item.append(areas);
-      }
-      return item;
-    })));
-    fieldset('scheme', t.tSchemes).append(list(manifest.schemes.map((name, i) => checkbox('scheme', name, name, ['schemes', i]))));
-    fieldset('theme', t.tThemes).append(list(manifest.themes.map((name, i) => checkbox('theme', name, name, ['themes', i]))));
-    const years = fieldset('year', t.tFiscalYear);
-    years.append(list(manifest.years.map((y, i) => checkbox('year', y.year, y.label, ['years', i]))));
-    const range = element('div', 'facet__range');
-    range.append(element('p', 'facet__range-title', t.tYearRange));
-    this.range = {};
-    for (const [param, label] of [['from', t.tYearFrom], ['to', t.tYearTo]]) {
-      const text = element('label', 'facet__range-label', label), select = element('select');
-      text.htmlFor = select.id = `search-year-${param}`;
-      select.name = param;
-      select.append(new Option(t.tAny, ''), ...manifest.years.map((y) => new Option(y.label, String(y.year))));
-      select.addEventListener('change', () => this.update({ [param]: select.value ? Number(select.value) : null, page: 1 }, 'push'));
-      this.range[param] = select;
-      range.append(text, select);
-    }
-    years.append(range);
-    fieldset('status', t.tStatus).append(list(manifest.statuses.map((key, i) => checkbox('status', key, t[statusKey(key)] ?? key, ['statuses', i]))));
-    node.addEventListener('change', ({ target: input }) => {
-      if (input.type !== 'checkbox') return;
-      const values = new Set(this.state[input.name].map(String));
-      if (input.checked) values.add(input.value); else values.delete(input.value);
-      // Unticking a ward unticks its areas too.
-      if (input.name === 'district' && !input.checked) {
-        for (const v of values) if (v.startsWith(`${input.value}/`)) values.delete(v);
-      }
-      this.update({ [input.name]: [...values].map(input.name === 'year' ? Number : String), page: 1 }, 'push');
-    });
-  }
-
-  renderFacets(counts, state) {
-    for (const { param, value, input, count, key } of this.controls) {
-      const n = counts[key[0]][key[1]];
-      input.checked = state[param].map(String).includes(value);
-      count.textContent = `(${n.toLocaleString()})`;
-      input.closest('.facet__item').classList.toggle('facet__item--empty', n === 0 && !input.checked);
-    }
-    // A ward's areas show while the ward or one of its areas is chosen.
-    for (const areas of this.facetsNode.querySelectorAll('.facet__list--areas')) {
-      const ward = areas.dataset.ward;
-      areas.hidden = !state.district.some((d) => d === ward || d.startsWith(`${ward}/`));
-    }
-    this.range.from.value = state.from ?? '';
-    this.range.to.value = state.to ?? '';
   }
 }
 
