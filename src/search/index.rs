@@ -178,6 +178,9 @@ struct Entries {
     settled: Vec<bool>,
     postings: Vec<Vec<u32>>,
     contexts: Vec<[Kept; 2]>,
+    /// The slot of the gram without its last character, once looked up: a
+    /// trigram's lookup then finds its bigram's and unigram's by index.
+    prefix: Vec<u32>,
     single: Vec<u32>,
     map: GramMap<u32>,
 }
@@ -193,6 +196,7 @@ impl Entries {
             settled: Vec::new(),
             postings: Vec::new(),
             contexts: Vec::new(),
+            prefix: Vec::new(),
             single: vec![NO_ENTRY; 0x1_0000],
             map: GramMap::default(),
         }
@@ -213,11 +217,21 @@ impl Entries {
         if slot == next {
             self.postings.push(Vec::new());
             self.contexts.push([Kept::default(); 2]);
+            self.prefix.push(NO_ENTRY);
             self.last_case.push(u32::MAX);
             self.last_fields.push(0);
             self.settled.push(false);
         }
         slot as usize
+    }
+
+    /// The slot of `gram`'s prefix (all but its last character).
+    fn prefix_of(&mut self, slot: usize, gram: &[char]) -> usize {
+        if self.prefix[slot] == NO_ENTRY {
+            let prefix = self.slot(pack(&gram[..gram.len() - 1]));
+            self.prefix[slot] = prefix as u32;
+        }
+        self.prefix[slot] as usize
     }
 
     /// Records that `case` holds the gram in `slot`, in the field `flag`.
@@ -282,22 +296,28 @@ fn scan(first: usize, texts: &[CaseText]) -> Vec<(u64, Entry)> {
                 chars.clear();
                 chars.extend(segment.chars());
                 for i in 0..chars.len() {
-                    for len in 1..=3.min(chars.len() - i) {
-                        let slot = grams.slot(pack(&chars[i..i + len]));
-                        let first_sight = grams.last_case[slot] == u32::MAX;
-                        grams.add(slot, case, flag);
-                        if len == 3 && !grams.settled[slot] {
-                            let chars = &chars;
-                            let [left, right] = &mut grams.contexts[slot];
-                            if first_sight {
-                                *left = Kept::full(|j| before(chars, i, j));
-                                *right = Kept::full(|j| after(chars, i + 3, j));
-                            } else {
-                                left.keep_common(|j| before(chars, i, j));
-                                right.keep_common(|j| after(chars, i + 3, j));
-                            }
-                            grams.settled[slot] = left.len == 0 && right.len == 0;
+                    let len = 3.min(chars.len() - i);
+                    let gram = &chars[i..i + len];
+                    let slot = grams.slot(pack(gram));
+                    let first_sight = grams.last_case[slot] == u32::MAX;
+                    grams.add(slot, case, flag);
+                    // The shorter grams at `i`, through their prefixes.
+                    let mut shorter = slot;
+                    for cut in (1..len).rev() {
+                        shorter = grams.prefix_of(shorter, &gram[..cut + 1]);
+                        grams.add(shorter, case, flag);
+                    }
+                    if len == 3 && !grams.settled[slot] {
+                        let chars = &chars;
+                        let [left, right] = &mut grams.contexts[slot];
+                        if first_sight {
+                            *left = Kept::full(|j| before(chars, i, j));
+                            *right = Kept::full(|j| after(chars, i + 3, j));
+                        } else {
+                            left.keep_common(|j| before(chars, i, j));
+                            right.keep_common(|j| after(chars, i + 3, j));
                         }
+                        grams.settled[slot] = left.len == 0 && right.len == 0;
                     }
                 }
             }

@@ -29,6 +29,7 @@
 //! common grams.
 
 use super::index::{Context, Gram, GramIndex, SUMMARY, TITLE};
+use rayon::prelude::*;
 use std::io::Write as _;
 
 pub const SET_EMPTY: u8 = 0;
@@ -233,22 +234,31 @@ fn encode_gram(entry: &mut Vec<u8>, gram: &Gram, prefix: Option<&Gram>, cases: u
 /// The gram files, uncompressed, each with its first key. A file holds whole
 /// keys and grows past `target` bytes only when one key alone does.
 pub fn gram_files(index: &GramIndex, target: usize) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut bigram: Option<&Gram> = None;
-    let mut i = 0;
-    while i < index.grams.len() {
-        let key = file_key(&index.grams[i].text);
-        let mut group = Vec::new();
-        while i < index.grams.len() && file_key(&index.grams[i].text) == key {
-            let gram = &index.grams[i];
-            let length = gram.text.chars().count();
-            let prefix = bigram.filter(|b| length == 3 && b.text == key);
-            encode_gram(&mut group, gram, prefix, index.cases as u32);
-            if length == 2 {
-                bigram = Some(gram);
-            }
-            i += 1;
+    // The grams of one key are contiguous (sorted by text); each key's group
+    // is encoded on its own, in parallel, then groups are packed in order.
+    let mut starts = Vec::new();
+    for (i, gram) in index.grams.iter().enumerate() {
+        if i == 0 || file_key(&index.grams[i - 1].text) != file_key(&gram.text) {
+            starts.push(i);
         }
+    }
+    starts.push(index.grams.len());
+    let groups: Vec<(&str, Vec<u8>)> = starts
+        .par_windows(2)
+        .map(|range| {
+            let grams = &index.grams[range[0]..range[1]];
+            let key = file_key(&grams[0].text);
+            let bigram = grams.iter().find(|g| g.text == key);
+            let mut group = Vec::new();
+            for gram in grams {
+                let prefix = bigram.filter(|_| gram.text.chars().count() == 3);
+                encode_gram(&mut group, gram, prefix, index.cases as u32);
+            }
+            (key, group)
+        })
+        .collect();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (key, group) in groups {
         match files.last_mut() {
             Some((_, bytes)) if bytes.len() + group.len() <= target => bytes.extend(group),
             _ => files.push((key.to_string(), group)),
