@@ -18,10 +18,13 @@ pub mod opendata;
 pub mod output;
 pub mod render;
 pub mod sitemap;
+pub mod timings;
 
 use diagnostics::{Diagnostic, Diagnostics};
-use output::OutputFile;
+use output::{OutputFile, Sink};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use timings::Timings;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -40,46 +43,111 @@ impl BuildOptions {
     }
 }
 
-/// Every output file of the site, or `None` when there are errors.
+/// Every output file of the site, sorted by path, or `None` when there are errors.
 pub fn generate(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Vec<OutputFile>> {
+    let collected = Mutex::new(Vec::new());
+    let ok = generate_into(options, diagnostics, &mut Timings::default(), &|file| {
+        collected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(file)
+    });
+    let mut files = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    ok.then_some(files)
+}
+
+/// Runs every stage, handing each output file to `sink` as soon as it is made;
+/// `false` when there are errors.
+pub fn generate_into(
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Timings,
+    sink: &Sink<'_>,
+) -> bool {
     let root = &options.root;
-    let mut config = config::load(root, diagnostics)?;
-    if let Some(base_url) = &options.base_url {
-        match config.with_base_url(base_url) {
-            Ok(updated) => config = updated,
-            Err(message) => {
-                diagnostics.push(Diagnostic::error("--base-url", message));
-                return None;
-            }
-        }
-    }
+    let Some(config) = timings.stage(
+        "config",
+        || "reading casebook.yaml".into(),
+        || load_config(options, diagnostics),
+    ) else {
+        return false;
+    };
     let load_options = content::LoadOptions {
         drafts: options.drafts,
     };
-    let content = content::load(root, &config.language, load_options, diagnostics);
-    let site = model::build(config, content, diagnostics);
-    let bodies = bodies::render_bodies(&site, diagnostics);
-    let renderer = render::Renderer::new(root, &site, diagnostics)?;
-
-    let mut files = renderer.render(&site, &bodies, diagnostics);
-    files.extend(bodies.assets);
-    files.extend(feeds::files(&site));
-    files.extend(sitemap::files(&site));
-    files.extend(opendata::files(&site));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    (!diagnostics.has_errors()).then_some(files)
+    let content = timings.stage(
+        "content",
+        || "loading content…".into(),
+        || content::load(root, &config.language, load_options, diagnostics),
+    );
+    let case_count = content.cases.len();
+    let site = timings.stage(
+        "model",
+        || format!("{case_count} cases loaded; linking…"),
+        || model::build(config, content, diagnostics),
+    );
+    let bodies = timings.stage(
+        "markdown",
+        || format!("{case_count} cases loaded; rendering Markdown…"),
+        || bodies::render_bodies(&site, diagnostics),
+    );
+    let Some(renderer) = timings.stage(
+        "templates",
+        || "compiling templates…".into(),
+        || render::Renderer::new(root, &site, diagnostics),
+    ) else {
+        return false;
+    };
+    timings.stage(
+        "render",
+        || format!("{case_count} cases; rendering pages…"),
+        || renderer.render(&site, &bodies, diagnostics, sink),
+    );
+    timings.stage(
+        "data",
+        || "writing feed, sitemap and open data…".into(),
+        || {
+            let data = feeds::files(&site)
+                .into_iter()
+                .chain(sitemap::files(&site))
+                .chain(opendata::files(&site));
+            data.chain(bodies.assets).for_each(sink);
+        },
+    );
+    !diagnostics.has_errors()
 }
 
-/// Validates everything `build` would, without writing.
+fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<config::Config> {
+    let config = config::load(&options.root, diagnostics)?;
+    match &options.base_url {
+        None => Some(config),
+        Some(base_url) => match config.with_base_url(base_url) {
+            Ok(updated) => Some(updated),
+            Err(message) => {
+                diagnostics.push(Diagnostic::error("--base-url", message));
+                None
+            }
+        },
+    }
+}
+
+/// Validates everything `build` would, without writing or keeping any output.
 pub fn check(options: &BuildOptions) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
-    generate(options, &mut diagnostics);
+    generate_into(options, &mut diagnostics, &mut Timings::default(), &|_| {});
     diagnostics
 }
 
 /// Builds the site and swaps it into the output folder; on any error the
 /// previous output stays as it was.
 pub fn build(options: &BuildOptions) -> Diagnostics {
+    build_timed(options, &mut Timings::default())
+}
+
+/// [`build`], timing each stage. Files are written into a staging folder as
+/// they are made, and the folder replaces the output only if all went well.
+pub fn build_timed(options: &BuildOptions, timings: &mut Timings) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
     let output_dir = options.output_dir();
     if let Some(problem) = unsafe_output_dir(&options.root, &output_dir) {
@@ -89,18 +157,36 @@ pub fn build(options: &BuildOptions) -> Diagnostics {
         );
         return diagnostics;
     }
-    if let Some(files) = generate(options, &mut diagnostics)
-        && let Err(error) = output::write_atomically(&output_dir, &files)
-    {
-        diagnostics.push(
-            Diagnostic::error(
-                error.path.display().to_string(),
-                format!("cannot write the site: {}", error.message),
-            )
-            .hint("the previous output was left as it was; check permissions and free space"),
+    let staging = match output::Staging::create(&output_dir) {
+        Ok(staging) => staging,
+        Err(error) => {
+            diagnostics.push(write_error(&error));
+            return diagnostics;
+        }
+    };
+    let ok = generate_into(options, &mut diagnostics, timings, &|file| {
+        staging.write(&file)
+    });
+    if ok {
+        let committed = timings.stage(
+            "write",
+            || "replacing the output folder…".into(),
+            || staging.commit(),
         );
+        if let Err(error) = committed {
+            diagnostics.push(write_error(&error));
+        }
     }
+    timings.finish();
     diagnostics
+}
+
+fn write_error(error: &output::WriteError) -> Diagnostic {
+    Diagnostic::error(
+        error.path.display().to_string(),
+        format!("cannot write the site: {}", error.message),
+    )
+    .hint("the previous output was left as it was; check permissions and free space")
 }
 
 /// The output folder is replaced whole, so it must not hold the site itself.

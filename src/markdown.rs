@@ -7,9 +7,13 @@
 //!    line and column in the source file, and drop `javascript:`-like destinations.
 //! 5. Apply `markdown.raw_html`: with `escape`, raw HTML becomes text.
 //! 6. Highlight fenced code with syntect CSS classes.
-//! 7. Write table column alignment as `align` attributes.
+//! 7. Write table column alignment as `align` attributes, and wrap each table in a
+//!    labelled region that scrolls on its own on a phone.
 //! 8. Flatten quotes and lists nested deeper than [`MAX_NESTING`].
 //! 9. Write HTML; with `sanitize` (the default), clean it with ammonia.
+//!
+//! Before step 3, a body that uses `#` headings has all its headings demoted one
+//! level, since the page title is the page's only `h1`.
 //!
 //! Each step is a function over the event list, so it can be read and tested alone. The
 //! list is flat (start and end events, not a tree), so no step recurses, however deeply
@@ -104,6 +108,7 @@ pub fn render(
 ) -> Rendered {
     let mut events = parse(body);
     let text = plain_text(events.iter().map(|(event, _)| event));
+    demote_headings(&mut events);
     let toc = assign_heading_ids(&mut events);
     let position = BodyPosition { body, body_line };
     let (events, problems) = resolve_links(events, &position, resolve);
@@ -113,6 +118,7 @@ pub fn render(
     };
     let events = highlight_code_blocks(events);
     let events = align_table_cells(events);
+    let events = wrap_tables(events);
     let events = flatten_deep_nesting(events);
 
     let mut html = String::with_capacity(body.len() + body.len() / 2);
@@ -268,6 +274,37 @@ fn is_wide(c: char) -> bool {
 ///
 /// Explicit `{#id}` attributes are reserved first, so a generated id never takes one
 /// that a later heading asks for by name.
+/// Shifts every heading down a level (h6 stays h6) when the body has an `h1`.
+fn demote_headings(events: &mut [Located<'_>]) {
+    use pulldown_cmark::HeadingLevel;
+    let has_h1 = events.iter().any(|(e, _)| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    });
+    if !has_h1 {
+        return;
+    }
+    let lower = |level: HeadingLevel| match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    };
+    for (event, _) in events.iter_mut() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => *level = lower(*level),
+            Event::End(TagEnd::Heading(level)) => *level = lower(*level),
+            _ => {}
+        }
+    }
+}
+
 fn assign_heading_ids(events: &mut [Located<'_>]) -> Vec<TocEntry> {
     let headings = heading_ranges(events);
     let mut ids = IdRegistry::default();
@@ -606,6 +643,58 @@ fn align_table_cells(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         .collect()
 }
 
+/// Wraps each table in `<div class="table-wrap" tabindex="0" role="region">`, so a
+/// wide table scrolls inside its box on a phone instead of the whole page, and a
+/// keyboard user can scroll it. The region is named after the table's header
+/// cells, which also keeps this step free of any UI language.
+fn wrap_tables(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len() + 4);
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Table(_)) => {
+                let label = table_header_text(&events[i + 1..]);
+                out.push(Event::Html(
+                    format!(
+                        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">",
+                        escape_html(&label)
+                    )
+                    .into(),
+                ));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event.clone());
+                out.push(Event::Html("</div>".into()));
+            }
+            _ => out.push(event.clone()),
+        }
+    }
+    out
+}
+
+/// The text of a table's header row, cells joined with ` / `.
+fn table_header_text(events: &[Event<'_>]) -> String {
+    let mut cells: Vec<String> = Vec::new();
+    for event in events {
+        match event {
+            Event::Start(Tag::TableCell) => cells.push(String::new()),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(cell) = cells.last_mut() {
+                    cell.push_str(text);
+                }
+            }
+            Event::End(TagEnd::TableHead) | Event::End(TagEnd::Table) => break,
+            _ => {}
+        }
+    }
+    cells.retain(|c| !c.trim().is_empty());
+    if cells.is_empty() {
+        "table".to_string()
+    } else {
+        cells.join(" / ")
+    }
+}
+
 /// Where in a table the cell being written is.
 #[derive(Default)]
 struct TableCursor {
@@ -689,7 +778,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tags(["input"])
             // Classes only select CSS, and syntect emits too many to list.
             .add_generic_attributes(["class"])
-            .add_tag_attributes("div", ["id"])
+            .add_tag_attributes("div", ["id", "tabindex", "role", "aria-label"])
             .add_tag_attributes("pre", ["data-lang"])
             .add_tag_attributes("img", ["loading", "decoding"])
             .add_tag_attributes("details", ["open"])
@@ -703,6 +792,44 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         }
         builder
     })
+}
+
+#[cfg(test)]
+mod page_structure_tests {
+    use super::*;
+
+    fn html(body: &str) -> String {
+        let options = MarkdownOptions {
+            raw_html: RawHtml::Sanitize,
+            highlight_theme: "InspiredGitHub".into(),
+        };
+        render(body, 1, &options, &|_| LinkTarget::External).html
+    }
+
+    #[test]
+    fn a_body_h1_is_demoted_so_the_page_keeps_one_h1() {
+        for (body, expected, absent) in [
+            ("# 背景\n\n## 詳細\n", "<h3 id=\"詳細\">", "<h1"),
+            ("## 背景\n\n### 詳細\n", "<h3 id=\"詳細\">", "<h1"),
+            ("# a\n\n###### z\n", "<h6 id=\"z\">", "<h1"),
+        ] {
+            let out = html(body);
+            assert!(
+                out.contains(expected) && !out.contains(absent),
+                "{body:?} → {out}"
+            );
+        }
+    }
+
+    #[test]
+    fn tables_scroll_in_a_region_named_by_their_headers() {
+        let out = html("| 項目 | 値 |\n|---|---|\n| 利用者 | 320 |\n");
+        assert!(
+            out.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"項目 / 値\"><table>"),
+            "{out}"
+        );
+        assert!(out.contains("</table>\n</div>"), "{out}");
+    }
 }
 
 #[cfg(test)]
@@ -782,22 +909,23 @@ mod tests {
 
     #[test]
     fn toc_lists_headings() {
+        // A body `#` heading is demoted: the page title is the only h1.
         let rendered = html_toc("# 事例\n\n本文\n\n## 取組の*内容*\n\n### Step 1\n");
         assert_eq!(
             rendered,
             vec![
                 TocEntry {
-                    level: 1,
+                    level: 2,
                     id: "事例".into(),
                     title: "事例".into()
                 },
                 TocEntry {
-                    level: 2,
+                    level: 3,
                     id: "取組の内容".into(),
                     title: "取組の内容".into()
                 },
                 TocEntry {
-                    level: 3,
+                    level: 4,
                     id: "step-1".into(),
                     title: "Step 1".into()
                 },

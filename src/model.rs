@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::content::schema::{CaseMeta, FundingMeta, PageMeta, TermMeta, is_safe_term};
 use crate::content::{Content, Entry, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -53,6 +54,8 @@ pub struct Scheme {
     pub cases: Vec<usize>,
     pub total_granted: u64,
     pub grant_count: usize,
+    /// Grants that state their amount; with none, the total is unknown, not zero.
+    pub grants_with_amount: usize,
 }
 
 pub struct Ward {
@@ -230,9 +233,11 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
                 cases: Vec::new(),
                 total_granted: 0,
                 grant_count: 0,
+                grants_with_amount: 0,
             });
             schemes[scheme].total_granted += grant.amount.unwrap_or(0);
             schemes[scheme].grant_count += 1;
+            schemes[scheme].grants_with_amount += usize::from(grant.amount.is_some());
             if schemes[scheme].cases.last() != Some(&index) {
                 schemes[scheme].cases.push(index);
             }
@@ -455,6 +460,7 @@ fn scheme_list(funding: Vec<Entry<FundingMeta>>, diagnostics: &mut Diagnostics) 
             cases: Vec::new(),
             total_granted: 0,
             grant_count: 0,
+            grants_with_amount: 0,
         });
     }
     schemes
@@ -591,6 +597,9 @@ fn sort_wards(wards: &mut Vec<Ward>, cases: &mut [Case]) {
 /// the cases' own terms, so the work grows with term sizes, not with n².
 fn find_related(cases: &mut [Case]) {
     const RELATED: usize = 3;
+    // Huge terms (a theme on every case) would make this quadratic; their
+    // members are capped to the newest ones, which is what readers want anyway.
+    const CAP: usize = 200;
     let mut by_theme: HashMap<usize, Vec<usize>> = HashMap::new();
     let mut by_ward: HashMap<usize, Vec<usize>> = HashMap::new();
     let mut by_scheme: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -603,38 +612,48 @@ fn find_related(cases: &mut [Case]) {
             by_scheme.entry(s).or_default().push(i);
         }
     }
-    // Huge terms (a theme on every case) would make this quadratic; their
-    // members are capped to the newest ones, which is what readers want anyway.
-    const CAP: usize = 200;
     let related: Vec<Vec<usize>> = (0..cases.len())
-        .map(|i| {
-            let case = &cases[i];
-            let mut scores: HashMap<usize, u32> = HashMap::new();
-            let mut add = |members: Option<&Vec<usize>>, weight: u32| {
-                for &j in members.into_iter().flatten().take(CAP) {
-                    if j != i {
-                        *scores.entry(j).or_default() += weight;
+        .into_par_iter()
+        .map_init(
+            || (vec![0u32; cases.len()], Vec::new()),
+            |(scores, touched), i| {
+                let case = &cases[i];
+                let mut add = |members: Option<&Vec<usize>>, weight: u32| {
+                    for &j in members.into_iter().flatten().take(CAP) {
+                        if j != i {
+                            if scores[j] == 0 {
+                                touched.push(j);
+                            }
+                            scores[j] += weight;
+                        }
+                    }
+                };
+                for t in &case.themes {
+                    add(by_theme.get(t), 2);
+                }
+                add(by_ward.get(&case.ward), 1);
+                for s in &case.schemes {
+                    add(by_scheme.get(s), 1);
+                }
+                let same_area = |j: usize| {
+                    case.area.is_some() && cases[j].ward == case.ward && cases[j].area == case.area
+                };
+                // Highest score first, then the newer case (the lower index).
+                let mut best: Vec<(u32, usize)> = Vec::with_capacity(RELATED + 1);
+                for &j in touched.iter() {
+                    let score = scores[j] + u32::from(same_area(j));
+                    scores[j] = 0;
+                    let position =
+                        best.partition_point(|&(s, k)| s > score || (s == score && k < j));
+                    if position < RELATED {
+                        best.insert(position, (score, j));
+                        best.truncate(RELATED);
                     }
                 }
-            };
-            for t in &case.themes {
-                add(by_theme.get(t), 2);
-            }
-            add(by_ward.get(&case.ward), 1);
-            for s in &case.schemes {
-                add(by_scheme.get(s), 1);
-            }
-            if let Some(area) = case.area {
-                for (j, score) in scores.iter_mut() {
-                    if cases[*j].ward == case.ward && cases[*j].area == Some(area) {
-                        *score += 1;
-                    }
-                }
-            }
-            let mut ranked: Vec<(usize, u32)> = scores.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.into_iter().take(RELATED).map(|(j, _)| j).collect()
-        })
+                touched.clear();
+                best.into_iter().map(|(_, j)| j).collect()
+            },
+        )
         .collect();
     for (case, related) in cases.iter_mut().zip(related) {
         case.related = related;

@@ -218,36 +218,87 @@ fn csv_cell(value: &str) -> String {
     }
 }
 
+/// One case in `cases.json`: the same fields as the CSVs, nested.
+#[derive(Serialize)]
+struct CaseRecord<'a> {
+    slug: &'a str,
+    url: String,
+    title: &'a str,
+    summary: &'a str,
+    district: DistrictRecord<'a>,
+    status: crate::content::schema::Status,
+    fiscal_year: i32,
+    published: crate::date::Date,
+    updated: Option<crate::date::Date>,
+    period: Option<crate::content::schema::Period>,
+    themes: &'a [String],
+    funding: &'a [crate::content::schema::Grant],
+    support_type: Option<&'a str>,
+    partners: &'a [String],
+    outcomes: &'a [crate::content::schema::Outcome],
+    location: Option<crate::content::schema::Location>,
+}
+
+#[derive(Serialize)]
+struct DistrictRecord<'a> {
+    ward: &'a str,
+    area: Option<&'a str>,
+}
+
+/// Serialized case by case, straight from the model, without building a JSON
+/// tree of the whole site first.
 fn cases_json(site: &Site) -> Vec<u8> {
-    let cases: Vec<serde_json::Value> = site
-        .cases
-        .iter()
-        .map(|case| {
-            let meta = &case.entry.meta;
-            let ward = &site.wards[case.ward];
-            json!({
-                "slug": case.entry.slug,
-                "url": format!("{}{}", site.config.base_url, href("", &case.path)),
-                "title": meta.title,
-                "summary": meta.summary,
-                "district": { "ward": ward.name, "area": case.area.map(|a| ward.areas[a].name.clone()) },
-                "status": meta.status,
-                "fiscal_year": case.fiscal_year,
-                "published": meta.published,
-                "updated": meta.updated,
-                "period": meta.period,
-                "themes": meta.themes,
-                "funding": meta.funding,
-                "support_type": meta.support_type,
-                "partners": meta.partners,
-                "outcomes": meta.outcomes,
-                "location": meta.location,
-            })
-        })
-        .collect();
-    let mut bytes = serde_json::to_vec_pretty(&json!({ "cases": cases })).unwrap_or_default();
+    let records = site.cases.iter().map(|case| {
+        let meta = &case.entry.meta;
+        let ward = &site.wards[case.ward];
+        CaseRecord {
+            slug: &case.entry.slug,
+            url: format!("{}{}", site.config.base_url, href("", &case.path)),
+            title: &meta.title,
+            summary: &meta.summary,
+            district: DistrictRecord {
+                ward: &ward.name,
+                area: case.area.map(|a| ward.areas[a].name.as_str()),
+            },
+            status: meta.status,
+            fiscal_year: case.fiscal_year,
+            published: meta.published,
+            updated: meta.updated,
+            period: meta.period,
+            themes: &meta.themes,
+            funding: &meta.funding,
+            support_type: meta.support_type.as_deref(),
+            partners: &meta.partners,
+            outcomes: &meta.outcomes,
+            location: meta.location,
+        }
+    });
+    #[derive(Serialize)]
+    struct Document<I: Serialize> {
+        cases: I,
+    }
+    let document = Document {
+        cases: SerializeIter(std::cell::Cell::new(Some(records))),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&document).unwrap_or_default();
     bytes.push(b'\n');
     bytes
+}
+
+/// Serializes an iterator as a sequence without collecting it first.
+struct SerializeIter<I>(std::cell::Cell<Option<I>>);
+
+impl<I, T> Serialize for SerializeIter<I>
+where
+    I: Iterator<Item = T>,
+    T: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.take() {
+            Some(items) => serializer.collect_seq(items),
+            None => serializer.collect_seq(std::iter::empty::<T>()),
+        }
+    }
 }
 
 #[cfg(test)]

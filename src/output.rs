@@ -2,7 +2,9 @@
 //!
 //! 1. Check every path: relative, no `..`, no empty or hidden-parent segments,
 //!    so nothing can land outside the output folder.
-//! 2. Write everything into a fresh temporary folder beside the output.
+//! 2. Write each file, as soon as it is made, into a fresh temporary folder
+//!    beside the output ([`Staging`]), so a build never holds the whole site in
+//!    memory.
 //! 3. Swap it in with two renames; on any error the previous output is untouched
 //!    and the temporary folder is removed.
 
@@ -10,6 +12,11 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where stages put each file as soon as it is made: the staging folder for a
+/// build, a list for `generate`, nowhere for `check`.
+pub type Sink<'a> = dyn Fn(OutputFile) + Sync + 'a;
 
 #[derive(Debug, Clone)]
 pub enum Contents {
@@ -78,106 +85,174 @@ pub fn is_safe_output_path(path: &str) -> bool {
 
 /// Writes `files` to `output` as one atomic replacement of the folder.
 pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let error = |path: &Path, message: String| WriteError {
-        path: path.to_path_buf(),
-        message,
-    };
-    if let Some(bad) = files.iter().find(|f| !is_safe_output_path(&f.path)) {
-        return Err(error(
-            output,
-            format!(
-                "refusing to write outside the output folder: `{}`",
-                bad.path
-            ),
-        ));
-    }
-    if let Some(problem) = path_conflict(files) {
-        return Err(error(&output.join(&problem.0), problem.1));
-    }
-    let name = output
-        .file_name()
-        .ok_or_else(|| error(output, "the output folder needs a name".into()))?
-        .to_string_lossy()
-        .to_string();
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|e| error(parent, format!("cannot create folder: {e}")))?;
-    let staging = parent.join(format!(".{name}.tmp-build-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-
-    let result = write_all(output, &staging, files).and_then(|()| swap(output, &staging, &retired));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::create(output)?;
+    files.par_iter().for_each(|file| staging.write(file));
+    staging.commit()
 }
 
-/// Two outputs at one path, or one output where another needs a folder (a
-/// district named `index.html` is a folder beside the page `index.html`): the
-/// write would fail half-way or keep whichever file came last, so neither is
-/// written.
-fn path_conflict(files: &[OutputFile]) -> Option<(String, String)> {
-    let mut paths: HashSet<&str> = HashSet::with_capacity(files.len());
-    for file in files {
-        if !paths.insert(&file.path) {
-            return Some((
-                file.path.clone(),
-                format!("two pages or files would be written to `{}`", file.path),
+/// A fresh folder beside the output that files are written into as they are
+/// made, then swapped in whole by [`Staging::commit`]. Dropped without a
+/// commit, it removes itself and the output is untouched.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    retired: PathBuf,
+    /// Folders already created, so each is made once.
+    made: Mutex<HashSet<PathBuf>>,
+    /// The paths written so far and the folders they need, to refuse a second
+    /// file at one path, or a file where another needs a folder.
+    claims: Mutex<Claims>,
+    /// The first write that failed; later writes are skipped.
+    failed: Mutex<Option<WriteError>>,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn create(output: &Path) -> Result<Staging, WriteError> {
+        let error = |path: &Path, message: String| WriteError {
+            path: path.to_path_buf(),
+            message,
+        };
+        let name = output
+            .file_name()
+            .ok_or_else(|| error(output, "the output folder needs a name".into()))?
+            .to_string_lossy()
+            .to_string();
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .map_err(|e| error(parent, format!("cannot create folder: {e}")))?;
+        let dir = parent.join(format!(".{name}.tmp-build-{}", std::process::id()));
+        let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        // Named as the output: the staging folder is an implementation detail.
+        std::fs::create_dir(&dir)
+            .map_err(|e| error(output, format!("cannot create folder: {e}")))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            dir,
+            retired,
+            made: Mutex::new(HashSet::new()),
+            claims: Mutex::new(Claims::default()),
+            failed: Mutex::new(None),
+            committed: false,
+        })
+    }
+
+    /// Writes one file; safe to call from many threads at once.
+    pub fn write(&self, file: &OutputFile) {
+        if lock(&self.failed).is_some() {
+            return;
+        }
+        if let Err(e) = self.try_write(file) {
+            lock(&self.failed).get_or_insert(e);
+        }
+    }
+
+    fn try_write(&self, file: &OutputFile) -> Result<(), WriteError> {
+        let error = |path: &Path, message: String| WriteError {
+            path: path.to_path_buf(),
+            message,
+        };
+        if !is_safe_output_path(&file.path) {
+            return Err(error(
+                &self.output,
+                format!(
+                    "refusing to write outside the output folder: `{}`",
+                    file.path
+                ),
             ));
         }
-    }
-    for file in files {
-        let folders = file.path.match_indices('/').map(|(i, _)| &file.path[..i]);
-        for folder in folders {
-            if paths.contains(folder) {
-                return Some((
-                    folder.to_string(),
-                    format!(
-                        "`{folder}` would be both a file and the folder of `{}`; rename the term or file named `{}`",
-                        file.path,
-                        folder.rsplit('/').next().unwrap_or(folder)
-                    ),
-                ));
-            }
+        if let Some((path, message)) = lock(&self.claims).claim(&file.path) {
+            return Err(error(&self.output.join(path), message));
         }
-    }
-    None
-}
-
-fn write_all(output: &Path, staging: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    // Name the file as it would be in the output folder, not in the staging
-    // folder nobody sees.
-    let error = |path: &Path, e: io::Error| WriteError {
-        path: path
-            .strip_prefix(staging)
-            .ok()
-            .filter(|rel| !rel.as_os_str().is_empty())
-            .map_or_else(|| output.to_path_buf(), |rel| output.join(rel)),
-        message: e.to_string(),
-    };
-    std::fs::create_dir(staging).map_err(|e| error(staging, e))?;
-    // Folders first, once each, so the parallel writes below never race on them.
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in &dirs {
-        std::fs::create_dir_all(dir).map_err(|e| error(dir, e))?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let target = staging.join(&file.path);
+        // Errors name the file as it would be in the output folder, not in the
+        // staging folder nobody sees.
+        let shown = |path: &Path| {
+            path.strip_prefix(&self.dir)
+                .ok()
+                .filter(|rel| !rel.as_os_str().is_empty())
+                .map_or_else(|| self.output.clone(), |rel| self.output.join(rel))
+        };
+        let target = self.dir.join(&file.path);
+        if let Some(parent) = target.parent()
+            && !lock(&self.made).contains(parent)
+        {
+            std::fs::create_dir_all(parent).map_err(|e| error(&shown(parent), e.to_string()))?;
+            lock(&self.made).insert(parent.to_path_buf());
+        }
         match &file.contents {
             Contents::Bytes(bytes) => std::fs::write(&target, bytes),
             Contents::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
         }
-        .map_err(|e| error(&target, e))
-    })
+        .map_err(|e| error(&shown(&target), e.to_string()))
+    }
+
+    /// Swaps the written folder in place of the output, unless a write failed.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        if let Some(error) = lock(&self.failed).take() {
+            return Err(error);
+        }
+        swap(&self.output, &self.dir, &self.retired)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Output paths taken so far: files, and the folders they sit in.
+#[derive(Default)]
+struct Claims {
+    files: HashSet<String>,
+    folders: HashSet<String>,
+}
+
+impl Claims {
+    /// Takes `path` for a file, or says why it cannot be: two outputs at one
+    /// path, or one where another needs a folder (a district named
+    /// `index.html` is a folder beside its ward's page `index.html`). Either
+    /// would fail the write half-way or keep whichever file came last.
+    /// The path and message name the contested path, so that the error is the
+    /// same whichever of the two files is written first.
+    fn claim(&mut self, path: &str) -> Option<(String, String)> {
+        let conflict = |folder: &str| {
+            let message = format!(
+                "`{folder}` would be both a file and a folder of the output; rename the term or file named `{}`",
+                folder.rsplit('/').next().unwrap_or(folder)
+            );
+            (folder.to_string(), message)
+        };
+        if self.files.contains(path) {
+            let message = format!("two pages or files would be written to `{path}`");
+            return Some((path.to_string(), message));
+        }
+        if self.folders.contains(path) {
+            return Some(conflict(path));
+        }
+        for (i, _) in path.match_indices('/') {
+            let folder = &path[..i];
+            if self.files.contains(folder) {
+                return Some(conflict(folder));
+            }
+            self.folders.insert(folder.to_string());
+        }
+        self.files.insert(path.to_string());
+        None
+    }
+}
+
+/// A poisoned lock only means another writer panicked; its data is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn swap(output: &Path, staging: &Path, retired: &Path) -> Result<(), WriteError> {
@@ -203,9 +278,25 @@ fn swap(output: &Path, staging: &Path, retired: &Path) -> Result<(), WriteError>
         return Err(error(output, e));
     }
     if had_output {
-        let _ = std::fs::remove_dir_all(retired);
+        remove_tree(retired);
     }
     Ok(())
+}
+
+/// Removes a folder tree, its files in parallel: the previous output of a large
+/// site has tens of thousands of files, and removing them one by one is a
+/// noticeable part of a build.
+fn remove_tree(dir: &Path) {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.par_iter().for_each(|file| {
+        let _ = std::fs::remove_file(file);
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[cfg(test)]
@@ -257,23 +348,28 @@ mod tests {
 
     /// Regression (issue 7): two outputs at one path, or a file where another
     /// needs a folder, failed half-way through the write (or kept whichever
-    /// file came last); now nothing is written and the path is named.
+    /// file came last); now the path is named, whatever the order of writes.
     #[test]
-    fn issue_7_conflicting_paths_are_refused_before_writing() {
+    fn issue_7_conflicting_paths_are_refused() {
         for (paths, expected) in [
             (&["a/index.html", "a/index.html"][..], Some("a/index.html")),
             (
                 &["d/index.html", "d/index.html/index.html"][..],
                 Some("d/index.html"),
             ),
+            (
+                &["d/index.html/index.html", "d/index.html"][..],
+                Some("d/index.html"),
+            ),
             (&["a", "a-b", "a/c"][..], Some("a")),
             (&["a/b", "a/c", "a-b/c"][..], None),
         ] {
-            let files: Vec<OutputFile> = paths.iter().map(|p| OutputFile::new(*p, "x")).collect();
+            let mut claims = Claims::default();
+            let problem = paths.iter().find_map(|p| claims.claim(p));
             assert_eq!(
-                path_conflict(&files).map(|c| c.0).as_deref(),
+                problem.as_ref().map(|(path, _)| path.as_str()),
                 expected,
-                "{paths:?}"
+                "{paths:?}: {problem:?}"
             );
         }
     }

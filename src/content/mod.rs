@@ -133,86 +133,67 @@ fn load_one(
         return Loaded::Skipped;
     };
     let file = source.rel.as_str();
+    let parsed = Parsed {
+        source,
+        doc: &doc,
+        body,
+        body_line,
+    };
     let loaded = match source.section {
-        Section::Home => schema::read_page(&doc, file, diagnostics).map(|meta| {
-            Loaded::Home(Entry {
-                source: source.clone(),
-                slug: String::new(),
-                meta,
-                body: body.to_string(),
-                body_line,
-                field_spans: field_spans(&doc),
-            })
-        }),
+        Section::Home => schema::read_page(&doc, file, diagnostics)
+            .map(|meta| Loaded::Home(parsed.entry(meta, String::new()))),
         Section::Cases => schema::read_case(&doc, file, diagnostics).and_then(|meta| {
             check_images(source, &meta, assets, diagnostics);
             if meta.draft && !options.drafts {
                 return Some(Loaded::Skipped);
             }
-            let slug = meta.slug.clone();
-            make_entry(
-                source,
-                meta,
-                slug.as_ref(),
-                &doc,
-                body,
-                body_line,
-                diagnostics,
-            )
-            .map(Loaded::Case)
+            let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
+            Some(Loaded::Case(parsed.entry(meta, slug)))
         }),
         Section::Funding => schema::read_funding(&doc, file, diagnostics).and_then(|meta| {
-            let slug = meta.slug.clone();
-            make_entry(
-                source,
-                meta,
-                slug.as_ref(),
-                &doc,
-                body,
-                body_line,
-                diagnostics,
-            )
-            .map(Loaded::Funding)
+            let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
+            Some(Loaded::Funding(parsed.entry(meta, slug)))
         }),
         Section::Districts | Section::Themes => schema::read_term(&doc, file, diagnostics)
             .and_then(|meta| {
-                let slug = meta.slug.clone();
-                let section = source.section;
-                make_entry(
-                    source,
-                    meta,
-                    slug.as_ref(),
-                    &doc,
-                    body,
-                    body_line,
-                    diagnostics,
-                )
-                .map(|e| {
-                    if section == Section::Districts {
-                        Loaded::District(e)
-                    } else {
-                        Loaded::Theme(e)
-                    }
+                let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
+                let entry = parsed.entry(meta, slug);
+                Some(if source.section == Section::Districts {
+                    Loaded::District(entry)
+                } else {
+                    Loaded::Theme(entry)
                 })
             }),
         Section::Pages => schema::read_page(&doc, file, diagnostics).and_then(|meta| {
             if meta.draft && !options.drafts {
                 return Some(Loaded::Skipped);
             }
-            let slug = meta.slug.clone();
-            make_entry(
-                source,
-                meta,
-                slug.as_ref(),
-                &doc,
-                body,
-                body_line,
-                diagnostics,
-            )
-            .map(Loaded::Page)
+            let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
+            Some(Loaded::Page(parsed.entry(meta, slug)))
         }),
     };
     loaded.unwrap_or(Loaded::Skipped)
+}
+
+/// A document whose front matter parsed, ready to become an entry of any section.
+struct Parsed<'a> {
+    source: &'a SourceFile,
+    doc: &'a YamlDoc,
+    body: &'a str,
+    body_line: usize,
+}
+
+impl Parsed<'_> {
+    fn entry<M>(&self, meta: M, slug: String) -> Entry<M> {
+        Entry {
+            source: self.source.clone(),
+            slug,
+            meta,
+            body: self.body.to_string(),
+            body_line: self.body_line,
+            field_spans: field_spans(self.doc),
+        }
+    }
 }
 
 /// The file as normalised text, or a diagnostic saying why it cannot be read.
@@ -317,26 +298,6 @@ fn parse_document<'t>(
             None
         }
     }
-}
-
-fn make_entry<M>(
-    source: &SourceFile,
-    meta: M,
-    slug_field: Option<&String>,
-    doc: &YamlDoc,
-    body: &str,
-    body_line: usize,
-    diagnostics: &mut Diagnostics,
-) -> Option<Entry<M>> {
-    let slug = pick_slug(source, slug_field, doc, diagnostics)?;
-    Some(Entry {
-        source: source.clone(),
-        slug,
-        meta,
-        body: body.to_string(),
-        body_line,
-        field_spans: field_spans(doc),
-    })
 }
 
 fn field_spans(doc: &YamlDoc) -> BTreeMap<String, Span> {

@@ -292,6 +292,9 @@ pub struct Reader<'a> {
     doc: &'a YamlDoc,
     file: &'a str,
     diagnostics: &'a mut Diagnostics,
+    /// Fields an unknown key was taken for (`distirct` → `district`): when such
+    /// a field is missing, the typo's error already says so.
+    suggested: Vec<String>,
 }
 
 type Path<'p> = &'p [PathSeg<'static>];
@@ -337,6 +340,7 @@ impl<'a> Reader<'a> {
             doc,
             file,
             diagnostics,
+            suggested: Vec::new(),
         }
     }
 
@@ -381,7 +385,12 @@ impl<'a> Reader<'a> {
             let mut full: Vec<PathSeg<'_>> = path.to_vec();
             full.push(PathSeg::Key(key));
             let hint = match suggest(key, known.iter().copied()) {
-                Some(close) => format!("did you mean `{close}`?"),
+                Some(close) => {
+                    let mut meant = path.to_vec();
+                    meant.push(PathSeg::Key(close));
+                    self.suggested.push(field_name(&meant));
+                    format!("did you mean `{close}`?")
+                }
                 None => format!("known fields here: {}", known.join(", ")),
             };
             let where_ = if path.is_empty() {
@@ -431,6 +440,7 @@ impl<'a> Reader<'a> {
     ) -> Option<T> {
         let full = joined(path, key);
         match map.get(key) {
+            None | Some(Value::Null) if self.suggested.contains(&field_name(&full)) => None,
             None | Some(Value::Null) => {
                 let within = if path.is_empty() {
                     "the front matter".to_string()
@@ -761,12 +771,24 @@ impl<'a> Reader<'a> {
         grants
     }
 
+    /// An optional top-level field holding a mapping, with its keys checked.
+    fn nested<'v>(
+        &mut self,
+        root: &'v Map<String, Value>,
+        key: &'static str,
+        known: &[&'static str],
+        example: &str,
+    ) -> Option<(&'v Map<String, Value>, Vec<PathSeg<'static>>)> {
+        let path = vec![PathSeg::Key(key)];
+        let value = root.get(key).filter(|v| !v.is_null())?;
+        let map = self.object(value, &path, known, example)?;
+        Some((map, path))
+    }
+
     fn period(&mut self, root: &Map<String, Value>) -> Option<Period> {
-        let path = vec![PathSeg::Key("period")];
-        let value = root.get("period").filter(|v| !v.is_null())?;
-        let map = self.object(
-            value,
-            &path,
+        let (map, path) = self.nested(
+            root,
+            "period",
             &["start", "end"],
             "period: { start: 2016-06-01, end: 2019-09-30 }",
         )?;
@@ -860,11 +882,9 @@ impl<'a> Reader<'a> {
     }
 
     fn location(&mut self, root: &Map<String, Value>) -> Option<Location> {
-        let path = vec![PathSeg::Key("location")];
-        let value = root.get("location").filter(|v| !v.is_null())?;
-        let map = self.object(
-            value,
-            &path,
+        let (map, path) = self.nested(
+            root,
+            "location",
             &["lat", "lon"],
             "location: { lat: 35.43, lon: 139.62 }",
         )?;

@@ -15,7 +15,7 @@ use crate::bodies::Bodies;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::{Site, href};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -28,14 +28,41 @@ use views::{Link, TermLink, ViewBuilder};
 const HOME_LATEST: usize = 6;
 
 /// One page to render.
-struct Job {
+struct Job<'a> {
     template: &'static str,
     path: String,
     kind: &'static str,
     title: String,
     description: String,
     breadcrumbs: Vec<Link>,
-    data: Value,
+    /// Puts the page's own variables into its context. Run inside the parallel
+    /// render, so building views is spread over all cores too.
+    data: Data<'a>,
+}
+
+type Data<'a> = Box<dyn Fn(&mut tera::Context) + Sync + 'a>;
+
+/// Page data made on demand as a JSON object: each key becomes a template
+/// variable. Made only when the page is rendered, so a build never holds the
+/// data of every listing page at once.
+fn lazy<'a>(make: impl Fn() -> Value + Sync + 'a) -> Data<'a> {
+    Box::new(move |context| {
+        if let Value::Object(map) = make() {
+            for (key, value) in map {
+                context.insert(key, &value);
+            }
+        }
+    })
+}
+
+/// What every template gets as `page`.
+#[derive(Serialize)]
+struct PageView<'a> {
+    kind: &'static str,
+    title: &'a str,
+    description: &'a str,
+    canonical_url: String,
+    breadcrumbs: &'a [Link],
 }
 
 pub struct Renderer {
@@ -65,37 +92,47 @@ impl Renderer {
             }
             return None;
         }
-        Some(Renderer { tera, files })
+        let mut renderer = Renderer { tera, files };
+        // Site-wide variables go in Tera's global context, shared by every page
+        // rather than copied into each page's context.
+        let common = renderer.common_context(site);
+        renderer.tera.global_context().extend(common);
+        Some(renderer)
     }
 
+    /// Renders every page and theme file into `sink`.
     pub fn render(
         &self,
         site: &Site,
         bodies: &Bodies,
         diagnostics: &mut Diagnostics,
-    ) -> Vec<OutputFile> {
-        let views = ViewBuilder { site, bodies };
-        let jobs = jobs(&views, self.strings(site));
-        let common = self.common_context(site);
-        let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
+        sink: &Sink<'_>,
+    ) {
+        let views = ViewBuilder {
+            site,
+            bodies,
+            strings: self.strings(site),
+        };
+        let jobs = jobs(&views);
+        let problems: Vec<Vec<Diagnostic>> = jobs
             .par_iter()
-            .map(|job| {
-                let mut context = common.clone();
+            .filter_map(|job| {
+                let mut context = tera::Context::new();
                 context.insert(
                     "page",
-                    &json!({
-                        "kind": job.kind,
-                        "title": job.title,
-                        "description": job.description,
-                        "canonical_url": format!("{}{}", site.config.base_url, encoded_path(&job.path)),
-                        "breadcrumbs": job.breadcrumbs,
-                    }),
+                    &PageView {
+                        kind: job.kind,
+                        title: &job.title,
+                        description: &job.description,
+                        canonical_url: format!(
+                            "{}{}",
+                            site.config.base_url,
+                            encoded_path(&job.path)
+                        ),
+                        breadcrumbs: &job.breadcrumbs,
+                    },
                 );
-                if let Value::Object(map) = &job.data {
-                    for (key, value) in map {
-                        context.insert(key.clone(), value);
-                    }
-                }
+                (job.data)(&mut context);
                 self.tera
                     .render(job.template, &context)
                     .map(|html| {
@@ -105,26 +142,23 @@ impl Renderer {
                             OutputFile::page(&job.path, html)
                         }
                     })
+                    .map(sink)
                     .map_err(|error| template_diagnostics(&error, &self.files))
+                    .err()
             })
             .collect();
-        let mut outputs = Vec::with_capacity(results.len() + 16);
-        for result in results {
-            match result {
-                Ok(file) => outputs.push(file),
-                Err(found) => found.into_iter().for_each(|d| diagnostics.push(d)),
-            }
+        for diagnostic in problems.into_iter().flatten() {
+            diagnostics.push(diagnostic);
         }
         for (name, file) in self.files.statics() {
-            outputs.push(OutputFile::new(
+            sink(OutputFile::new(
                 format!("static/{name}"),
                 file.bytes.clone(),
             ));
         }
         if let Some(css) = crate::markdown::highlight_css(&site.config.markdown.highlight_theme) {
-            outputs.push(OutputFile::new("static/css/highlight.css", css));
+            sink(OutputFile::new("static/css/highlight.css", css));
         }
-        outputs
     }
 
     /// The UI strings of the site's language (Japanese when it has none).
@@ -332,17 +366,84 @@ fn crumb(views: &ViewBuilder<'_>, title: &str, path: &str) -> Link {
     }
 }
 
+/// One page of a paginated listing: its number, its site path and which items.
+#[derive(Clone)]
+struct ListingPage {
+    number: usize,
+    path: String,
+    items: std::ops::Range<usize>,
+}
+
+/// Splits `count` items into pages of `per_page`: page 1 at `path`, page N at
+/// `path/page/N/`. An empty listing still has its first page.
+fn paginate(path: &str, count: usize, per_page: usize) -> Vec<ListingPage> {
+    let per_page = per_page.max(1);
+    let total = count.div_ceil(per_page).max(1);
+    (1..=total)
+        .map(|number| ListingPage {
+            number,
+            path: if number == 1 {
+                path.to_string()
+            } else {
+                format!("{path}page/{number}/")
+            },
+            items: (number - 1) * per_page..(number * per_page).min(count),
+        })
+        .collect()
+}
+
+/// "事例一覧（2/5）" on page 2 of 5; the plain title on a single page.
+fn numbered_title(title: &str, page: &ListingPage, total: usize) -> String {
+    if total > 1 && page.number > 1 {
+        format!("{title}（{}/{total}）", page.number)
+    } else {
+        title.to_string()
+    }
+}
+
+/// The grants of a scheme's cases `items`, one row per grant.
+fn grant_rows(
+    views: &ViewBuilder<'_>,
+    scheme: &crate::model::Scheme,
+    items: std::ops::Range<usize>,
+) -> Vec<Value> {
+    let site = views.site;
+    scheme.cases[items]
+        .iter()
+        .flat_map(|&c| {
+            let grants = site.cases[c].entry.meta.funding.iter();
+            grants
+                .filter(|g| g.scheme == scheme.name)
+                .map(move |g| (c, g))
+        })
+        .map(|(c, grant)| {
+            json!({
+                "case": views.case_summary(c),
+                "amount": grant.amount,
+                "amount_label": grant.amount.map(japanese::yen),
+                "fiscal_year": grant.fiscal_year,
+                "fiscal_year_label": grant.fiscal_year.map(japanese::fiscal_year_label),
+            })
+        })
+        .collect()
+}
+
+/// The total a scheme granted; `None` when no grant states its amount, since
+/// that total is unknown rather than zero.
+fn total_granted_label(scheme: &crate::model::Scheme) -> Option<String> {
+    (scheme.grants_with_amount > 0).then(|| japanese::yen(scheme.total_granted))
+}
+
 /// Every page of the site, as render jobs.
-fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job> {
+fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
     let site = views.site;
     let config = &site.config;
-    let t = |key: &str, fallback: &str| {
-        strings
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| fallback.to_string())
-    };
+    let per_page = config.cases_per_page;
+    let t = |key: &str, fallback: &str| views.t(key, fallback);
     let home = crumb(views, &t("home", "ホーム"), "");
+    let summary_of = |entry: Option<&crate::content::Entry<crate::content::schema::TermMeta>>| {
+        entry.and_then(|e| e.meta.summary.clone())
+    };
     let mut jobs = Vec::new();
 
     let home_entry = site.home.as_ref();
@@ -351,43 +452,36 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
         path: String::new(),
         kind: "home",
         title: home_entry.map_or_else(|| config.title.clone(), |h| h.meta.title.clone()),
-        description: home_entry.and_then(|h| h.meta.summary.clone()).unwrap_or_else(|| config.description.clone()),
+        description: home_entry
+            .and_then(|h| h.meta.summary.clone())
+            .unwrap_or_else(|| config.description.clone()),
         breadcrumbs: Vec::new(),
-        data: json!({ "home": {
+        data: lazy(move || json!({ "home": {
             "intro_html": views.bodies.home.html,
             "latest": views.case_summaries(&(0..site.cases.len().min(HOME_LATEST)).collect::<Vec<_>>()),
             "case_count": site.cases.len(),
             "wards": ward_links(views),
             "schemes": scheme_links(views),
             "themes": theme_links(views),
-        }}),
+        }})),
     });
 
-    // The case list, paginated: /cases/, /cases/page/2/, …
-    let per_page = config.cases_per_page.max(1);
-    let total_pages = site.cases.len().div_ceil(per_page).max(1);
-    for page in 1..=total_pages {
-        let start = (page - 1) * per_page;
-        let indices: Vec<usize> = (start..(start + per_page).min(site.cases.len())).collect();
+    let pages = paginate("cases/", site.cases.len(), per_page);
+    for page in pages.iter().cloned() {
+        let total = pages.len();
         jobs.push(Job {
             template: "cases.html",
-            path: if page == 1 {
-                "cases/".into()
-            } else {
-                format!("cases/page/{page}/")
-            },
+            path: page.path.clone(),
             kind: "cases",
-            title: if page == 1 {
-                t("cases", "事例一覧")
-            } else {
-                format!("{}（{page}/{total_pages}）", t("cases", "事例一覧"))
-            },
+            title: numbered_title(&t("cases", "事例一覧"), &page, total),
             description: config.description.clone(),
             breadcrumbs: vec![home.clone()],
-            data: json!({
-                "cases": views.case_summaries(&indices),
-                "pagination": views.pagination(page, total_pages, "cases/"),
-                "total": site.cases.len(),
+            data: lazy(move || {
+                json!({
+                    "cases": views.case_summaries(&page.items.clone().collect::<Vec<_>>()),
+                    "pagination": views.pagination(page.number, total, "cases/"),
+                    "total": site.cases.len(),
+                })
             }),
         });
     }
@@ -405,7 +499,7 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
                 crumb(views, &t("cases", "事例一覧"), "cases/"),
                 crumb(views, &ward.name, &ward.path),
             ],
-            data: json!({ "case": views.case_view(i) }),
+            data: Box::new(move |context| context.insert("case", &views.case_view(i))),
         });
     }
 
@@ -414,59 +508,75 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
         path: "districts/".into(),
         kind: "districts",
         title: t("districts", "地区から探す"),
-        description: "区と地区ごとの事例".into(),
+        description: t("districts_description", "区と地区ごとの事例"),
         breadcrumbs: vec![home.clone()],
-        data: json!({ "wards": site.wards.iter().map(|w| json!({
+        data: lazy(move || json!({ "wards": site.wards.iter().map(|w| json!({
             "name": w.name,
             "href": views.href(&w.path),
             "count": w.cases.len(),
-            "summary": w.entry.as_ref().and_then(|e| e.meta.summary.clone()),
+            "summary": summary_of(w.entry.as_ref()),
             "areas": term_links(views, w.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
-        })).collect::<Vec<_>>() }),
+        })).collect::<Vec<_>>() })),
     });
+    let districts_crumb = crumb(views, &t("districts", "地区から探す"), "districts/");
     for (w, ward) in site.wards.iter().enumerate() {
-        jobs.push(Job {
-            template: "district.html",
-            path: ward.path.clone(),
-            kind: "ward",
-            title: ward.name.clone(),
-            description: ward.entry.as_ref().and_then(|e| e.meta.summary.clone()).unwrap_or_else(|| format!("{}の事例", ward.name)),
-            breadcrumbs: vec![home.clone(), crumb(views, &t("districts", "地区から探す"), "districts/")],
-            data: json!({ "district": {
-                "name": ward.name,
-                "kind": "ward",
-                "summary": ward.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-                "body_html": views.bodies.wards[w].html,
-                "areas": term_links(views, ward.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
-                "cases": views.case_summaries(&ward.cases),
-            }}),
-        });
-        for (a, area) in ward.areas.iter().enumerate() {
+        let pages = paginate(&ward.path, ward.cases.len(), per_page);
+        for page in pages.iter().cloned() {
+            let total = pages.len();
             jobs.push(Job {
                 template: "district.html",
-                path: area.path.clone(),
-                kind: "area",
-                title: format!("{} {}", ward.name, area.name),
-                description: area
-                    .entry
-                    .as_ref()
-                    .and_then(|e| e.meta.summary.clone())
-                    .unwrap_or_else(|| format!("{}{}の事例", ward.name, area.name)),
-                breadcrumbs: vec![
-                    home.clone(),
-                    crumb(views, &t("districts", "地区から探す"), "districts/"),
-                    crumb(views, &ward.name, &ward.path),
-                ],
-                data: json!({ "district": {
-                    "name": area.name,
-                    "kind": "area",
-                    "summary": area.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-                    "body_html": views.bodies.areas[w][a].html,
-                    "parent": crumb(views, &ward.name, &ward.path),
-                    "areas": [],
-                    "cases": views.case_summaries(&area.cases),
-                }}),
+                path: page.path.clone(),
+                kind: "ward",
+                title: numbered_title(&ward.name, &page, total),
+                description: summary_of(ward.entry.as_ref()).unwrap_or_else(|| ward.name.clone()),
+                breadcrumbs: vec![home.clone(), districts_crumb.clone()],
+                data: lazy(move || json!({
+                    "district": {
+                        "name": ward.name,
+                        "kind": "ward",
+                        "summary": summary_of(ward.entry.as_ref()),
+                        "body_html": views.bodies.wards[w].html,
+                        "areas": term_links(views, ward.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
+                        "cases": views.case_summaries(&ward.cases[page.items.clone()]),
+                        "case_count": ward.cases.len(),
+                    },
+                    "pagination": views.pagination(page.number, total, &ward.path),
+                })),
             });
+        }
+        for (a, area) in ward.areas.iter().enumerate() {
+            let pages = paginate(&area.path, area.cases.len(), per_page);
+            for page in pages.iter().cloned() {
+                let total = pages.len();
+                jobs.push(Job {
+                    template: "district.html",
+                    path: page.path.clone(),
+                    kind: "area",
+                    title: numbered_title(&format!("{} {}", ward.name, area.name), &page, total),
+                    description: summary_of(area.entry.as_ref())
+                        .unwrap_or_else(|| format!("{} {}", ward.name, area.name)),
+                    breadcrumbs: vec![
+                        home.clone(),
+                        districts_crumb.clone(),
+                        crumb(views, &ward.name, &ward.path),
+                    ],
+                    data: lazy(move || {
+                        json!({
+                            "district": {
+                                "name": area.name,
+                                "kind": "area",
+                                "summary": summary_of(area.entry.as_ref()),
+                                "body_html": views.bodies.areas[w][a].html,
+                                "parent": crumb(views, &ward.name, &ward.path),
+                                "areas": [],
+                                "cases": views.case_summaries(&area.cases[page.items.clone()]),
+                                "case_count": area.cases.len(),
+                            },
+                            "pagination": views.pagination(page.number, total, &area.path),
+                        })
+                    }),
+                });
+            }
         }
     }
 
@@ -475,64 +585,56 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
         path: "funding/".into(),
         kind: "funding_index",
         title: t("funding", "制度から探す"),
-        description: "事例で活用された助成・支援制度".into(),
+        description: t("funding_description", "事例で活用された助成・支援制度"),
         breadcrumbs: vec![home.clone()],
-        data: json!({ "schemes": site.schemes.iter().map(|s| json!({
+        data: lazy(move || {
+            json!({ "schemes": site.schemes.iter().map(|s| json!({
             "name": s.name,
             "href": views.href(&s.path),
             "count": s.cases.len(),
             "summary": s.entry.as_ref().and_then(|e| e.meta.summary.clone()),
             "department": s.entry.as_ref().and_then(|e| e.meta.department.clone()),
             "total_granted": s.total_granted,
-            "total_granted_label": japanese::yen(s.total_granted),
+            "total_granted_label": total_granted_label(s),
             "grant_count": s.grant_count,
-        })).collect::<Vec<_>>() }),
+        })).collect::<Vec<_>>() })
+        }),
     });
+    let funding_crumb = crumb(views, &t("funding", "制度から探す"), "funding/");
     for (s, scheme) in site.schemes.iter().enumerate() {
         let meta = scheme.entry.as_ref().map(|e| &e.meta);
-        let grants: Vec<Value> = scheme
-            .cases
-            .iter()
-            .flat_map(|&c| {
-                site.cases[c]
-                    .entry
-                    .meta
-                    .funding
-                    .iter()
-                    .filter(|g| g.scheme == scheme.name)
-                    .map(move |g| (c, g))
-            })
-            .map(|(c, grant)| {
-                json!({
-                    "case": views.case_summary(c),
-                    "amount_label": grant.amount.map(japanese::yen),
-                    "fiscal_year_label": grant.fiscal_year.map(japanese::fiscal_year_label),
-                })
-            })
-            .collect();
-        jobs.push(Job {
-            template: "funding.html",
-            path: scheme.path.clone(),
-            kind: "funding",
-            title: scheme.name.clone(),
-            description: meta.and_then(|m| m.summary.clone()).unwrap_or_else(|| format!("{}を活用した事例", scheme.name)),
-            breadcrumbs: vec![home.clone(), crumb(views, &t("funding", "制度から探す"), "funding/")],
-            data: json!({ "scheme": {
-                "name": scheme.name,
-                "department": meta.and_then(|m| m.department.clone()),
-                "subsidy_rate": meta.and_then(|m| m.subsidy_rate),
-                "subsidy_rate_label": meta.and_then(|m| m.subsidy_rate).map(|r| format!("{}%", views::number_label((r * 1000.0).round() / 10.0))),
-                "max_amount_label": meta.and_then(|m| m.max_amount).map(japanese::yen),
-                "max_grants": meta.and_then(|m| m.max_grants),
-                "url": meta.and_then(|m| m.url.clone()),
-                "summary": meta.and_then(|m| m.summary.clone()),
-                "body_html": views.bodies.schemes[s].html,
-                "toc": views.bodies.schemes[s].toc,
-                "total_granted_label": japanese::yen(scheme.total_granted),
-                "grant_count": scheme.grant_count,
-                "grants": grants,
-            }}),
-        });
+        let pages = paginate(&scheme.path, scheme.cases.len(), per_page);
+        for page in pages.iter().cloned() {
+            let total = pages.len();
+            jobs.push(Job {
+                template: "funding.html",
+                path: page.path.clone(),
+                kind: "funding",
+                title: numbered_title(&scheme.name, &page, total),
+                description: meta.and_then(|m| m.summary.clone()).unwrap_or_else(|| scheme.name.clone()),
+                breadcrumbs: vec![home.clone(), funding_crumb.clone()],
+                data: lazy(move || json!({
+                    "scheme": {
+                        "name": scheme.name,
+                        "department": meta.and_then(|m| m.department.clone()),
+                        "subsidy_rate": meta.and_then(|m| m.subsidy_rate),
+                        "subsidy_rate_label": meta.and_then(|m| m.subsidy_rate).map(|r| format!("{}%", views::number_label((r * 1000.0).round() / 10.0))),
+                        "max_amount_label": meta.and_then(|m| m.max_amount).map(japanese::yen),
+                        "max_grants": meta.and_then(|m| m.max_grants),
+                        "url": meta.and_then(|m| m.url.clone()),
+                        "summary": meta.and_then(|m| m.summary.clone()),
+                        "body_html": views.bodies.schemes[s].html,
+                        "toc": views.bodies.schemes[s].toc,
+                        "total_granted": scheme.total_granted,
+                        "total_granted_label": total_granted_label(scheme),
+                        "grant_count": scheme.grant_count,
+                        "case_count": scheme.cases.len(),
+                        "grants": grant_rows(views, scheme, page.items.clone()),
+                    },
+                    "pagination": views.pagination(page.number, total, &scheme.path),
+                })),
+            });
+        }
     }
 
     jobs.push(Job {
@@ -540,32 +642,36 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
         path: "themes/".into(),
         kind: "themes",
         title: t("themes", "テーマから探す"),
-        description: "テーマごとの事例".into(),
+        description: t("themes_description", "テーマごとの事例"),
         breadcrumbs: vec![home.clone()],
-        data: json!({ "themes": theme_links(views) }),
+        data: lazy(move || json!({ "themes": theme_links(views) })),
     });
+    let themes_crumb = crumb(views, &t("themes", "テーマから探す"), "themes/");
     for (i, theme) in site.themes.iter().enumerate() {
-        jobs.push(Job {
-            template: "theme.html",
-            path: theme.path.clone(),
-            kind: "theme",
-            title: theme.name.clone(),
-            description: theme
-                .entry
-                .as_ref()
-                .and_then(|e| e.meta.summary.clone())
-                .unwrap_or_else(|| format!("{}の事例", theme.name)),
-            breadcrumbs: vec![
-                home.clone(),
-                crumb(views, &t("themes", "テーマから探す"), "themes/"),
-            ],
-            data: json!({ "theme": {
-                "name": theme.name,
-                "summary": theme.entry.as_ref().and_then(|e| e.meta.summary.clone()),
-                "body_html": views.bodies.themes[i].html,
-                "cases": views.case_summaries(&theme.cases),
-            }}),
-        });
+        let pages = paginate(&theme.path, theme.cases.len(), per_page);
+        for page in pages.iter().cloned() {
+            let total = pages.len();
+            jobs.push(Job {
+                template: "theme.html",
+                path: page.path.clone(),
+                kind: "theme",
+                title: numbered_title(&theme.name, &page, total),
+                description: summary_of(theme.entry.as_ref()).unwrap_or_else(|| theme.name.clone()),
+                breadcrumbs: vec![home.clone(), themes_crumb.clone()],
+                data: lazy(move || {
+                    json!({
+                        "theme": {
+                            "name": theme.name,
+                            "summary": summary_of(theme.entry.as_ref()),
+                            "body_html": views.bodies.themes[i].html,
+                            "cases": views.case_summaries(&theme.cases[page.items.clone()]),
+                            "case_count": theme.cases.len(),
+                        },
+                        "pagination": views.pagination(page.number, total, &theme.path),
+                    })
+                }),
+            });
+        }
     }
 
     for (p, page) in site.pages.iter().enumerate() {
@@ -580,12 +686,14 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
                 .clone()
                 .unwrap_or_else(|| config.description.clone()),
             breadcrumbs: vec![home.clone()],
-            data: json!({ "content": {
-                "title": meta.title,
-                "summary": meta.summary,
-                "body_html": views.bodies.pages[p].html,
-                "toc": views.bodies.pages[p].toc,
-            }}),
+            data: lazy(move || {
+                json!({ "content": {
+                    "title": meta.title,
+                    "summary": meta.summary,
+                    "body_html": views.bodies.pages[p].html,
+                    "toc": views.bodies.pages[p].toc,
+                }})
+            }),
         });
     }
 
@@ -594,13 +702,15 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
         path: "search/".into(),
         kind: "search",
         title: t("search_title", "事例を検索"),
-        description: "事例をキーワードで検索します".into(),
+        description: t("search_description", "事例をキーワードで検索します"),
         breadcrumbs: vec![home.clone()],
-        data: json!({ "browse": {
-            "wards": ward_links(views),
-            "schemes": scheme_links(views),
-            "themes": theme_links(views),
-        }}),
+        data: lazy(move || {
+            json!({ "browse": {
+                "wards": ward_links(views),
+                "schemes": scheme_links(views),
+                "themes": theme_links(views),
+            }})
+        }),
     });
 
     jobs.push(Job {
@@ -608,9 +718,12 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
         path: "opendata/".into(),
         kind: "opendata",
         title: t("open_data", "オープンデータ"),
-        description: "掲載事例のオープンデータ（JSON・CSV）".into(),
+        description: t(
+            "open_data_description",
+            "掲載事例のオープンデータ（JSON・CSV）",
+        ),
         breadcrumbs: vec![home.clone()],
-        data: to_value(crate::opendata::page_data(site)),
+        data: lazy(move || to_value(crate::opendata::page_data(site))),
     });
 
     jobs.push(Job {
@@ -620,7 +733,7 @@ fn jobs(views: &ViewBuilder<'_>, strings: &BTreeMap<String, String>) -> Vec<Job>
         title: t("not_found_title", "ページが見つかりません"),
         description: config.description.clone(),
         breadcrumbs: vec![home.clone()],
-        data: json!({}),
+        data: lazy(move || json!({})),
     });
     jobs
 }

@@ -149,6 +149,8 @@ pub struct PageNumber {
 pub struct ViewBuilder<'a> {
     pub site: &'a Site,
     pub bodies: &'a Bodies,
+    /// UI strings of the site's language (`themes/<theme>/i18n/<lang>.yaml`).
+    pub strings: &'a std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -156,15 +158,23 @@ impl<'a> ViewBuilder<'a> {
         href(&self.site.config.base_path, path)
     }
 
+    /// A UI string, or `fallback` when the theme does not define it.
+    pub fn t(&self, key: &str, fallback: &str) -> String {
+        self.strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
     pub fn status(&self, status: Status) -> StatusView {
-        let label = match status {
-            Status::Planned => "計画中",
-            Status::InProgress => "実施中",
-            Status::Completed => "完了",
+        let (key, fallback) = match status {
+            Status::Planned => ("status_planned", "計画中"),
+            Status::InProgress => ("status_in_progress", "実施中"),
+            Status::Completed => ("status_completed", "完了"),
         };
         StatusView {
             key: status.key(),
-            label: label.to_string(),
+            label: self.t(key, fallback),
         }
     }
 
@@ -321,7 +331,7 @@ impl<'a> ViewBuilder<'a> {
 /// current one. Listing every page on every page would make the site grow with
 /// the square of its case count (10,000 cases are 500 pages of 500 links each).
 fn page_window(current: usize, total: usize) -> Vec<usize> {
-    const NEAR: usize = 2;
+    const NEAR: usize = 1;
     let mut pages: Vec<usize> = [1, total]
         .into_iter()
         .chain(current.saturating_sub(NEAR).max(1)..=(current + NEAR).min(total))
@@ -376,10 +386,10 @@ mod tests {
         for (current, total, expected) in [
             (1, 1, vec![1]),
             (1, 3, vec![1, 2, 3]),
-            (1, 500, vec![1, 2, 3, 500]),
-            (250, 500, vec![1, 248, 249, 250, 251, 252, 500]),
-            (500, 500, vec![1, 498, 499, 500]),
-            (4, 7, vec![1, 2, 3, 4, 5, 6, 7]),
+            (1, 500, vec![1, 2, 500]),
+            (250, 500, vec![1, 249, 250, 251, 500]),
+            (500, 500, vec![1, 499, 500]),
+            (4, 7, vec![1, 3, 4, 5, 7]),
         ] {
             assert_eq!(
                 super::page_window(current, total),

@@ -62,7 +62,7 @@ fn check_json_has_one_object_per_problem() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(problems.len(), 5, "{}", run.stdout);
+    assert_eq!(problems.len(), 4, "{}", run.stdout);
     let typo = problems.iter().find(|p| p["field"] == "distirct").unwrap();
     assert_eq!(typo["file"], "content/cases/typo.md");
     assert_eq!(typo["line"], 4);

@@ -290,3 +290,75 @@ fn base_url_flag_moves_every_link() {
             .contains("href=\"/preview/cases/nakamura-hub/\"")
     );
 }
+
+#[test]
+fn term_pages_are_paginated_like_the_case_list() {
+    // cases_per_page is 2 in the fixture; 南区 has two cases, 多世代交流 two, the scheme two.
+    let site = SiteTest::fixture("render/basic").file(
+        "content/cases/third-hub.md",
+        "---\ntitle: 三つ目の拠点\nsummary: s\ndistrict: 南区\npublished: 2015-01-01\nstatus: planned\nthemes: [多世代交流]\nfunding:\n  - scheme: ヨコハマ市民まち普請事業\n---\n",
+    );
+    let run = site.build();
+    run.expect_success();
+    for (first, second, on_second) in [
+        (
+            "districts/minami/index.html",
+            "districts/minami/page/2/index.html",
+            "三つ目の拠点",
+        ),
+        (
+            "themes/多世代交流/index.html",
+            "themes/多世代交流/page/2/index.html",
+            "三つ目の拠点",
+        ),
+        (
+            "funding/machi-fushin/index.html",
+            "funding/machi-fushin/page/2/index.html",
+            "三つ目の拠点",
+        ),
+    ] {
+        let page_one = run.main_html(first);
+        assert!(
+            !page_one.contains(on_second),
+            "{first} should hold only the newest two"
+        );
+        assert!(
+            page_one.contains("rel=\"next\""),
+            "{first} links its next page"
+        );
+        assert!(run.main_html(second).contains(on_second), "{second}");
+    }
+    // Counts are of the whole term, not of the page.
+    assert!(
+        run.main_html("districts/minami/index.html").contains(">3"),
+        "ward count"
+    );
+}
+
+#[test]
+fn a_scheme_with_no_stated_amounts_does_not_claim_zero_yen() {
+    let site = SiteTest::fixture("render/basic")
+        .file("content/funding/kotsu.md", "---\nname: 地域交通サポート事業\n---\n")
+        .file(
+            "content/cases/bus.md",
+            "---\ntitle: バス\nsummary: s\ndistrict: 旭区\npublished: 2020-01-01\nstatus: planned\nfunding:\n  - scheme: 地域交通サポート事業\n---\n",
+        );
+    let run = site.build();
+    run.expect_success();
+    let main = run.main_html("funding/kotsu/index.html");
+    assert!(!main.contains("0円"), "{main}");
+}
+
+#[test]
+fn related_cases_rank_shared_themes_above_a_shared_ward() {
+    let run = SiteTest::fixture("render/basic").build();
+    run.expect_success();
+    let main = run.main_html("cases/nakamura-hub/index.html");
+    let related = &main[main.find("関連する事例").expect("a related-cases section")..];
+    // slope-benches shares a theme (2) and the scheme (1); old-case only the ward (1).
+    let slope = related
+        .find("急坂にベンチを置く")
+        .expect("slope-benches is related");
+    let old = related.find("古い事例").expect("old-case is related");
+    assert!(slope < old, "the case sharing a theme ranks first");
+}

@@ -1,13 +1,130 @@
+//! The repository is itself a site: its sample content must check clean, and
+//! its pages must say what the content says.
+
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The repository is itself a site: its sample content must always check clean.
+fn casebook(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
 #[test]
 fn the_sample_site_checks_without_problems() {
-    let output = Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .args(["check", "--root", env!("CARGO_MANIFEST_DIR")])
-        .output()
-        .unwrap();
+    let output = casebook(&["check", "--root", ROOT]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert_eq!(stderr, "no problems found\n");
+}
+
+/// Builds the sample site once into a temporary folder.
+fn built() -> &'static Path {
+    static OUTPUT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, public) = OUTPUT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        let output = casebook(&[
+            "build",
+            "--root",
+            ROOT,
+            "--output",
+            public.to_str().unwrap(),
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (dir, public)
+    });
+    public
+}
+
+fn page(path: &str) -> String {
+    std::fs::read_to_string(built().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn main_of(path: &str) -> String {
+    let html = page(path);
+    html[html.find("<main").unwrap()..html.rfind("</main>").unwrap()].to_string()
+}
+
+#[test]
+fn the_nakamura_case_shows_its_facts_panel() {
+    let main = main_of("cases/nakamura-hub/index.html");
+    for expected in [
+        "空き家を活用した多世代交流拠点",
+        "中村地区",
+        "ヨコハマ市民まち普請事業",
+        "平成30年度（2018年度）",
+        "500万円",
+        "B1（後押しアプローチ型）",
+        "中村地域ケアプラザ",
+        "実施中",
+        "月間利用者",
+    ] {
+        assert!(main.contains(expected), "Nakamura page lacks {expected:?}");
+    }
+    assert!(built().join("cases/nakamura-hub/exterior.jpg").exists());
+}
+
+#[test]
+fn the_district_tree_nests_areas_under_wards() {
+    let main = main_of("districts/index.html");
+    let ward = main.find("南区").expect("南区 listed");
+    let area = main[ward..]
+        .find("中村地区")
+        .expect("中村地区 listed under 南区");
+    assert!(area > 0);
+    assert!(
+        main.contains("/machizukuri/jirei/districts/minami/"),
+        "ward link uses its slug"
+    );
+}
+
+#[test]
+fn a_scheme_page_totals_its_grants() {
+    let main = main_of("funding/machi-fushin/index.html");
+    assert!(main.contains("500万円"), "total granted");
+    assert!(
+        main.contains("空き家を活用した多世代交流拠点"),
+        "the funded case"
+    );
+    assert!(
+        main.contains("横浜市 都市整備局 地域まちづくり課"),
+        "its department"
+    );
+}
+
+#[test]
+fn open_data_has_one_row_per_case() {
+    let cases = std::fs::read_dir(Path::new(ROOT).join("content/cases"))
+        .unwrap()
+        .count();
+    let csv = page("cases.csv");
+    assert!(csv.starts_with('\u{feff}'));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with("slug,title,summary,url,ward,area,status,fiscal_year,published,updated,period_start,period_end,support_type,latitude,longitude"));
+    assert_eq!(lines.len() - 1, cases, "one row per case");
+    let json: serde_json::Value = serde_json::from_str(&page("cases.json")).unwrap();
+    assert_eq!(json["cases"].as_array().unwrap().len(), cases);
+}
+
+#[test]
+fn every_link_stays_under_the_city_sub_path() {
+    let html = page("cases/nakamura-hub/index.html");
+    let hrefs: Vec<&str> = html
+        .split("href=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .filter(|href| href.starts_with('/'))
+        .collect();
+    assert!(hrefs.len() > 20);
+    for href in hrefs {
+        assert!(href.starts_with("/machizukuri/jirei/"), "{href}");
+    }
 }

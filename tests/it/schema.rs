@@ -22,17 +22,12 @@ content/cases/scheme.md:10:1: error: broken link `/cases/nothing-here/`: no page
 10 | [壊れたリンク](/cases/nothing-here/)
    | ^
   hint: link a page by its site path, e.g. `/cases/<slug>/`
-content/cases/typo.md:1:1: error: missing required field `district`
-  |
-1 | ---
-  | ^
-  hint: add `district: …` to the front matter
 content/cases/typo.md:4:1: error: unknown field `distirct`
   |
 4 | distirct: 南区
   | ^
   hint: did you mean `district`?
-5 errors found; nothing was written
+4 errors found; nothing was written
 ",
     );
 }
