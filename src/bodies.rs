@@ -12,22 +12,50 @@ use crate::markdown::{self, LinkTarget, Rendered};
 use crate::model::{Site, encode_segment, href};
 use crate::output::OutputFile;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
-/// The rendered body of every document, in the model's order.
+/// The rendered body of every document, in the model's order. Bodies are
+/// shared, so a rebuild reuses the unchanged ones without copying them.
 #[derive(Default)]
 pub struct Bodies {
-    pub home: Rendered,
-    pub cases: Vec<Rendered>,
-    pub schemes: Vec<Rendered>,
-    pub wards: Vec<Rendered>,
+    pub home: Arc<Rendered>,
+    pub cases: Vec<Arc<Rendered>>,
+    pub schemes: Vec<Arc<Rendered>>,
+    pub wards: Vec<Arc<Rendered>>,
     /// Per ward, per area.
-    pub areas: Vec<Vec<Rendered>>,
-    pub themes: Vec<Rendered>,
-    pub pages: Vec<Rendered>,
+    pub areas: Vec<Vec<Arc<Rendered>>>,
+    pub themes: Vec<Arc<Rendered>>,
+    pub pages: Vec<Arc<Rendered>>,
     /// Files beside the Markdown that pages use, to copy into the output.
     pub assets: Vec<OutputFile>,
+}
+
+/// Bodies rendered by an earlier run, by source file. One is reused when its
+/// entry and page path are unchanged and every link it holds still resolves to
+/// the same target (a page it links to may have been added or deleted since).
+/// One cache serves one configuration. The default one keeps nothing.
+#[derive(Default)]
+pub struct Cache {
+    keep: bool,
+    bodies: HashMap<String, CachedBody>,
+}
+
+impl Cache {
+    pub fn keeping() -> Cache {
+        Cache {
+            keep: true,
+            bodies: HashMap::new(),
+        }
+    }
+}
+
+struct CachedBody {
+    key: u64,
+    rendered: Arc<Rendered>,
+    /// Every destination the body resolved, with what it resolved to.
+    links: Vec<(String, LinkTarget)>,
 }
 
 /// Every page's site path, and the source file of each.
@@ -93,11 +121,29 @@ impl LinkIndex {
 }
 
 pub fn render_bodies(site: &Site, diagnostics: &mut Diagnostics) -> Bodies {
+    render_bodies_cached(site, &mut Cache::default(), diagnostics)
+}
+
+/// [`render_bodies`], reusing what `cache` holds and refilling it.
+pub fn render_bodies_cached(
+    site: &Site,
+    cache: &mut Cache,
+    diagnostics: &mut Diagnostics,
+) -> Bodies {
     let index = LinkIndex::new(site);
     let assets = Mutex::new(BTreeMap::<String, OutputFile>::new());
     let problems = Mutex::new(Diagnostics::new());
-    let render = |entry: &EntryRef<'_>, page_path: &str| -> Rendered {
-        render_entry(site, &index, entry, page_path, &assets, &problems)
+    let fresh = Mutex::new(HashMap::new());
+    let context = RenderContext {
+        site,
+        index: &index,
+        assets: &assets,
+        problems: &problems,
+        cache,
+        fresh: &fresh,
+    };
+    let render = |entry: &EntryRef<'_>, page_path: &str| -> Arc<Rendered> {
+        context.render(entry, page_path)
     };
 
     let cases = site
@@ -106,7 +152,7 @@ pub fn render_bodies(site: &Site, diagnostics: &mut Diagnostics) -> Bodies {
         .map(|case| render(&entry_ref(&case.entry), &case.path))
         .collect();
     let optional = |entry: Option<&EntryRef<'_>>, path: &str| {
-        entry.map_or_else(Rendered::default, |e| render(e, path))
+        entry.map_or_else(Arc::default, |e| render(e, path))
     };
     let bodies = Bodies {
         home: optional(site.home.as_ref().map(entry_ref).as_ref(), ""),
@@ -144,6 +190,7 @@ pub fn render_bodies(site: &Site, diagnostics: &mut Diagnostics) -> Bodies {
         assets: Vec::new(),
     };
     diagnostics.extend(problems.into_inner().unwrap_or_default());
+    cache.bodies = fresh.into_inner().unwrap_or_default();
     let mut bodies = bodies;
     bodies.assets = assets
         .into_inner()
@@ -159,6 +206,7 @@ struct EntryRef<'a> {
     source: &'a SourceFile,
     body: &'a str,
     body_line: usize,
+    fingerprint: u64,
 }
 
 fn entry_ref<M>(entry: &Entry<M>) -> EntryRef<'_> {
@@ -166,30 +214,97 @@ fn entry_ref<M>(entry: &Entry<M>) -> EntryRef<'_> {
         source: &entry.source,
         body: &entry.body,
         body_line: entry.body_line,
+        fingerprint: entry.fingerprint,
     }
 }
 
-fn render_entry(
-    site: &Site,
-    index: &LinkIndex,
-    entry: &EntryRef<'_>,
-    page_path: &str,
-    assets: &Mutex<BTreeMap<String, OutputFile>>,
-    problems: &Mutex<Diagnostics>,
-) -> Rendered {
-    let resolve = |dest: &str| resolve_link(site, index, entry.source, page_path, dest, assets);
-    let rendered = markdown::render(entry.body, entry.body_line, &site.config.markdown, &resolve);
+/// What rendering one body reads and writes, shared by the parallel renders.
+struct RenderContext<'a> {
+    site: &'a Site,
+    index: &'a LinkIndex,
+    assets: &'a Mutex<BTreeMap<String, OutputFile>>,
+    problems: &'a Mutex<Diagnostics>,
+    cache: &'a Cache,
+    fresh: &'a Mutex<HashMap<String, CachedBody>>,
+}
+
+impl RenderContext<'_> {
+    fn render(&self, entry: &EntryRef<'_>, page_path: &str) -> Arc<Rendered> {
+        let resolve = |dest: &str| {
+            resolve_link(
+                self.site,
+                self.index,
+                entry.source,
+                page_path,
+                dest,
+                self.assets,
+            )
+        };
+        let key = {
+            let mut hasher = std::hash::DefaultHasher::new();
+            (entry.fingerprint, page_path).hash(&mut hasher);
+            hasher.finish()
+        };
+        // Resolving a cached body's links again also registers the files it
+        // uses, as rendering it afresh would.
+        let cached = self.cache.bodies.get(&entry.source.rel).filter(|cached| {
+            cached.key == key
+                && cached
+                    .links
+                    .iter()
+                    .all(|(dest, target)| resolve(dest) == *target)
+        });
+        let (rendered, links) = match cached {
+            Some(cached) => (Arc::clone(&cached.rendered), cached.links.clone()),
+            None => {
+                let links = Mutex::new(Vec::new());
+                let recording = |dest: &str| {
+                    let target = resolve(dest);
+                    links
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((dest.to_string(), target.clone()));
+                    target
+                };
+                let rendered = markdown::render(
+                    entry.body,
+                    entry.body_line,
+                    &self.site.config.markdown,
+                    &recording,
+                );
+                (
+                    Arc::new(rendered),
+                    links.into_inner().unwrap_or_else(|e| e.into_inner()),
+                )
+            }
+        };
+        report_problems(entry.source, &rendered, self.problems);
+        if !self.cache.keep {
+            return rendered;
+        }
+        self.fresh.lock().unwrap_or_else(|e| e.into_inner()).insert(
+            entry.source.rel.clone(),
+            CachedBody {
+                key,
+                rendered: Arc::clone(&rendered),
+                links,
+            },
+        );
+        rendered
+    }
+}
+
+fn report_problems(source: &SourceFile, rendered: &Rendered, problems: &Mutex<Diagnostics>) {
     if !rendered.problems.is_empty() {
         let mut problems = problems.lock().unwrap_or_else(|e| e.into_inner());
         for problem in &rendered.problems {
-            let mut d = Diagnostic::error(&entry.source.rel, &problem.message).at(problem.span);
+            let mut d = Diagnostic::error(&source.rel, &problem.message).at(problem.span);
             if let Some(hint) = &problem.hint {
                 d = d.hint(hint);
             }
             problems.push(d);
         }
     }
-    rendered
 }
 
 fn resolve_link(

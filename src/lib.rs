@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one stage per module, data flowing one way:
 //! config → content → model → bodies (markdown) → render, feeds, sitemap,
-//! open data → output. `check` runs every stage but the last.
+//! open data → output. `check` runs every stage but the last; `serve` keeps
+//! the output in memory and, with [`Caches`], re-runs only what a change touches.
 
 pub mod bodies;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod new_case;
 pub mod opendata;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod sitemap;
 pub mod timings;
 
@@ -43,10 +45,62 @@ impl BuildOptions {
     }
 }
 
+/// What a rebuild reuses from the runs before it: parsed files, rendered
+/// bodies and rendered pages, each checked against its inputs before reuse.
+/// The live preview keeps one between rebuilds; `build` starts from an empty one.
+#[derive(Default)]
+pub struct Caches {
+    /// The configuration and options the caches were filled with; any change
+    /// empties them.
+    settings: u64,
+    content: content::Cache,
+    bodies: bodies::Cache,
+    pages: render::Cache,
+}
+
+impl Caches {
+    /// Caches that keep what each run made, for the next: the live preview's.
+    /// The default ones keep nothing, so a build streams its pages out.
+    pub fn keeping() -> Caches {
+        Caches {
+            settings: 0,
+            content: content::Cache::keeping(),
+            bodies: bodies::Cache::keeping(),
+            pages: render::Cache::keeping(),
+        }
+    }
+
+    /// Makes the next run read `rel` (`content/cases/a.md`) again.
+    pub fn forget(&mut self, rel: &str) {
+        self.content.forget(rel);
+    }
+
+    /// How many pages the last run rendered; the others were reused.
+    pub fn pages_rendered(&self) -> usize {
+        self.pages.rendered
+    }
+}
+
 /// Every output file of the site, sorted by path, or `None` when there are errors.
 pub fn generate(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Vec<OutputFile>> {
+    generate_cached(
+        options,
+        &mut Caches::default(),
+        diagnostics,
+        &mut Timings::default(),
+    )
+}
+
+/// [`generate`], reusing what `caches` holds from the runs before. The files
+/// are the same as a clean run's, byte for byte.
+pub fn generate_cached(
+    options: &BuildOptions,
+    caches: &mut Caches,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Timings,
+) -> Option<Vec<OutputFile>> {
     let collected = Mutex::new(Vec::new());
-    let ok = generate_into(options, diagnostics, &mut Timings::default(), &|file| {
+    let ok = generate_into(options, caches, diagnostics, timings, &|file| {
         collected
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -61,6 +115,7 @@ pub fn generate(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option
 /// `false` when there are errors.
 pub fn generate_into(
     options: &BuildOptions,
+    caches: &mut Caches,
     diagnostics: &mut Diagnostics,
     timings: &mut Timings,
     sink: &Sink<'_>,
@@ -73,13 +128,26 @@ pub fn generate_into(
     ) else {
         return false;
     };
+    let settings = render::hash_of(&(format!("{config:?}"), options.drafts));
+    if caches.settings != settings {
+        let keeping = caches.pages.keeps();
+        *caches = if keeping {
+            Caches::keeping()
+        } else {
+            Caches::default()
+        };
+        caches.settings = settings;
+    }
     let load_options = content::LoadOptions {
         drafts: options.drafts,
     };
     let content = timings.stage(
         "content",
         || "loading content…".into(),
-        || content::load(root, &config.language, load_options, diagnostics),
+        || {
+            let cache = &mut caches.content;
+            content::load_cached(root, &config.language, load_options, cache, diagnostics)
+        },
     );
     let case_count = content.cases.len();
     let site = timings.stage(
@@ -90,7 +158,7 @@ pub fn generate_into(
     let bodies = timings.stage(
         "markdown",
         || format!("{case_count} cases loaded; rendering Markdown…"),
-        || bodies::render_bodies(&site, diagnostics),
+        || bodies::render_bodies_cached(&site, &mut caches.bodies, diagnostics),
     );
     let Some(renderer) = timings.stage(
         "templates",
@@ -102,7 +170,7 @@ pub fn generate_into(
     timings.stage(
         "render",
         || format!("{case_count} cases; rendering pages…"),
-        || renderer.render(&site, &bodies, diagnostics, sink),
+        || renderer.render(&site, &bodies, &mut caches.pages, diagnostics, sink),
     );
     timings.stage(
         "data",
@@ -135,7 +203,14 @@ fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<
 /// Validates everything `build` would, without writing or keeping any output.
 pub fn check(options: &BuildOptions) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
-    generate_into(options, &mut diagnostics, &mut Timings::default(), &|_| {});
+    let caches = &mut Caches::default();
+    generate_into(
+        options,
+        caches,
+        &mut diagnostics,
+        &mut Timings::default(),
+        &|_| {},
+    );
     diagnostics
 }
 
@@ -164,7 +239,8 @@ pub fn build_timed(options: &BuildOptions, timings: &mut Timings) -> Diagnostics
             return diagnostics;
         }
     };
-    let ok = generate_into(options, &mut diagnostics, timings, &|file| {
+    let caches = &mut Caches::default();
+    let ok = generate_into(options, caches, &mut diagnostics, timings, &|file| {
         staging.write(&file)
     });
     if ok {

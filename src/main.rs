@@ -45,6 +45,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Preview the site: build it, serve it on this computer, and rebuild and
+    /// reload the open page on every save
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 0 picks any free port
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; only this computer can reach 127.0.0.1
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include cases marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create content/cases/<slug>.md from the case template
     New {
         slug: String,
@@ -109,6 +124,29 @@ fn main() -> ExitCode {
                 eprintln!("no problems found");
             }
             code
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+        } => {
+            let options = casebook::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                drafts,
+            };
+            match casebook::serve::run(&options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: {}", error.message);
+                    if !error.hint.is_empty() {
+                        eprintln!("  hint: {}", error.hint);
+                    }
+                    ExitCode::from(if error.usage { 2 } else { 1 })
+                }
+            }
         }
         Command::New { slug, root, title } => {
             match casebook::new_case::create(&root, &slug, title.as_deref(), Date::today_in_japan())

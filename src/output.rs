@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Where stages put each file as soon as it is made: the staging folder for a
 /// build, a list for `generate`, nowhere for `check`.
@@ -20,7 +20,9 @@ pub type Sink<'a> = dyn Fn(OutputFile) + Sync + 'a;
 
 #[derive(Debug, Clone)]
 pub enum Contents {
-    Bytes(Vec<u8>),
+    /// Shared, so that the live preview can keep a page between rebuilds
+    /// without copying it.
+    Bytes(Arc<[u8]>),
     /// A file copied as is (images beside a case), never read into memory.
     Copy(PathBuf),
 }
@@ -36,7 +38,14 @@ impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
         OutputFile {
             path: path.into(),
-            contents: Contents::Bytes(bytes.into()),
+            contents: Contents::Bytes(bytes.into().into()),
+        }
+    }
+
+    pub fn shared(path: impl Into<String>, bytes: Arc<[u8]>) -> Self {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(bytes),
         }
     }
 
@@ -54,7 +63,7 @@ impl OutputFile {
 
     pub fn bytes(&self) -> io::Result<std::borrow::Cow<'_, [u8]>> {
         match &self.contents {
-            Contents::Bytes(bytes) => Ok(bytes.into()),
+            Contents::Bytes(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
             Contents::Copy(source) => std::fs::read(source).map(Into::into),
         }
     }
@@ -97,11 +106,10 @@ pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     retired: PathBuf,
-    /// Folders already created, so each is made once.
-    made: Mutex<HashSet<PathBuf>>,
-    /// The paths written so far and the folders they need, to refuse a second
-    /// file at one path, or a file where another needs a folder.
-    claims: Mutex<Claims>,
+    /// What has been written, to refuse two files at one path or a file where
+    /// a folder is needed (a district named `index.html`) with a clear message
+    /// rather than a failed or silently overwritten write.
+    layout: Mutex<Layout>,
     /// The first write that failed; later writes are skipped.
     failed: Mutex<Option<WriteError>>,
     committed: bool,
@@ -134,8 +142,7 @@ impl Staging {
             output: output.to_path_buf(),
             dir,
             retired,
-            made: Mutex::new(HashSet::new()),
-            claims: Mutex::new(Claims::default()),
+            layout: Mutex::new(Layout::default()),
             failed: Mutex::new(None),
             committed: false,
         })
@@ -165,29 +172,25 @@ impl Staging {
                 ),
             ));
         }
-        if let Some((path, message)) = lock(&self.claims).claim(&file.path) {
-            return Err(error(&self.output.join(path), message));
-        }
-        // Errors name the file as it would be in the output folder, not in the
-        // staging folder nobody sees.
-        let shown = |path: &Path| {
-            path.strip_prefix(&self.dir)
-                .ok()
-                .filter(|rel| !rel.as_os_str().is_empty())
-                .map_or_else(|| self.output.clone(), |rel| self.output.join(rel))
-        };
+        lock(&self.layout)
+            .claim(&file.path)
+            .map_err(|(path, message)| WriteError {
+                path: self.output.join(path),
+                message,
+            })?;
         let target = self.dir.join(&file.path);
-        if let Some(parent) = target.parent()
-            && !lock(&self.made).contains(parent)
-        {
-            std::fs::create_dir_all(parent).map_err(|e| error(&shown(parent), e.to_string()))?;
-            lock(&self.made).insert(parent.to_path_buf());
+        // Another thread may be making the same folder; create_dir_all is fine
+        // with that, and costs one stat once the folder exists.
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| error(&self.output.join(&file.path), e.to_string()))?;
         }
         match &file.contents {
             Contents::Bytes(bytes) => std::fs::write(&target, bytes),
             Contents::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
         }
-        .map_err(|e| error(&shown(&target), e.to_string()))
+        // Name the file as it will be in the output, not in the staging folder.
+        .map_err(|e| error(&self.output.join(&file.path), e.to_string()))
     }
 
     /// Swaps the written folder in place of the output, unless a write failed.
@@ -209,44 +212,50 @@ impl Drop for Staging {
     }
 }
 
-/// Output paths taken so far: files, and the folders they sit in.
+/// The files written so far and the folders they need, by output path.
 #[derive(Default)]
-struct Claims {
+struct Layout {
     files: HashSet<String>,
-    folders: HashSet<String>,
+    /// Each folder, with the first file that needed it (for the message).
+    folders: std::collections::HashMap<String, String>,
 }
 
-impl Claims {
-    /// Takes `path` for a file, or says why it cannot be: two outputs at one
-    /// path, or one where another needs a folder (a district named
-    /// `index.html` is a folder beside its ward's page `index.html`). Either
-    /// would fail the write half-way or keep whichever file came last.
-    /// The path and message name the contested path, so that the error is the
-    /// same whichever of the two files is written first.
-    fn claim(&mut self, path: &str) -> Option<(String, String)> {
-        let conflict = |folder: &str| {
-            let message = format!(
-                "`{folder}` would be both a file and a folder of the output; rename the term or file named `{}`",
-                folder.rsplit('/').next().unwrap_or(folder)
-            );
-            (folder.to_string(), message)
+impl Layout {
+    /// Records `path`, or says why it cannot be written (the conflicting path
+    /// and a message).
+    fn claim(&mut self, path: &str) -> Result<(), (String, String)> {
+        let conflict = |folder: &str, inside: &str| {
+            let name = folder.rsplit('/').next().unwrap_or(folder);
+            (
+                folder.to_string(),
+                format!(
+                    "`{folder}` would be both a file and the folder of `{inside}`; rename the term or file named `{name}`"
+                ),
+            )
         };
         if self.files.contains(path) {
-            let message = format!("two pages or files would be written to `{path}`");
-            return Some((path.to_string(), message));
+            return Err((
+                path.to_string(),
+                format!("two pages or files would be written to `{path}`"),
+            ));
         }
-        if self.folders.contains(path) {
-            return Some(conflict(path));
+        if let Some(inside) = self.folders.get(path) {
+            return Err(conflict(path, inside));
         }
-        for (i, _) in path.match_indices('/') {
-            let folder = &path[..i];
-            if self.files.contains(folder) {
-                return Some(conflict(folder));
-            }
-            self.folders.insert(folder.to_string());
+        let ancestors: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
+        if let Some(folder) = ancestors
+            .iter()
+            .find(|folder| self.files.contains(**folder))
+        {
+            return Err(conflict(folder, path));
         }
         self.files.insert(path.to_string());
-        None
+        for folder in ancestors {
+            self.folders
+                .entry(folder.to_string())
+                .or_insert_with(|| path.to_string());
+        }
+        Ok(())
     }
 }
 
@@ -348,7 +357,7 @@ mod tests {
 
     /// Regression (issue 7): two outputs at one path, or a file where another
     /// needs a folder, failed half-way through the write (or kept whichever
-    /// file came last); now the path is named, whatever the order of writes.
+    /// file came last); now the contested path is named, in either order.
     #[test]
     fn issue_7_conflicting_paths_are_refused() {
         for (paths, expected) in [
@@ -364,8 +373,8 @@ mod tests {
             (&["a", "a-b", "a/c"][..], Some("a")),
             (&["a/b", "a/c", "a-b/c"][..], None),
         ] {
-            let mut claims = Claims::default();
-            let problem = paths.iter().find_map(|p| claims.claim(p));
+            let mut layout = Layout::default();
+            let problem = paths.iter().find_map(|p| layout.claim(p).err());
             assert_eq!(
                 problem.as_ref().map(|(path, _)| path.as_str()),
                 expected,

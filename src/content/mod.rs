@@ -7,7 +7,8 @@
 //!    check that the images it names exist beside it.
 //!
 //! Every file is checked even when others are broken; a broken file is left out
-//! of the result and its problems are in the diagnostics.
+//! of the result and its problems are in the diagnostics. The live preview
+//! passes a [`Cache`], so that a rebuild reads only the files that changed.
 
 pub mod front_matter;
 pub mod schema;
@@ -17,8 +18,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use front_matter::{SplitError, YamlDoc};
 use rayon::prelude::*;
 use schema::{CaseMeta, FundingMeta, PageMeta, TermMeta};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 pub use walk::{Section, SourceFile};
 
 /// Larger Markdown files are refused rather than risk the build's memory.
@@ -36,6 +39,8 @@ pub struct Entry<M> {
     pub body_line: usize,
     /// Where each top-level front matter field is, for later diagnostics.
     pub field_spans: BTreeMap<String, Span>,
+    /// A hash of the file's path and text: equal fingerprints, equal entries.
+    pub fingerprint: u64,
 }
 
 #[derive(Debug, Default)]
@@ -57,6 +62,7 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
+#[derive(Clone)]
 enum Loaded {
     Home(Entry<PageMeta>),
     Case(Entry<CaseMeta>),
@@ -68,17 +74,97 @@ enum Loaded {
     Skipped,
 }
 
+/// Files read by an earlier run, reused while their size and modification
+/// time (and the set of other files, which image checks read) stay the same.
+/// One cache serves one root, language and [`LoadOptions`]. The default one
+/// keeps nothing (a build reads every file once).
+#[derive(Default)]
+pub struct Cache {
+    keep: bool,
+    files: HashMap<String, CachedFile>,
+}
+
+#[derive(Clone)]
+struct CachedFile {
+    stamp: Stamp,
+    assets: u64,
+    loaded: Loaded,
+    diagnostics: Diagnostics,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+impl Cache {
+    pub fn keeping() -> Cache {
+        Cache {
+            keep: true,
+            files: HashMap::new(),
+        }
+    }
+
+    /// Makes the next run read `rel` (`content/cases/a.md`) again, whatever
+    /// its stamp says: two saves within one clock tick can leave it unchanged.
+    pub fn forget(&mut self, rel: &str) {
+        self.files.remove(rel);
+    }
+}
+
 pub fn load(
     root: &Path,
     default_language: &str,
     options: LoadOptions,
     diagnostics: &mut Diagnostics,
 ) -> Content {
+    load_cached(
+        root,
+        default_language,
+        options,
+        &mut Cache::default(),
+        diagnostics,
+    )
+}
+
+/// [`load`], reusing what `cache` holds for unchanged files and refilling it.
+pub fn load_cached(
+    root: &Path,
+    default_language: &str,
+    options: LoadOptions,
+    cache: &mut Cache,
+    diagnostics: &mut Diagnostics,
+) -> Content {
     let walked = walk::walk(root, diagnostics);
-    let results: Vec<(Loaded, Diagnostics)> = walked
+    let assets = {
+        let mut hasher = std::hash::DefaultHasher::new();
+        walked.assets.keys().for_each(|k| k.hash(&mut hasher));
+        hasher.finish()
+    };
+    // A file read again comes back with its new cache entry; a reused one
+    // is cloned out of the cache, which keeps it.
+    let results: Vec<(Loaded, Diagnostics, Option<CachedFile>)> = walked
         .sources
         .par_iter()
         .map(|source| {
+            let stamp = cache.keep.then(|| Stamp::of(&source.path)).flatten();
+            if let (Some(stamp), Some(cached)) = (stamp, cache.files.get(&source.rel))
+                && cached.stamp == stamp
+                && cached.assets == assets
+            {
+                return (cached.loaded.clone(), cached.diagnostics.clone(), None);
+            }
             let mut file_diagnostics = Diagnostics::new();
             let loaded = load_one(
                 source,
@@ -87,6 +173,30 @@ pub fn load(
                 &walked.assets,
                 &mut file_diagnostics,
             );
+            let cached = cache.keep.then(|| CachedFile {
+                // An unreadable stamp is never equal, so the file is read again.
+                stamp: stamp.unwrap_or(Stamp {
+                    len: u64::MAX,
+                    modified: None,
+                }),
+                assets,
+                loaded: loaded.clone(),
+                diagnostics: file_diagnostics.clone(),
+            });
+            (loaded, file_diagnostics, cached)
+        })
+        .collect();
+    let present: std::collections::HashSet<&str> =
+        walked.sources.iter().map(|s| s.rel.as_str()).collect();
+    cache.files.retain(|rel, _| present.contains(rel.as_str()));
+    let results: Vec<(Loaded, Diagnostics)> = walked
+        .sources
+        .iter()
+        .zip(results)
+        .map(|(source, (loaded, file_diagnostics, fresh))| {
+            if let Some(fresh) = fresh {
+                cache.files.insert(source.rel.clone(), fresh);
+            }
             (loaded, file_diagnostics)
         })
         .collect();
@@ -138,6 +248,11 @@ fn load_one(
         doc: &doc,
         body,
         body_line,
+        fingerprint: {
+            let mut hasher = std::hash::DefaultHasher::new();
+            (&source.rel, &text).hash(&mut hasher);
+            hasher.finish()
+        },
     };
     let loaded = match source.section {
         Section::Home => schema::read_page(&doc, file, diagnostics)
@@ -181,6 +296,8 @@ struct Parsed<'a> {
     doc: &'a YamlDoc,
     body: &'a str,
     body_line: usize,
+    /// Of the whole file (see [`Entry::fingerprint`]).
+    fingerprint: u64,
 }
 
 impl Parsed<'_> {
@@ -192,6 +309,7 @@ impl Parsed<'_> {
             body: self.body.to_string(),
             body_line: self.body_line,
             field_spans: field_spans(self.doc),
+            fingerprint: self.fingerprint,
         }
     }
 }

@@ -4,23 +4,30 @@
 //!    the Japanese filters (`japanese`) registered.
 //! 2. Make one job per page: its template, its path and its view (`views`).
 //! 3. Render the jobs in parallel; a template error names the template file and
-//!    line, and the build goes on to report the others.
+//!    line, and the build goes on to report the others. With a [`Cache`] that
+//!    keeps pages (the live preview), a job whose fingerprint (`fingerprint`)
+//!    is unchanged since the last run reuses its page instead.
 //! 4. Add the theme's static files and the code-highlighting stylesheet.
 
+mod fingerprint;
 pub mod japanese;
 pub mod theme;
 pub mod views;
+
+pub use fingerprint::hash_of;
 
 use crate::bodies::Bodies;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::{Site, href};
 use crate::output::{OutputFile, Sink};
+use fingerprint::Fingerprints;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use theme::ThemeFiles;
 use views::{Link, TermLink, ViewBuilder};
 
@@ -38,21 +45,57 @@ struct Job<'a> {
     /// Puts the page's own variables into its context. Run inside the parallel
     /// render, so building views is spread over all cores too.
     data: Data<'a>,
+    /// A hash of everything `data` is made from (see `fingerprint.rs`), when
+    /// pages are kept between runs; `None` for pages whose data is hashed
+    /// whole instead (index pages: few, small, and reading from all over).
+    fingerprint: Option<u64>,
 }
 
-type Data<'a> = Box<dyn Fn(&mut tera::Context) + Sync + 'a>;
+enum Data<'a> {
+    /// A JSON object made on demand: each key becomes a template variable.
+    /// Made only when the page is rendered, so a build never holds the data of
+    /// every listing page at once.
+    Object(Box<dyn Fn() -> Value + Sync + 'a>),
+    /// Puts its variables into the context itself.
+    Context(Box<dyn Fn(&mut tera::Context) + Sync + 'a>),
+}
 
-/// Page data made on demand as a JSON object: each key becomes a template
-/// variable. Made only when the page is rendered, so a build never holds the
-/// data of every listing page at once.
 fn lazy<'a>(make: impl Fn() -> Value + Sync + 'a) -> Data<'a> {
-    Box::new(move |context| {
-        if let Value::Object(map) = make() {
-            for (key, value) in map {
-                context.insert(key, &value);
-            }
+    Data::Object(Box::new(make))
+}
+
+fn insert_object(context: &mut tera::Context, value: Value) {
+    if let Value::Object(map) = value {
+        for (key, value) in map {
+            context.insert(key, &value);
         }
-    })
+    }
+}
+
+/// Pages rendered by earlier runs, reused while their fingerprint stays the
+/// same. Only a cache made with [`Cache::keeping`] keeps anything: a plain
+/// build streams its pages out and holds none.
+#[derive(Default)]
+pub struct Cache {
+    keep: bool,
+    /// By output path: the fingerprint the page was rendered with, and the page.
+    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    fingerprints: fingerprint::Memo,
+    /// How many pages the last run rendered (the others were reused).
+    pub rendered: usize,
+}
+
+impl Cache {
+    pub fn keeping() -> Cache {
+        Cache {
+            keep: true,
+            ..Cache::default()
+        }
+    }
+
+    pub fn keeps(&self) -> bool {
+        self.keep
+    }
 }
 
 /// What every template gets as `page`.
@@ -68,6 +111,10 @@ struct PageView<'a> {
 pub struct Renderer {
     tera: tera::Tera,
     files: ThemeFiles,
+    /// Per template name, a hash of its source and of every template it
+    /// extends, includes or imports, so a template edit re-renders only the
+    /// pages that use it.
+    template_fingerprints: HashMap<String, u64>,
 }
 
 impl Renderer {
@@ -92,7 +139,12 @@ impl Renderer {
             }
             return None;
         }
-        let mut renderer = Renderer { tera, files };
+        let template_fingerprints = fingerprint::templates(&files);
+        let mut renderer = Renderer {
+            tera,
+            files,
+            template_fingerprints,
+        };
         // Site-wide variables go in Tera's global context, shared by every page
         // rather than copied into each page's context.
         let common = renderer.common_context(site);
@@ -100,11 +152,13 @@ impl Renderer {
         Some(renderer)
     }
 
-    /// Renders every page and theme file into `sink`.
+    /// Renders every page and theme file into `sink`. Pages whose fingerprint
+    /// `cache` holds are reused rather than rendered.
     pub fn render(
         &self,
         site: &Site,
         bodies: &Bodies,
+        cache: &mut Cache,
         diagnostics: &mut Diagnostics,
         sink: &Sink<'_>,
     ) {
@@ -113,10 +167,55 @@ impl Renderer {
             bodies,
             strings: self.strings(site),
         };
-        let jobs = jobs(&views);
-        let problems: Vec<Vec<Diagnostic>> = jobs
+        let keep = cache.keep;
+        let prints = keep.then(|| Fingerprints::new(&views, &mut cache.fingerprints));
+        let jobs = jobs(&views, prints.as_ref());
+        // What every page shares: the configuration and the UI strings, from
+        // which Tera's global context is made.
+        let shared = hash_of(&(format!("{:?}", site.config), views.strings));
+        let previous = std::mem::take(&mut cache.pages);
+        let kept = Mutex::new(HashMap::with_capacity(if keep { jobs.len() } else { 0 }));
+        let results: Vec<Result<bool, Vec<Diagnostic>>> = jobs
             .par_iter()
-            .filter_map(|job| {
+            .map(|job| {
+                let output = if job.template == "404.html" {
+                    "404.html".to_string()
+                } else {
+                    format!("{}index.html", job.path)
+                };
+                // The data of a page hashed whole is made once, for both.
+                let mut made = None;
+                let fingerprint = keep.then(|| {
+                    let own = job.fingerprint.unwrap_or_else(|| match &job.data {
+                        Data::Object(make) => {
+                            let value = make();
+                            let print = hash_of(&serde_json::to_string(&value).ok());
+                            made = Some(value);
+                            print
+                        }
+                        Data::Context(_) => 0,
+                    });
+                    let template = self.template_fingerprints.get(job.template);
+                    let crumbs: Vec<(&str, &str)> = job
+                        .breadcrumbs
+                        .iter()
+                        .map(|c| (c.title.as_str(), c.href.as_str()))
+                        .collect();
+                    hash_of(&(
+                        (shared, template, own),
+                        (&job.path, job.kind, &job.title, &job.description, crumbs),
+                    ))
+                });
+                if let (Some(fingerprint), Some((cached, bytes))) =
+                    (fingerprint, previous.get(&output))
+                    && *cached == fingerprint
+                {
+                    kept.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(output.clone(), (fingerprint, Arc::clone(bytes)));
+                    sink(OutputFile::shared(output, Arc::clone(bytes)));
+                    return Ok(false);
+                }
                 let mut context = tera::Context::new();
                 context.insert(
                     "page",
@@ -132,23 +231,32 @@ impl Renderer {
                         breadcrumbs: &job.breadcrumbs,
                     },
                 );
-                (job.data)(&mut context);
-                self.tera
+                match (&job.data, made) {
+                    (_, Some(value)) => insert_object(&mut context, value),
+                    (Data::Object(make), None) => insert_object(&mut context, make()),
+                    (Data::Context(fill), None) => fill(&mut context),
+                }
+                let html = self
+                    .tera
                     .render(job.template, &context)
-                    .map(|html| {
-                        if job.template == "404.html" {
-                            OutputFile::new("404.html", html)
-                        } else {
-                            OutputFile::page(&job.path, html)
-                        }
-                    })
-                    .map(sink)
-                    .map_err(|error| template_diagnostics(&error, &self.files))
-                    .err()
+                    .map_err(|error| template_diagnostics(&error, &self.files))?;
+                let bytes: Arc<[u8]> = html.into_bytes().into();
+                if let Some(fingerprint) = fingerprint {
+                    kept.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(output.clone(), (fingerprint, Arc::clone(&bytes)));
+                }
+                sink(OutputFile::shared(output, bytes));
+                Ok(true)
             })
             .collect();
-        for diagnostic in problems.into_iter().flatten() {
-            diagnostics.push(diagnostic);
+        cache.pages = kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        cache.rendered = 0;
+        for result in results {
+            match result {
+                Ok(rendered) => cache.rendered += usize::from(rendered),
+                Err(found) => found.into_iter().for_each(|d| diagnostics.push(d)),
+            }
         }
         for (name, file) in self.files.statics() {
             sink(OutputFile::new(
@@ -435,7 +543,7 @@ fn total_granted_label(scheme: &crate::model::Scheme) -> Option<String> {
 }
 
 /// Every page of the site, as render jobs.
-fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
+fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Vec<Job<'a>> {
     let site = views.site;
     let config = &site.config;
     let per_page = config.cases_per_page;
@@ -464,11 +572,13 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
             "schemes": scheme_links(views),
             "themes": theme_links(views),
         }})),
+        fingerprint: None,
     });
 
     let pages = paginate("cases/", site.cases.len(), per_page);
     for page in pages.iter().cloned() {
         let total = pages.len();
+        let items = page.items.clone();
         jobs.push(Job {
             template: "cases.html",
             path: page.path.clone(),
@@ -482,6 +592,10 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                     "pagination": views.pagination(page.number, total, "cases/"),
                     "total": site.cases.len(),
                 })
+            }),
+            fingerprint: prints.map(|p| {
+                let listed: Vec<usize> = items.clone().collect();
+                hash_of(&(page.number, total, site.cases.len(), p.summaries(&listed)))
             }),
         });
     }
@@ -499,7 +613,10 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                 crumb(views, &t("cases", "事例一覧"), "cases/"),
                 crumb(views, &ward.name, &ward.path),
             ],
-            data: Box::new(move |context| context.insert("case", &views.case_view(i))),
+            data: Data::Context(Box::new(move |context| {
+                context.insert("case", &views.case_view(i))
+            })),
+            fingerprint: prints.map(|p| p.case_page(i)),
         });
     }
 
@@ -517,12 +634,14 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
             "summary": summary_of(w.entry.as_ref()),
             "areas": term_links(views, w.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
         })).collect::<Vec<_>>() })),
+        fingerprint: None,
     });
     let districts_crumb = crumb(views, &t("districts", "地区から探す"), "districts/");
     for (w, ward) in site.wards.iter().enumerate() {
         let pages = paginate(&ward.path, ward.cases.len(), per_page);
         for page in pages.iter().cloned() {
             let total = pages.len();
+            let items = page.items.clone();
             jobs.push(Job {
                 template: "district.html",
                 path: page.path.clone(),
@@ -542,12 +661,14 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                     },
                     "pagination": views.pagination(page.number, total, &ward.path),
                 })),
+                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.ward(w, items.clone())))),
             });
         }
         for (a, area) in ward.areas.iter().enumerate() {
             let pages = paginate(&area.path, area.cases.len(), per_page);
             for page in pages.iter().cloned() {
                 let total = pages.len();
+                let items = page.items.clone();
                 jobs.push(Job {
                     template: "district.html",
                     path: page.path.clone(),
@@ -575,6 +696,8 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                             "pagination": views.pagination(page.number, total, &area.path),
                         })
                     }),
+                    fingerprint: prints
+                        .map(|p| hash_of(&(page.number, total, p.area(w, a, items.clone())))),
                 });
             }
         }
@@ -599,6 +722,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
             "grant_count": s.grant_count,
         })).collect::<Vec<_>>() })
         }),
+        fingerprint: None,
     });
     let funding_crumb = crumb(views, &t("funding", "制度から探す"), "funding/");
     for (s, scheme) in site.schemes.iter().enumerate() {
@@ -606,6 +730,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
         let pages = paginate(&scheme.path, scheme.cases.len(), per_page);
         for page in pages.iter().cloned() {
             let total = pages.len();
+            let items = page.items.clone();
             jobs.push(Job {
                 template: "funding.html",
                 path: page.path.clone(),
@@ -633,6 +758,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                     },
                     "pagination": views.pagination(page.number, total, &scheme.path),
                 })),
+                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.scheme(s, items.clone())))),
             });
         }
     }
@@ -645,12 +771,14 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
         description: t("themes_description", "テーマごとの事例"),
         breadcrumbs: vec![home.clone()],
         data: lazy(move || json!({ "themes": theme_links(views) })),
+        fingerprint: None,
     });
     let themes_crumb = crumb(views, &t("themes", "テーマから探す"), "themes/");
     for (i, theme) in site.themes.iter().enumerate() {
         let pages = paginate(&theme.path, theme.cases.len(), per_page);
         for page in pages.iter().cloned() {
             let total = pages.len();
+            let items = page.items.clone();
             jobs.push(Job {
                 template: "theme.html",
                 path: page.path.clone(),
@@ -670,6 +798,8 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                         "pagination": views.pagination(page.number, total, &theme.path),
                     })
                 }),
+                fingerprint: prints
+                    .map(|p| hash_of(&(page.number, total, p.theme(i, items.clone())))),
             });
         }
     }
@@ -694,6 +824,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                     "toc": views.bodies.pages[p].toc,
                 }})
             }),
+            fingerprint: prints.map(|prints| prints.page(p)),
         });
     }
 
@@ -711,6 +842,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
                 "themes": theme_links(views),
             }})
         }),
+        fingerprint: None,
     });
 
     jobs.push(Job {
@@ -724,6 +856,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
         ),
         breadcrumbs: vec![home.clone()],
         data: lazy(move || to_value(crate::opendata::page_data(site))),
+        fingerprint: prints.map(|p| p.open_data()),
     });
 
     jobs.push(Job {
@@ -734,6 +867,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>) -> Vec<Job<'a>> {
         description: config.description.clone(),
         breadcrumbs: vec![home.clone()],
         data: lazy(move || json!({})),
+        fingerprint: None,
     });
     jobs
 }

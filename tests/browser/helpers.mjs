@@ -3,18 +3,37 @@
 
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, normalize } from 'node:path';
 
 export const repo = resolve(import.meta.dirname, '..', '..');
-export const binary = join(repo, 'target', 'debug', 'casebook');
+/** The debug binary `cargo build` made (it honours CARGO_TARGET_DIR). */
+export const binary = join(resolve(repo, process.env.CARGO_TARGET_DIR ?? 'target'), 'debug', 'casebook');
 
 /** Copies tests/fixtures/<name> to a temporary folder and builds it for `baseUrl`. */
 export function buildFixture(name, baseUrl) {
   const root = mkdtempSync(join(tmpdir(), 'casebook-browser-'));
   cpSync(join(repo, 'tests', 'fixtures', name), root, { recursive: true });
+  execFileSync(binary, ['build', '--base-url', baseUrl], { cwd: root, stdio: 'pipe' });
+  return root;
+}
+
+/**
+ * Copies the repository's own sample site (casebook.yaml, content/, themes/)
+ * to a temporary folder, optionally with another `theme:`, and builds it for
+ * `baseUrl`. Returns the folder; the site is in its `public/`.
+ */
+export function buildSample(baseUrl, { theme } = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'casebook-sample-'));
+  for (const part of ['casebook.yaml', 'content', 'themes']) {
+    if (existsSync(join(repo, part))) cpSync(join(repo, part), join(root, part), { recursive: true });
+  }
+  if (theme) {
+    const config = join(root, 'casebook.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^theme:.*$/m, `theme: ${theme}`));
+  }
   execFileSync(binary, ['build', '--base-url', baseUrl], { cwd: root, stdio: 'pipe' });
   return root;
 }
@@ -39,7 +58,7 @@ export async function serve(dir, prefix = '/', headers = {}) {
     if (!file.startsWith(dir)) { res.writeHead(403); res.end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) {
-      res.writeHead(404, { 'content-type': TYPES['.html'] });
+      res.writeHead(404, { 'content-type': TYPES['.html'], 'content-security-policy': "default-src 'self'", ...headers });
       res.end(existsSync(join(dir, '404.html')) ? readFileSync(join(dir, '404.html')) : 'not found');
       return;
     }
@@ -68,7 +87,60 @@ export async function openPage(browser, options = {}) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const problems = [];
-  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    // A 404 page's own status is reported as a failed load of the document;
+    // tests assert the status itself, so only other failures count.
+    const isDocument = message.location().url === page.url();
+    if (isDocument && message.text().startsWith('Failed to load resource')) return;
+    problems.push(message.text());
+  });
   page.on('pageerror', (error) => problems.push(String(error)));
   return { page, problems, context };
+}
+
+/**
+ * One page of every page type of the sample site, by the name the theme
+ * gives its kind (`page.kind`). `status` is the HTTP status the server gives.
+ */
+export const SAMPLE_PAGES = [
+  { type: 'home', path: '' },
+  { type: 'cases', path: 'cases/' },
+  { type: 'case', path: 'cases/nakamura-hub/' },
+  { type: 'districts', path: 'districts/' },
+  { type: 'ward', path: 'districts/minami/' },
+  { type: 'area', path: 'districts/minami/中村地区/' },
+  { type: 'funding_index', path: 'funding/' },
+  { type: 'funding', path: 'funding/machi-fushin/' },
+  { type: 'themes', path: 'themes/' },
+  { type: 'theme', path: 'themes/tasedai-koryu/' },
+  { type: 'search', path: 'search/?q=空き家' },
+  { type: 'opendata', path: 'opendata/' },
+  { type: 'not_found', path: 'no-such-page/', status: 404 },
+  { type: 'page', path: 'about/' },
+];
+
+const AXE_SOURCE = join(repo, 'node_modules', 'axe-core', 'axe.min.js');
+
+/**
+ * Runs axe-core on the loaded page and returns its violations. axe is
+ * evaluated through the DevTools protocol, which the page's CSP does not
+ * govern, so the page itself is tested under its real policy.
+ */
+export async function axeViolations(page, options = {}) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
+  }
+  const results = await page.evaluate((runOptions) => window.axe.run(document, runOptions), {
+    resultTypes: ['violations'],
+    ...options,
+  });
+  return results.violations;
+}
+
+/** Violations as readable lines for an assertion message. */
+export function describeViolations(violations) {
+  return violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ')}`).join('\n')}`)
+    .join('\n');
 }

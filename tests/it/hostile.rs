@@ -404,7 +404,7 @@ fn conflicting_output_paths_keep_the_previous_output() {
         case("", "").replace("district: 南区", "district: 南区/index.html"),
     );
     site.build().expect_code(1).expect_stderr(
-        "./public/districts/南区/index.html: error: cannot write the site: `districts/南区/index.html` would be both a file and a folder of the output; rename the term or file named `index.html`
+        "./public/districts/南区/index.html: error: cannot write the site: `districts/南区/index.html` would be both a file and the folder of `districts/南区/index.html/index.html`; rename the term or file named `index.html`
   hint: the previous output was left as it was; check permissions and free space
 1 error found; nothing was written
 ",

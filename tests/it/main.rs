@@ -20,3 +20,5 @@ mod render;
 mod sample;
 /// Front matter and content rules: exact diagnostics with file, line and column.
 mod schema;
+/// The live preview: incremental rebuilds equal clean builds; what one edit rewrites.
+mod serve;

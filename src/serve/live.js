@@ -1,0 +1,112 @@
+// casebook serve's live-reload client. Only the preview server adds it to
+// pages (as an external script, so pages keep working under
+// `Content-Security-Policy: default-src 'self'`); `casebook build` never does.
+//
+// It listens to the server's events:
+//   hello  {generation}          on (re)connecting: reload if the site changed meanwhile
+//   built  {generation, base, all, changed}
+//                                 a rebuild succeeded: hide the error overlay, and
+//                                 reload when this page or a file it uses changed
+//   errors {errors: [...]}        a rebuild failed: show the errors over the page
+(() => {
+  'use strict';
+
+  const script = document.currentScript;
+  const PREFIX = '/__casebook/';
+  let generation = Number(new URL(script ? script.src : location.href).searchParams.get('generation') ?? -1);
+
+  const stylesheet = document.createElement('link');
+  stylesheet.rel = 'stylesheet';
+  stylesheet.href = `${PREFIX}live.css`;
+  document.head.append(stylesheet);
+
+  const here = decodeURIComponent(location.pathname);
+
+  /** Whether a rebuild that changed `urls` changes what this tab shows. */
+  function affectsThisPage(event) {
+    if (event.all) return true;
+    const folder = here.endsWith('/') ? here : here.slice(0, here.lastIndexOf('/') + 1);
+    return event.changed.some((url) => {
+      if (url === here || url === `${here}/`) return true;
+      // The theme's styles and scripts, and images beside this page.
+      if (url.startsWith(`${event.base}static/`)) return true;
+      const beside = url.startsWith(folder) && !url.slice(folder.length).includes('/');
+      return beside && !/\.(html|json|csv|xml|txt)$/.test(url) && !url.endsWith('/');
+    });
+  }
+
+  // ---- The error overlay ------------------------------------------------
+
+  const OVERLAY_ID = 'casebook-errors';
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function location_(error) {
+    if (!error.line) return error.file;
+    return error.column ? `${error.file}:${error.line}:${error.column}` : `${error.file}:${error.line}`;
+  }
+
+  function showErrors(errors) {
+    hideErrors();
+    const overlay = element('div', 'casebook-errors');
+    overlay.id = OVERLAY_ID;
+    overlay.setAttribute('role', 'alert');
+    overlay.setAttribute('aria-labelledby', `${OVERLAY_ID}-title`);
+    const panel = element('div', 'casebook-errors__panel');
+    const title = element('h2', 'casebook-errors__title',
+      `サイトを更新できません：エラー ${errors.length} 件 (${errors.length} error${errors.length === 1 ? '' : 's'})`);
+    title.id = `${OVERLAY_ID}-title`;
+    panel.append(title);
+    panel.append(element('p', 'casebook-errors__lead',
+      'ファイルを直して保存すると、このページは自動で更新されます。Fix the file and save: this page updates by itself.'));
+    const list = element('ol', 'casebook-errors__list');
+    for (const error of errors) {
+      const item = element('li', 'casebook-errors__item');
+      const heading = element('p', 'casebook-errors__location');
+      heading.append(element('code', '', location_(error)));
+      if (error.field) heading.append(' ', element('span', 'casebook-errors__field', `(${error.field})`));
+      item.append(heading);
+      item.append(element('p', 'casebook-errors__message', error.message));
+      if (error.excerpt) item.append(element('pre', 'casebook-errors__excerpt', error.excerpt));
+      if (error.hint) item.append(element('p', 'casebook-errors__hint', `hint: ${error.hint}`));
+      list.append(item);
+    }
+    panel.append(list);
+    const close = element('button', 'casebook-errors__close', '閉じる (close)');
+    close.type = 'button';
+    close.addEventListener('click', hideErrors);
+    panel.append(close);
+    overlay.append(panel);
+    document.body.append(overlay);
+  }
+
+  function hideErrors() {
+    document.getElementById(OVERLAY_ID)?.remove();
+  }
+
+  // ---- The event stream -------------------------------------------------
+
+  const events = new EventSource(`${PREFIX}events`);
+  events.addEventListener('hello', (message) => {
+    const data = JSON.parse(message.data);
+    // The site changed between this page's response and this connection
+    // (or the server restarted): the page may be stale.
+    if (generation >= 0 && data.generation !== generation) location.reload();
+    generation = data.generation;
+    hideErrors();
+  });
+  events.addEventListener('built', (message) => {
+    const data = JSON.parse(message.data);
+    generation = data.generation;
+    hideErrors();
+    if (affectsThisPage(data)) location.reload();
+  });
+  events.addEventListener('errors', (message) => {
+    showErrors(JSON.parse(message.data).errors);
+  });
+})();

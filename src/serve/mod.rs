@@ -1,0 +1,392 @@
+//! Serve: the live preview. Builds the site into memory, serves it on
+//! loopback, and after every save rebuilds what the change touched and tells
+//! the open tabs to reload, or to show the errors that stopped the rebuild.
+//!
+//! 1. Bind the address first, so the pages are built for the real origin
+//!    (`http://127.0.0.1:1111` + the base_url's sub-path).
+//! 2. Build once ([`Preview`]), then serve it from memory ([`http`]).
+//! 3. Watch content/, themes/ and casebook.yaml; the debouncer turns an
+//!    editor's save (write a temporary file, rename it over) into one change.
+//! 4. On each change: rebuild incrementally, swap the output in, and send the
+//!    tabs a `built` event with the changed URLs, or an `errors` event.
+
+pub mod http;
+mod preview;
+
+pub use preview::{Preview, Served, Update};
+
+use crate::BuildOptions;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::DebounceEventResult;
+use serde_json::json;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
+use std::time::Duration;
+
+/// How long the watcher waits for a file to settle before reporting it.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+/// Beyond this many changed files, tabs are told to reload whatever they show.
+const MAX_LISTED_CHANGES: usize = 500;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+}
+
+/// What a changed path means for the rebuild (compare zola's `ChangeKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// A file under content/.
+    Content,
+    /// A template, static file or UI string file under themes/.
+    Theme,
+    /// casebook.yaml: every cache is emptied.
+    Config,
+}
+
+/// The kind of change a root-relative path is, or `None` when the site does
+/// not read it (the output folder, editor leftovers, other files).
+pub fn change_kind(rel: &str) -> Option<ChangeKind> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let leftover = name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name == "4913";
+    if rel == crate::config::CONFIG_FILE {
+        Some(ChangeKind::Config)
+    } else if leftover {
+        None
+    } else if rel.starts_with("content/") || rel == "content" {
+        Some(ChangeKind::Content)
+    } else if rel.starts_with("themes/") || rel == "themes" {
+        Some(ChangeKind::Theme)
+    } else {
+        None
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub struct StartError {
+    pub message: String,
+    pub hint: String,
+    /// True when the command line asked for something impossible (exit 2).
+    pub usage: bool,
+}
+
+/// What the HTTP threads share with the rebuild loop.
+pub struct Shared {
+    state: RwLock<Published>,
+    /// One sender per open event stream.
+    clients: Mutex<Vec<mpsc::Sender<String>>>,
+}
+
+/// What the server shows: the last good output, and the errors of the last
+/// rebuild if it failed. Swapped whole after each rebuild.
+struct Published {
+    files: Arc<std::collections::BTreeMap<String, Served>>,
+    base_path: String,
+    generation: u64,
+    /// The `errors` event to send a newly opened tab, when there are errors.
+    errors: Option<String>,
+}
+
+impl Published {
+    fn of(preview: &Preview) -> Published {
+        Published {
+            files: Arc::clone(preview.files()),
+            base_path: preview.base_path().to_string(),
+            generation: preview.generation(),
+            errors: (!preview.errors().is_empty()).then(|| errors_event(preview)),
+        }
+    }
+}
+
+impl Shared {
+    fn broadcast(&self, message: &str) {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain(|client| client.send(message.to_string()).is_ok());
+    }
+}
+
+/// One server-sent event.
+fn event(name: &str, data: &serde_json::Value) -> String {
+    format!("event: {name}\ndata: {data}\n\n")
+}
+
+/// The errors of the last rebuild, as the overlay shows them.
+fn errors_event(preview: &Preview) -> String {
+    let errors: Vec<serde_json::Value> = preview
+        .errors()
+        .iter()
+        .map(|d| overlay_entry(d, preview.root()))
+        .collect();
+    event("errors", &json!({ "errors": errors }))
+}
+
+/// A diagnostic with its source line and caret, as the terminal shows them.
+fn overlay_entry(diagnostic: &Diagnostic, root: &Path) -> serde_json::Value {
+    let mut one = Diagnostics::new();
+    one.push(diagnostic.clone());
+    let text = one.render_text(root);
+    // The lines between the heading and the hint: the source line and caret.
+    let excerpt: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter(|line| !line.trim_start().starts_with("hint:"))
+        .collect();
+    json!({
+        "file": diagnostic.file,
+        "line": diagnostic.span.map(|s| s.line),
+        "column": diagnostic.span.map(|s| s.col),
+        "field": diagnostic.field,
+        "message": diagnostic.message,
+        "hint": diagnostic.hint,
+        "excerpt": excerpt.join("\n"),
+    })
+}
+
+/// The `built` event: the URLs of what changed, for tabs to decide whether
+/// they show any of it.
+fn built_event(preview: &Preview, update: &Update) -> String {
+    let base = preview.base_path();
+    let url = |path: &String| {
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        format!("{base}{path}")
+    };
+    let changes = update.changed.len() + update.removed.len();
+    let urls: Vec<String> = update
+        .changed
+        .iter()
+        .chain(&update.removed)
+        .take(MAX_LISTED_CHANGES)
+        .map(url)
+        .collect();
+    event(
+        "built",
+        &json!({
+            "generation": preview.generation(),
+            "base": base,
+            "all": changes > MAX_LISTED_CHANGES,
+            "changed": urls,
+        }),
+    )
+}
+
+/// Builds, serves and watches until the process is stopped. Returns only
+/// when it cannot start.
+pub fn run(options: &ServeOptions) -> Result<(), StartError> {
+    let root = &options.root;
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        return Err(StartError {
+            message: format!("no {} in {}", crate::config::CONFIG_FILE, root.display()),
+            hint: "run casebook serve in a site folder, or point --root at one".into(),
+            usage: true,
+        });
+    }
+    let listener =
+        TcpListener::bind(SocketAddr::new(options.bind, options.port)).map_err(|e| StartError {
+            message: format!("cannot listen on {}:{}: {e}", options.bind, options.port),
+            hint: "another program may use the port; try --port 1112, or --port 0 for any free one"
+                .into(),
+            usage: true,
+        })?;
+    let address = listener.local_addr().map_err(|e| StartError {
+        message: format!("cannot read the listening address: {e}"),
+        hint: String::new(),
+        usage: false,
+    })?;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}, which other computers can reach; the preview is meant for this one",
+            options.bind
+        );
+    }
+    let origin = format!("http://{address}");
+
+    let build_options = BuildOptions {
+        root: root.clone(),
+        output: None,
+        base_url: None,
+        drafts: options.drafts,
+    };
+    let mut preview = Preview::new(build_options, Some(origin.clone()));
+    let update = preview.rebuild(&[]);
+    report(&preview, &update, true);
+    let base_path = preview.base_path().to_string();
+    let shared = Arc::new(Shared {
+        state: RwLock::new(Published::of(&preview)),
+        clients: Mutex::new(Vec::new()),
+    });
+
+    let (sender, events) = mpsc::channel::<DebounceEventResult>();
+    let mut debouncer =
+        notify_debouncer_full::new_debouncer(DEBOUNCE, None, sender).map_err(|e| StartError {
+            message: format!("cannot watch files: {e}"),
+            hint: "the system may be out of inotify watches (fs.inotify.max_user_watches)".into(),
+            usage: false,
+        })?;
+    // The root without recursion sees casebook.yaml, and content/ or themes/
+    // being created; the folders themselves are watched whole.
+    let mut watched = Vec::new();
+    let watch = |debouncer: &mut notify_debouncer_full::Debouncer<_, _>,
+                 watched: &mut Vec<PathBuf>,
+                 path: PathBuf,
+                 mode| {
+        if !watched.contains(&path) && path.exists() && debouncer.watch(&path, mode).is_ok() {
+            watched.push(path);
+        }
+    };
+    watch(
+        &mut debouncer,
+        &mut watched,
+        root.clone(),
+        RecursiveMode::NonRecursive,
+    );
+    for folder in ["content", "themes"] {
+        watch(
+            &mut debouncer,
+            &mut watched,
+            root.join(folder),
+            RecursiveMode::Recursive,
+        );
+    }
+
+    let accept_shared = Arc::clone(&shared);
+    std::thread::Builder::new()
+        .name("casebook-accept".into())
+        .spawn(move || http::accept(listener, accept_shared))
+        .map_err(|e| StartError {
+            message: format!("cannot start the server thread: {e}"),
+            hint: String::new(),
+            usage: false,
+        })?;
+    println!("serving {origin}{base_path}");
+    eprintln!("watching content/, themes/ and casebook.yaml; press Ctrl-C to stop");
+
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+    while let Ok(first) = events.recv() {
+        // Take every change that is already waiting, and rebuild once.
+        let mut batch = vec![first];
+        while let Ok(more) = events.try_recv() {
+            batch.push(more);
+        }
+        let mut changed: Vec<String> = Vec::new();
+        for result in batch {
+            let Ok(found) = result else { continue };
+            for event in found {
+                if matches!(event.kind, EventKind::Access(_) | EventKind::Other) {
+                    continue;
+                }
+                for path in &event.paths {
+                    let rel = path
+                        .strip_prefix(&canonical_root)
+                        .or_else(|_| path.strip_prefix(root))
+                        .map(|p| crate::content::walk::rel_path(Path::new(""), p));
+                    if let Ok(rel) = rel
+                        && change_kind(&rel).is_some()
+                        && !changed.contains(&rel)
+                    {
+                        changed.push(rel);
+                    }
+                }
+            }
+        }
+        if changed.is_empty() {
+            continue;
+        }
+        for folder in ["content", "themes"] {
+            if changed.iter().any(|rel| rel == folder) {
+                watch(
+                    &mut debouncer,
+                    &mut watched,
+                    root.join(folder),
+                    RecursiveMode::Recursive,
+                );
+            }
+        }
+        rebuild(&mut preview, &shared, &changed);
+    }
+    Ok(())
+}
+
+/// Rebuilds, publishes the result and tells the tabs. Pages are served from
+/// the old output until the swap.
+fn rebuild(preview: &mut Preview, shared: &Shared, changed: &[String]) {
+    let update = preview.rebuild(changed);
+    let message = if update.has_errors() {
+        errors_event(preview)
+    } else {
+        built_event(preview, &update)
+    };
+    {
+        let mut published = shared.state.write().unwrap_or_else(|e| e.into_inner());
+        *published = Published::of(preview);
+        // Sent under the lock, so a tab that connects now gets either the
+        // new state with its hello, or this event, never neither.
+        shared.broadcast(&message);
+    }
+    report(preview, &update, false);
+}
+
+/// One line per rebuild on the terminal, and the diagnostics in full.
+fn report(preview: &Preview, update: &Update, first: bool) {
+    let text = update.diagnostics.render_text(preview.root());
+    if !text.is_empty() {
+        eprint!("{text}");
+    }
+    let ms = update.elapsed.as_secs_f64() * 1000.0;
+    if update.has_errors() {
+        let count = update.diagnostics.error_count();
+        eprintln!(
+            "{count} error{} found; {}",
+            if count == 1 { "" } else { "s" },
+            if first {
+                "the pages will appear once they are fixed"
+            } else {
+                "the preview keeps the last good build and shows the errors in the page"
+            }
+        );
+    } else if first {
+        eprintln!("built {} files in {ms:.0} ms", preview.files().len());
+    } else {
+        eprintln!(
+            "rebuilt in {ms:.0} ms: {} page{} rendered, {} file{} changed, {} removed",
+            update.rendered,
+            if update.rendered == 1 { "" } else { "s" },
+            update.changed.len(),
+            if update.changed.len() == 1 { "" } else { "s" },
+            update.removed.len()
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn change_kinds() {
+        for (rel, expected) in [
+            ("casebook.yaml", Some(ChangeKind::Config)),
+            ("content/cases/a.md", Some(ChangeKind::Content)),
+            ("content/cases/a/exterior.jpg", Some(ChangeKind::Content)),
+            ("content", Some(ChangeKind::Content)),
+            ("themes/city/templates/base.html", Some(ChangeKind::Theme)),
+            ("content/cases/.a.md.swp", None),
+            ("content/cases/a.md~", None),
+            ("content/cases/4913", None),
+            ("public/index.html", None),
+            ("README.md", None),
+        ] {
+            assert_eq!(change_kind(rel), expected, "{rel}");
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Preview: the site held in memory and rebuilt after each change.
+//!
+//! 1. Run the whole pipeline with the [`Caches`] of the runs before: only
+//!    changed files are read, only changed bodies and pages rendered.
+//! 2. Compare the new output with the held one, file by file, and keep the
+//!    new one: what differs is what changed, what is gone was removed.
+//! 3. On errors, keep the last good output and hold the errors instead, so
+//!    the pages stay up while the overlay says what to fix.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::output::{Contents, OutputFile};
+use crate::{BuildOptions, Caches, config};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// One output file as the preview holds it.
+#[derive(Debug, Clone)]
+pub struct Served {
+    pub contents: Contents,
+    /// For a file copied from content/: its size and modification time when
+    /// it was published, to notice an image saved over under the same name.
+    stamp: Option<(u64, Option<SystemTime>)>,
+}
+
+impl Served {
+    fn new(file: OutputFile) -> Served {
+        let stamp = match &file.contents {
+            Contents::Copy(source) => std::fs::metadata(source)
+                .ok()
+                .map(|m| (m.len(), m.modified().ok())),
+            Contents::Bytes(_) => None,
+        };
+        Served {
+            contents: file.contents,
+            stamp,
+        }
+    }
+
+    fn same_as(&self, other: &Served) -> bool {
+        match (&self.contents, &other.contents) {
+            (Contents::Bytes(a), Contents::Bytes(b)) => Arc::ptr_eq(a, b) || a == b,
+            (Contents::Copy(a), Contents::Copy(b)) => a == b && self.stamp == other.stamp,
+            _ => false,
+        }
+    }
+}
+
+/// What one rebuild did.
+#[derive(Debug, Default)]
+pub struct Update {
+    /// Output paths (`cases/a/index.html`) that are new or now differ.
+    pub changed: Vec<String>,
+    /// Output paths that are gone.
+    pub removed: Vec<String>,
+    /// Pages rendered; the others were reused from the run before.
+    pub rendered: usize,
+    pub diagnostics: Diagnostics,
+    pub elapsed: Duration,
+}
+
+impl Update {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+pub struct Preview {
+    options: BuildOptions,
+    /// `http://127.0.0.1:1111`: pages are built for this origin and the
+    /// sub-path of the configured base_url, so absolute links stay local.
+    origin: Option<String>,
+    caches: Caches,
+    /// Shared with the server threads, which keep serving the old map while
+    /// a rebuild makes the next one.
+    files: Arc<BTreeMap<String, Served>>,
+    /// The base path the held files were built for.
+    base_path: String,
+    /// Errors of the last rebuild, or empty when it succeeded.
+    errors: Vec<Diagnostic>,
+    /// Counts the rebuilds that changed the output.
+    generation: u64,
+}
+
+impl Preview {
+    pub fn new(options: BuildOptions, origin: Option<String>) -> Preview {
+        Preview {
+            options,
+            origin,
+            caches: Caches::keeping(),
+            files: Arc::default(),
+            base_path: "/".into(),
+            errors: Vec::new(),
+            generation: 0,
+        }
+    }
+
+    /// Rebuilds after `changed` files (root-relative, `/`-separated) were
+    /// saved, created or removed; the first call builds everything.
+    pub fn rebuild(&mut self, changed: &[String]) -> Update {
+        let started = Instant::now();
+        for rel in changed {
+            self.caches.forget(rel);
+        }
+        let mut options = self.options.clone();
+        let mut diagnostics = Diagnostics::new();
+        // The configuration may have changed its base_url: read its path again.
+        let base_path = config::load(&self.options.root, &mut Diagnostics::new())
+            .map_or_else(|| "/".to_string(), |c| c.base_path);
+        if let Some(origin) = &self.origin {
+            options.base_url = Some(format!("{origin}{base_path}"));
+        }
+        let mut timings = crate::timings::Timings::default();
+        let generated =
+            crate::generate_cached(&options, &mut self.caches, &mut diagnostics, &mut timings);
+        timings.finish();
+        let mut update = Update {
+            rendered: self.caches.pages_rendered(),
+            ..Update::default()
+        };
+        match generated {
+            Some(files) => {
+                self.base_path = base_path;
+                self.publish(files, changed, &mut update);
+                self.errors.clear();
+            }
+            None => {
+                self.errors = diagnostics
+                    .sorted()
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .collect();
+            }
+        }
+        update.diagnostics = diagnostics;
+        update.elapsed = started.elapsed();
+        update
+    }
+
+    /// Replaces the held files with `files`, noting what differs.
+    fn publish(&mut self, files: Vec<OutputFile>, changed_sources: &[String], update: &mut Update) {
+        let root = &self.options.root;
+        let touched: BTreeSet<std::path::PathBuf> =
+            changed_sources.iter().map(|rel| root.join(rel)).collect();
+        let mut next = BTreeMap::new();
+        for file in files {
+            let path = file.path.clone();
+            let served = Served::new(file);
+            let same = match (self.files.get(&path), &served.contents) {
+                (Some(old), Contents::Copy(source)) => {
+                    old.same_as(&served) && !touched.contains(source)
+                }
+                (Some(old), _) => old.same_as(&served),
+                (None, _) => false,
+            };
+            if !same {
+                update.changed.push(path.clone());
+            }
+            // Keep the held bytes when equal, so later comparisons stay cheap.
+            match self.files.get(&path) {
+                Some(old) if same => next.insert(path, old.clone()),
+                _ => next.insert(path, served),
+            };
+        }
+        update.removed = self
+            .files
+            .keys()
+            .filter(|path| !next.contains_key(*path))
+            .cloned()
+            .collect();
+        self.files = Arc::new(next);
+        if !update.changed.is_empty() || !update.removed.is_empty() {
+            self.generation += 1;
+        }
+    }
+
+    /// The held output, by output path.
+    pub fn files(&self) -> &Arc<BTreeMap<String, Served>> {
+        &self.files
+    }
+
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// The errors that keep the last change from showing, if any.
+    pub fn errors(&self) -> &[Diagnostic] {
+        &self.errors
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+
+    /// The held files' bytes, for comparing with a clean build.
+    pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        self.files
+            .iter()
+            .map(|(path, served)| {
+                let bytes = match &served.contents {
+                    Contents::Bytes(bytes) => bytes.to_vec(),
+                    Contents::Copy(source) => std::fs::read(source).unwrap_or_default(),
+                };
+                (path.clone(), bytes)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,369 @@
+// Accessibility of every page type of the sample site (JIS X 8341-3:2016 AA,
+// WCAG 2.1 AA): axe-core with zero violations at phone and desktop widths, the
+// checks axe cannot make (skip link, focus, reflow, target size, language of
+// parts), the Content-Security-Policy, and the pages with JavaScript off.
+// docs/accessibility.md says what each test covers and what is checked by hand.
+
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  buildSample, serve, launch, openPage, axeViolations, describeViolations, SAMPLE_PAGES,
+} from './helpers.mjs';
+
+const PREFIX = '/machizukuri/jirei/';
+const THEMES = ['default'];
+let browser;
+const sites = {};
+
+before(async () => {
+  browser = await launch();
+  for (const theme of THEMES) {
+    const root = buildSample(`http://127.0.0.1${PREFIX}`, { theme });
+    sites[theme] = { public: join(root, 'public'), server: await serve(join(root, 'public'), PREFIX) };
+  }
+});
+after(async () => {
+  await browser?.close();
+  for (const site of Object.values(sites)) await site.server.close();
+});
+
+/** Opens `path` and waits until scripts have settled (search results drawn). */
+async function visit(page, server, { path, status = 200 }) {
+  const response = await page.goto(server.url(path));
+  assert.equal(response.status(), status, `/${path} status`);
+  await page.waitForLoadState('networkidle');
+  return response;
+}
+
+for (const theme of THEMES) {
+  describe(`axe, ${theme} theme`, () => {
+    for (const width of [375, 1280]) {
+      for (const target of SAMPLE_PAGES) {
+        test(`${target.type} (/${target.path}) at ${width}px has no axe violations`, async () => {
+          const { page, problems, context } = await openPage(browser, { viewport: { width, height: 900 } });
+          await visit(page, sites[theme].server, target);
+          const violations = await axeViolations(page);
+          assert.deepEqual(problems, [], 'console errors');
+          assert.equal(violations.length, 0, `axe:\n${describeViolations(violations)}`);
+          await context.close();
+        });
+      }
+    }
+  });
+}
+
+describe('Content-Security-Policy: default-src \'self\'', () => {
+  for (const theme of THEMES) {
+    test(`${theme} theme: no page violates the policy or requests another origin`, async () => {
+      const server = sites[theme].server;
+      const { page, problems, context } = await openPage(browser);
+      await context.addInitScript(() => {
+        window.__cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (event) => {
+          window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+        });
+      });
+      const foreign = [];
+      page.on('request', (request) => {
+        if (!request.url().startsWith(server.origin)) foreign.push(request.url());
+      });
+      for (const target of SAMPLE_PAGES) {
+        await visit(page, server, target);
+        const violations = await page.evaluate(() => window.__cspViolations);
+        assert.deepEqual(violations, [], `/${target.path}: CSP violations`);
+      }
+      assert.deepEqual(foreign, [], 'requests to other origins');
+      assert.deepEqual(problems, [], 'console errors (CSP reports show here too)');
+      await context.close();
+    });
+  }
+
+  test('no built page has an inline script, inline style, event handler or external resource', () => {
+    const pages = THEMES.flatMap((theme) => htmlFiles(sites[theme].public));
+    assert.ok(pages.length > 40, `found ${pages.length} pages`);
+    for (const file of pages) {
+      const html = readFileSync(file, 'utf8');
+      for (const script of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+        const [, attributes, body] = script;
+        const isData = /type="application\/ld\+json"/.test(attributes);
+        assert.ok(isData || (/\bsrc="/.test(attributes) && body.trim() === ''), `${file}: inline script ${attributes}`);
+      }
+      assert.doesNotMatch(html, /<style\b/i, `${file}: <style> element`);
+      assert.doesNotMatch(html, /\sstyle\s*=/i, `${file}: style attribute`);
+      assert.doesNotMatch(html, /\son[a-z]+\s*=\s*["']/i, `${file}: event handler attribute`);
+      // Canonical and alternate links name URLs without loading them.
+      for (const [element] of html.matchAll(/<(?:script|img|iframe|source|video|audio|link)\b[^>]*>/gi)) {
+        if (/^<link\b/i.test(element) && !/rel="(?:stylesheet|icon|preload|modulepreload|manifest)"/.test(element)) continue;
+        assert.doesNotMatch(element, /\s(?:src|href|srcset)="(?:https?:)?\/\//i, `${file}: loads from another origin: ${element}`);
+      }
+    }
+  });
+});
+
+describe('what axe cannot see', () => {
+  test('the skip link is the first tab stop, shows when focused and moves focus to main', async () => {
+    const { page, context } = await openPage(browser);
+    await visit(page, sites.default.server, { path: 'cases/nakamura-hub/' });
+    await page.bringToFront();
+    await tab(page);
+    const skip = await page.evaluate(() => {
+      const el = document.activeElement;
+      const box = el.getBoundingClientRect();
+      return { className: el.className, href: el.getAttribute('href'), top: box.top, height: box.height };
+    });
+    assert.equal(skip.className, 'skip-link');
+    assert.ok(skip.top >= 0 && skip.height > 0, `skip link visible when focused: ${JSON.stringify(skip)}`);
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+    await context.close();
+  });
+
+  test('every tab stop is on screen and shows a visible focus indicator', async () => {
+    for (const theme of THEMES) {
+      for (const path of ['', 'cases/nakamura-hub/', 'funding/machi-fushin/', 'opendata/']) {
+        // Reduced motion, so the scroll to each focused element is instant.
+        const { page, context } = await openPage(browser, { viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+        await visit(page, sites[theme].server, { path });
+        await page.bringToFront();
+        // Each stop's look is compared with its look once focus has moved on.
+        const seen = new Set();
+        let previous = null;
+        for (let i = 0; i < 150; i += 1) {
+          await tab(page);
+          const stop = await page.evaluate((previousKey) => {
+            const all = [...document.querySelectorAll('*')];
+            const look = (el) => {
+              const style = getComputedStyle(el);
+              const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 && style.outlineColor !== 'rgba(0, 0, 0, 0)';
+              return [outline ? style.outlineColor : 'none', style.boxShadow, style.backgroundColor, style.borderBottomColor, style.transform].join(' | ');
+            };
+            const previousLook = previousKey === undefined ? null : look(all[previousKey]);
+            const el = document.activeElement;
+            if (!el || el === document.body) return { previousLook };
+            const box = el.getBoundingClientRect();
+            return {
+              previousLook,
+              key: all.indexOf(el),
+              label: `${el.tagName.toLowerCase()} ${el.textContent.trim().slice(0, 30) || el.getAttribute('aria-label') || ''}`,
+              look: look(el),
+              onScreen: box.width > 1 && box.height > 1 && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth,
+            };
+          }, previous?.key);
+          if (previous) assert.notEqual(stop.previousLook, previous.look, `${theme} /${path}: no visible focus on ${previous.label}`);
+          if (stop.key === undefined || seen.has(stop.key)) break;
+          seen.add(stop.key);
+          assert.ok(stop.onScreen, `${theme} /${path}: focus on ${stop.label} is off screen`);
+          previous = stop;
+        }
+        assert.ok(seen.size > 15, `${theme} /${path}: only ${seen.size} tab stops reached`);
+        await context.close();
+      }
+    }
+  });
+
+  test('a table too wide for a phone scrolls with the arrow keys inside its region', async () => {
+    const { page, context } = await openPage(browser, { viewport: { width: 320, height: 640 } });
+    await visit(page, sites.default.server, { path: 'opendata/' });
+    const region = page.locator('.table-wrap[role="region"]').first();
+    await region.focus();
+    const before = await region.evaluate((el) => ({ scroll: el.scrollLeft, room: el.scrollWidth - el.clientWidth }));
+    assert.ok(before.room > 0, 'the table is wider than the phone');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((el) => el.scrollLeft > 0, await region.elementHandle());
+    await context.close();
+  });
+
+  test('one banner, main and contentinfo; every navigation is named; headings never skip a level', async () => {
+    for (const theme of THEMES) {
+      const { page, context } = await openPage(browser);
+      for (const target of SAMPLE_PAGES) {
+        await visit(page, sites[theme].server, target);
+        const outline = await page.evaluate(() => ({
+          banner: document.querySelectorAll('body > header').length,
+          main: document.querySelectorAll('main').length,
+          contentinfo: document.querySelectorAll('body > footer').length,
+          unnamedNav: [...document.querySelectorAll('nav')].filter((n) => !n.getAttribute('aria-label') && !n.getAttribute('aria-labelledby')).length,
+          levels: [...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')].map((h) => Number(h.tagName[1])),
+        }));
+        const where = `${theme} /${target.path}`;
+        assert.deepEqual([outline.banner, outline.main, outline.contentinfo], [1, 1, 1], `${where}: landmarks`);
+        assert.equal(outline.unnamedNav, 0, `${where}: unnamed nav`);
+        assert.equal(outline.levels[0], 1, `${where}: main starts with h1`);
+        assert.equal(outline.levels.filter((l) => l === 1).length, 1, `${where}: one h1`);
+        outline.levels.reduce((previous, level) => {
+          assert.ok(level <= previous + 1, `${where}: h${previous} followed by h${level}`);
+          return level;
+        });
+      }
+      await context.close();
+    }
+  });
+
+  test('reflow: no page scrolls sideways at 320px, nor at 640px (1280px at 200% zoom)', async () => {
+    for (const theme of THEMES) {
+      for (const width of [320, 640]) {
+        const { page, context } = await openPage(browser, { viewport: { width, height: 640 } });
+        for (const target of SAMPLE_PAGES) {
+          await visit(page, sites[theme].server, target);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          assert.ok(overflow <= 0, `${theme} /${target.path} scrolls sideways by ${overflow}px at ${width}px`);
+        }
+        await context.close();
+      }
+    }
+  });
+
+  test('text spacing (WCAG 1.4.12) loses no content', async () => {
+    const { page, context } = await openPage(browser, { viewport: { width: 375, height: 800 } });
+    for (const target of SAMPLE_PAGES.filter((p) => ['home', 'case', 'funding'].includes(p.type))) {
+      await visit(page, sites.default.server, target);
+      const clipped = await page.evaluate(() => {
+        for (const el of document.querySelectorAll('body *')) {
+          el.style.setProperty('line-height', '1.5', 'important');
+          el.style.setProperty('letter-spacing', '0.12em', 'important');
+          el.style.setProperty('word-spacing', '0.16em', 'important');
+        }
+        for (const p of document.querySelectorAll('p')) p.style.setProperty('margin-bottom', '2em', 'important');
+        return [...document.querySelectorAll('main *, header *, footer *')]
+          .filter((el) => {
+            const style = getComputedStyle(el);
+            return (style.overflow === 'hidden' || style.overflowY === 'hidden')
+              && el.scrollHeight > el.clientHeight + 1 && !el.closest('.visually-hidden') && !el.classList.contains('visually-hidden');
+          })
+          .map((el) => el.className || el.tagName);
+      });
+      assert.deepEqual(clipped, [], `/${target.path}: text cut off`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `/${target.path} scrolls sideways by ${overflow}px with wider spacing`);
+    }
+    await context.close();
+  });
+
+  test('on a phone, links and buttons outside running text are at least 44 by 24 px', async () => {
+    for (const theme of THEMES) {
+      const { page, context } = await openPage(browser, { viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true });
+      for (const target of SAMPLE_PAGES) {
+        await visit(page, sites[theme].server, target);
+        const small = await page.evaluate(() => {
+          // Links inside a sentence or a table cell are exempt (WCAG 2.5.8 "inline");
+          // every other link and every control is measured.
+          const inline = (el) => el.closest('p, td, .prose li, figcaption, .visually-hidden, .skip-link');
+          return [...document.querySelectorAll('a[href], button, input, select, summary')]
+            .filter((el) => !inline(el) && el.getClientRects().length > 0)
+            .map((el) => ({ el, box: el.getBoundingClientRect() }))
+            .filter(({ box }) => box.height < 24 || box.width < 24)
+            .map(({ el, box }) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 20)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+        });
+        assert.deepEqual(small, [], `${theme} /${target.path}: small targets`);
+        const controls = await page.evaluate(() => [...document.querySelectorAll('button, input[type=search], .global-nav a, .pagination a')]
+          .filter((el) => el.getClientRects().length > 0)
+          .filter((el) => el.getBoundingClientRect().height < 44)
+          .map((el) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 20)}" ${Math.round(el.getBoundingClientRect().height)}px high`));
+        assert.deepEqual(controls, [], `${theme} /${target.path}: controls lower than 44px`);
+      }
+      await context.close();
+    }
+  });
+
+  test('the page language is Japanese, and English parts say so', async () => {
+    const { page, context } = await openPage(browser);
+    // A case body marks an English title with <span lang="en">, which the
+    // sanitizer keeps.
+    await visit(page, sites.default.server, { path: 'cases/kyodo-keiyaku-oyako/' });
+    assert.equal(await page.getAttribute('html', 'lang'), 'ja');
+    assert.equal(await page.locator('main .prose [lang="en"]').first().textContent(), 'AMPERSAND');
+    await visit(page, sites.default.server, { path: '' });
+    const unmarked = await page.evaluate(() => [...document.querySelectorAll('[hreflang]')]
+      .filter((el) => el.getAttribute('hreflang') !== document.documentElement.lang && el.closest('[lang]') === document.documentElement)
+      .map((el) => el.outerHTML));
+    assert.deepEqual(unmarked, [], 'links to other-language pages carry their lang');
+    await context.close();
+  });
+
+  test('every image has a text alternative that is not its file name', async () => {
+    const { page, context } = await openPage(browser);
+    for (const target of SAMPLE_PAGES) {
+      await visit(page, sites.default.server, target);
+      const bad = await page.evaluate(() => [...document.querySelectorAll('img')]
+        .filter((img) => img.alt.trim() === '' ? img.getAttribute('role') !== 'presentation' && img.alt !== '' : /\.(jpe?g|png|webp|gif|svg)$/i.test(img.alt))
+        .map((img) => img.src));
+      assert.deepEqual(bad, [], `/${target.path}: images without a real alt`);
+    }
+    await context.close();
+  });
+});
+
+describe('print', () => {
+  test('a case prints without navigation, with the address of each link in its text', async () => {
+    const { page, context } = await openPage(browser);
+    await visit(page, sites.default.server, { path: 'cases/nakamura-hub/' });
+    await page.emulateMedia({ media: 'print' });
+    const printed = await page.evaluate(() => {
+      const shown = (selector) => [...document.querySelectorAll(selector)].some((el) => getComputedStyle(el).display !== 'none');
+      const link = document.querySelector('main .prose a[href^="/"]');
+      return {
+        navigation: ['.global-nav', '.site-search', '.breadcrumbs', '.skip-link', '.toc', '.related', '.footer-links'].filter(shown),
+        linkAddress: getComputedStyle(link, '::after').content,
+        href: link.getAttribute('href'),
+        pageAddress: shown('.print-url') && document.querySelector('.print-url').textContent,
+      };
+    });
+    assert.deepEqual(printed.navigation, [], 'navigation hidden on paper');
+    assert.equal(printed.linkAddress, `" (${printed.href})"`);
+    assert.match(printed.pageAddress, /cases\/nakamura-hub\/$/);
+    const pdf = await page.pdf({ format: 'A4' });
+    assert.ok(pdf.length > 10_000, 'a PDF was made');
+    await context.close();
+  });
+});
+
+describe('JavaScript off', () => {
+  for (const theme of THEMES) {
+    test(`${theme} theme: every page type shows its content and navigation`, async () => {
+      const { page, problems, context } = await openPage(browser, { javaScriptEnabled: false });
+      for (const target of SAMPLE_PAGES) {
+        await visit(page, sites[theme].server, target);
+        const state = await page.evaluate(() => ({
+          h1: document.querySelector('main h1')?.textContent.trim(),
+          mainText: document.querySelector('main')?.innerText.length ?? 0,
+          navLinks: document.querySelectorAll('nav a[href]').length,
+          skipTarget: !!document.querySelector(document.querySelector('.skip-link')?.getAttribute('href') ?? '#none'),
+        }));
+        assert.ok(state.h1, `${theme} /${target.path}: h1`);
+        assert.ok(state.mainText > 20, `${theme} /${target.path}: main has content`);
+        assert.ok(state.navLinks >= 5, `${theme} /${target.path}: navigation links`);
+        assert.ok(state.skipTarget, `${theme} /${target.path}: skip link target`);
+      }
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
+  test('without JavaScript the search page still lets a visitor browse every case', async () => {
+    const { page, context } = await openPage(browser, { javaScriptEnabled: false });
+    await visit(page, sites.default.server, { path: 'search/?q=空き家' });
+    const browse = await page.locator('main a[href*="/districts/"], main a[href*="/funding/"], main a[href*="/themes/"]').count();
+    assert.ok(browse >= 10, `browse links: ${browse}`);
+    // The form is a plain GET form to the search page itself.
+    assert.equal(await page.getAttribute('main form', 'method'), 'get');
+    await context.close();
+  });
+});
+
+/**
+ * Presses Tab and waits two frames: right after the first key press of a
+ * page, Chromium has moved focus but not yet restyled for :focus.
+ */
+async function tab(page) {
+  await page.keyboard.press('Tab');
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+}
+
+/** Every index.html and 404.html under `dir`. */
+function htmlFiles(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map((name) => join(dir, name))
+    .filter((file) => file.endsWith('.html') && statSync(file).isFile());
+}
