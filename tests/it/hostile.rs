@@ -101,7 +101,7 @@ fn ten_thousand_deep_yaml_is_an_error() {
         .build()
         .expect_code(1)
         .expect_stderr(
-            "content/cases/deep.md:7:136: error: invalid YAML in front matter: values nest more than 128 levels deep (recursion limit exceeded)
+            "content/cases/deep.md:7:137: error: invalid YAML in front matter: values nest more than 128 levels deep (recursion limit exceeded)
   hint: check indentation, and quote values that contain `: ` or start with a symbol
 1 error found; nothing was written
 ",
