@@ -2,6 +2,8 @@
 
 mod harness;
 
+/// Static files: CSS and JS under content-hashed names, the `asset` filter.
+mod assets;
 /// Command line: subcommands, exit codes, `new`.
 mod cli;
 /// The fuzz targets' regression corpus, replayed as ordinary tests.
@@ -22,3 +24,5 @@ mod sample;
 mod schema;
 /// The live preview: incremental rebuilds equal clean builds; what one edit rewrites.
 mod serve;
+/// Case pages for machines: Open Graph and schema.org JSON-LD, safely escaped.
+mod sharing;
