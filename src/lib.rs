@@ -1,8 +1,8 @@
 //! casebook: Markdown case studies in, a static site out.
 //!
 //! The pipeline, one stage per module, data flowing one way:
-//! config → content → model → bodies (markdown) → render, feeds, sitemap,
-//! open data → output. `check` runs every stage but the last; `serve` keeps
+//! config → content → model → bodies (markdown) → render, search, feeds,
+//! sitemap, open data → output. `check` runs every stage but the last; `serve` keeps
 //! the output in memory and, with [`Caches`], re-runs only what a change touches.
 
 pub mod bodies;
@@ -18,6 +18,7 @@ pub mod new_case;
 pub mod opendata;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod sitemap;
 pub mod timings;
@@ -188,6 +189,11 @@ pub fn generate_staged(
     );
     bodies.assets.into_iter().for_each(sink);
     pages_made(diagnostics);
+    timings.stage(
+        "search",
+        || format!("{case_count} cases; writing the search index…"),
+        || search::files(&site, &bodies).into_iter().for_each(sink),
+    );
     timings.stage(
         "data",
         || "writing feed, sitemap and open data…".into(),

@@ -22,6 +22,8 @@ mod render;
 mod sample;
 /// Front matter and content rules: exact diagnostics with file, line and column.
 mod schema;
+/// Search index: exact substring results read back from the written files.
+mod search;
 /// The live preview: incremental rebuilds equal clean builds; what one edit rewrites.
 mod serve;
 /// Case pages for machines: Open Graph and schema.org JSON-LD, safely escaped.
