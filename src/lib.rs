@@ -187,7 +187,7 @@ pub fn generate_staged(
         || format!("{case_count} cases; rendering pages…"),
         || renderer.render(&site, &bodies, &mut caches.pages, diagnostics, sink),
     );
-    bodies.assets.into_iter().for_each(sink);
+    bodies.assets.iter().cloned().for_each(sink);
     pages_made(diagnostics);
     timings.stage(
         "search",
