@@ -1,8 +1,8 @@
 //! casebook: Markdown case studies in, a static site out.
 //!
 //! The pipeline, one stage per module, data flowing one way:
-//! config → content → model → bodies (markdown) → render, feeds, sitemap,
-//! open data → output. `check` runs every stage but the last; `serve` keeps
+//! config → content → model → bodies (markdown) → render, search, feeds,
+//! sitemap, open data → output. `check` runs every stage but the last; `serve` keeps
 //! the output in memory and, with [`Caches`], re-runs only what a change touches.
 
 pub mod bodies;
@@ -18,6 +18,7 @@ pub mod new_case;
 pub mod opendata;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod sitemap;
 pub mod timings;
@@ -120,6 +121,20 @@ pub fn generate_into(
     timings: &mut Timings,
     sink: &Sink<'_>,
 ) -> bool {
+    generate_staged(options, caches, diagnostics, timings, sink, &mut |_| {})
+}
+
+/// [`generate_into`], calling `pages_made` once every page and the files
+/// beside them went to `sink`, before the feed, sitemap and open data, which
+/// read the whole site: the live preview shows the pages meanwhile.
+pub fn generate_staged(
+    options: &BuildOptions,
+    caches: &mut Caches,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Timings,
+    sink: &Sink<'_>,
+    pages_made: &mut dyn FnMut(&Diagnostics),
+) -> bool {
     let root = &options.root;
     let Some(config) = timings.stage(
         "config",
@@ -172,6 +187,13 @@ pub fn generate_into(
         || format!("{case_count} cases; rendering pages…"),
         || renderer.render(&site, &bodies, &mut caches.pages, diagnostics, sink),
     );
+    bodies.assets.iter().cloned().for_each(sink);
+    pages_made(diagnostics);
+    timings.stage(
+        "search",
+        || format!("{case_count} cases; writing the search index…"),
+        || search::files(&site, &bodies).into_iter().for_each(sink),
+    );
     timings.stage(
         "data",
         || "writing feed, sitemap and open data…".into(),
@@ -180,7 +202,7 @@ pub fn generate_into(
                 .into_iter()
                 .chain(sitemap::files(&site))
                 .chain(opendata::files(&site));
-            data.chain(bodies.assets).for_each(sink);
+            data.for_each(sink);
         },
     );
     !diagnostics.has_errors()

@@ -98,6 +98,8 @@ pub struct OutcomeView {
 #[derive(Serialize)]
 pub struct ImageView {
     pub src: String,
+    /// Absolute, for sharing (`og:image`).
+    pub url: String,
     pub alt: String,
     pub caption: Option<String>,
 }
@@ -125,6 +127,8 @@ pub struct CaseView {
     pub body_html: String,
     pub toc: Vec<TocEntry>,
     pub related: Vec<CaseSummary>,
+    /// schema.org `Article` as JSON-LD, escaped for a `<script>` data block.
+    pub json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -156,6 +160,11 @@ pub struct ViewBuilder<'a> {
 impl<'a> ViewBuilder<'a> {
     pub fn href(&self, path: &str) -> String {
         href(&self.site.config.base_path, path)
+    }
+
+    /// The absolute URL of a site path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.site.config.base_url, href("", path))
     }
 
     /// A UI string, or `fallback` when the theme does not define it.
@@ -256,7 +265,7 @@ impl<'a> ViewBuilder<'a> {
                 .support_type_label(key)
                 .map_or_else(|| key.clone(), |label| format!("{key}（{label}）"))
         });
-        CaseView {
+        let mut view = CaseView {
             summary: self.case_summary(index),
             updated: meta.updated.map(DateView::from),
             period: meta.period.map(|p| PeriodView {
@@ -286,6 +295,11 @@ impl<'a> ViewBuilder<'a> {
                         self.href(&case.path),
                         crate::model::encode_segment(&image.src)
                     ),
+                    url: format!(
+                        "{}{}",
+                        self.url(&case.path),
+                        crate::model::encode_segment(&image.src)
+                    ),
                     alt: image.alt.clone(),
                     caption: image.caption.clone(),
                 })
@@ -294,7 +308,10 @@ impl<'a> ViewBuilder<'a> {
             body_html: body.html.clone(),
             toc: body.toc.clone(),
             related: self.case_summaries(&case.related),
-        }
+            json_ld: String::new(),
+        };
+        view.json_ld = super::linked_data::article(&view, &self.url(&case.path), &self.site.config);
+        view
     }
 
     pub fn pagination(&self, current: usize, total: usize, first_path: &str) -> Pagination {
