@@ -1,9 +1,10 @@
 //! casebook: Markdown case studies in, a static site out.
 //!
 //! The pipeline, one stage per module, data flowing one way:
-//! config → content → model → bodies (markdown) → render, feeds, sitemap,
-//! open data → output. `check` runs every stage but the last; `serve` keeps
-//! the output in memory and, with [`Caches`], re-runs only what a change touches.
+//! config → content → model → bodies (markdown) → images → render, feeds,
+//! sitemap, open data → output. `check` runs every stage but the last; `serve`
+//! keeps the output in memory and, with [`Caches`], re-runs only what a change
+//! touches.
 
 pub mod bodies;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod date;
 pub mod diagnostics;
 pub mod escape;
 pub mod feeds;
+pub mod images;
 pub mod markdown;
 pub mod model;
 pub mod new_case;
@@ -155,10 +157,15 @@ pub fn generate_into(
         || format!("{case_count} cases loaded; linking…"),
         || model::build(config, content, diagnostics),
     );
-    let bodies = timings.stage(
+    let mut bodies = timings.stage(
         "markdown",
         || format!("{case_count} cases loaded; rendering Markdown…"),
         || bodies::render_bodies_cached(&site, &mut caches.bodies, diagnostics),
+    );
+    let images = timings.stage(
+        "images",
+        || "resizing images…".into(),
+        || images::publish(root, &mut bodies.assets, diagnostics, sink),
     );
     let Some(renderer) = timings.stage(
         "templates",
@@ -170,7 +177,16 @@ pub fn generate_into(
     timings.stage(
         "render",
         || format!("{case_count} cases; rendering pages…"),
-        || renderer.render(&site, &bodies, &mut caches.pages, diagnostics, sink),
+        || {
+            renderer.render(
+                &site,
+                &bodies,
+                &images,
+                &mut caches.pages,
+                diagnostics,
+                sink,
+            )
+        },
     );
     timings.stage(
         "data",

@@ -19,6 +19,7 @@ pub use fingerprint::hash_of;
 use crate::bodies::Bodies;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::images::Images;
 use crate::model::{Site, href};
 use crate::output::{OutputFile, Sink};
 use fingerprint::Fingerprints;
@@ -158,6 +159,7 @@ impl Renderer {
         &self,
         site: &Site,
         bodies: &Bodies,
+        images: &Images,
         cache: &mut Cache,
         diagnostics: &mut Diagnostics,
         sink: &Sink<'_>,
@@ -165,6 +167,7 @@ impl Renderer {
         let views = ViewBuilder {
             site,
             bodies,
+            images,
             strings: self.strings(site),
         };
         let keep = cache.keep;
@@ -616,7 +619,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             data: Data::Context(Box::new(move |context| {
                 context.insert("case", &views.case_view(i))
             })),
-            fingerprint: prints.map(|p| p.case_page(i)),
+            fingerprint: prints.map(|p| hash_of(&(p.case_page(i), views.case_images(i)))),
         });
     }
 
