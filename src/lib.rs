@@ -22,6 +22,7 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod sitemap;
+pub mod stats;
 pub mod timings;
 
 use diagnostics::{Diagnostic, Diagnostics};

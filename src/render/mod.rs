@@ -22,6 +22,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::images::Images;
 use crate::model::{Site, href};
 use crate::output::{OutputFile, Sink};
+use crate::stats::{Scope, StatsBuilder};
 use fingerprint::Fingerprints;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -466,6 +467,30 @@ fn theme_links(views: &ViewBuilder<'_>) -> Vec<TermLink> {
     )
 }
 
+/// The charts of `scope` (`stats`), for the first page of a listing only.
+fn stats_of(views: &ViewBuilder<'_>, scope: Scope, page_number: usize) -> Value {
+    let builder = StatsBuilder {
+        site: views.site,
+        strings: views.strings,
+    };
+    if page_number == 1 {
+        to_value(builder.view(scope))
+    } else {
+        Value::Null
+    }
+}
+
+/// What `stats_of` reads: the files of every case in `scope`, and the names
+/// and paths of their terms (their summaries' fingerprints).
+fn stats_print(
+    prints: &Fingerprints<'_>,
+    site: &Site,
+    scope: Scope,
+    page_number: usize,
+) -> Option<Vec<u64>> {
+    (page_number == 1).then(|| prints.summaries(&scope.cases(site)))
+}
+
 fn to_value<T: Serialize>(value: T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
@@ -574,6 +599,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             "wards": ward_links(views),
             "schemes": scheme_links(views),
             "themes": theme_links(views),
+            "stats": to_value(StatsBuilder { site, strings: views.strings }.summary_of(Scope::Site)),
         }})),
         fingerprint: None,
     });
@@ -663,8 +689,9 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "case_count": ward.cases.len(),
                     },
                     "pagination": views.pagination(page.number, total, &ward.path),
+                    "stats": stats_of(views, Scope::Ward(w), page.number),
                 })),
-                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.ward(w, items.clone())))),
+                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.ward(w, items.clone()), stats_print(p, site, Scope::Ward(w), page.number)))),
             });
         }
         for (a, area) in ward.areas.iter().enumerate() {
@@ -697,10 +724,13 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                                 "case_count": area.cases.len(),
                             },
                             "pagination": views.pagination(page.number, total, &area.path),
+                            "stats": stats_of(views, Scope::Area(w, a), page.number),
                         })
                     }),
-                    fingerprint: prints
-                        .map(|p| hash_of(&(page.number, total, p.area(w, a, items.clone())))),
+                    fingerprint: prints.map(|p| {
+                        let stats = stats_print(p, site, Scope::Area(w, a), page.number);
+                        hash_of(&(page.number, total, p.area(w, a, items.clone()), stats))
+                    }),
                 });
             }
         }
@@ -760,8 +790,9 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "grants": grant_rows(views, scheme, page.items.clone()),
                     },
                     "pagination": views.pagination(page.number, total, &scheme.path),
+                    "stats": stats_of(views, Scope::Scheme(s), page.number),
                 })),
-                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.scheme(s, items.clone())))),
+                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.scheme(s, items.clone()), stats_print(p, site, Scope::Scheme(s), page.number)))),
             });
         }
     }
@@ -844,6 +875,22 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 "schemes": scheme_links(views),
                 "themes": theme_links(views),
             }})
+        }),
+        fingerprint: None,
+    });
+
+    jobs.push(Job {
+        template: "stats.html",
+        path: "stats/".into(),
+        kind: "stats",
+        title: t("stats_title", "統計で見る事例"),
+        description: t(
+            "stats_description",
+            "区、制度、年度、状況、テーマごとの事例数と交付額、成果の合計",
+        ),
+        breadcrumbs: vec![home.clone()],
+        data: lazy(move || {
+            json!({ "stats": StatsBuilder { site, strings: views.strings }.view(Scope::Site) })
         }),
         fingerprint: None,
     });

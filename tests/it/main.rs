@@ -22,3 +22,5 @@ mod sample;
 mod schema;
 /// The live preview: incremental rebuilds equal clean builds; what one edit rewrites.
 mod serve;
+/// Statistics: chart numbers are the content's counts; bars link to their cases.
+mod stats;
