@@ -171,11 +171,21 @@ impl Diagnostics {
     }
 
     /// JSON form: one object per line, with the same fields as the text form.
+    /// Every object has all seven keys, `null` where unknown, so other CI
+    /// systems can read it without guessing.
     pub fn render_json(&self) -> String {
         let mut out = String::new();
         for d in self.sorted() {
-            // Serializing plain strings and integers cannot fail.
-            out.push_str(&serde_json::to_string(&d).unwrap_or_default());
+            let object = serde_json::json!({
+                "severity": d.severity,
+                "file": d.file,
+                "line": d.span.map(|s| s.line),
+                "column": d.span.map(|s| s.col),
+                "field": d.field,
+                "message": d.message,
+                "hint": d.hint,
+            });
+            out.push_str(&object.to_string());
             out.push('\n');
         }
         out

@@ -123,6 +123,20 @@ pub fn generate_into(
     timings: &mut Timings,
     sink: &Sink<'_>,
 ) -> bool {
+    generate_staged(options, caches, diagnostics, timings, sink, &mut |_| {})
+}
+
+/// [`generate_into`], calling `pages_made` once every page and the files
+/// beside them went to `sink`, before the feed, sitemap and open data, which
+/// read the whole site: the live preview shows the pages meanwhile.
+pub fn generate_staged(
+    options: &BuildOptions,
+    caches: &mut Caches,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Timings,
+    sink: &Sink<'_>,
+    pages_made: &mut dyn FnMut(&Diagnostics),
+) -> bool {
     let root = &options.root;
     let Some(config) = timings.stage(
         "config",
@@ -189,6 +203,8 @@ pub fn generate_into(
             )
         },
     );
+    bodies.assets.into_iter().for_each(sink);
+    pages_made(diagnostics);
     timings.stage(
         "data",
         || "writing feed, sitemap and open data…".into(),
@@ -197,7 +213,7 @@ pub fn generate_into(
                 .into_iter()
                 .chain(sitemap::files(&site))
                 .chain(opendata::files(&site));
-            data.chain(bodies.assets).for_each(sink);
+            data.for_each(sink);
         },
     );
     !diagnostics.has_errors()

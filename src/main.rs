@@ -59,6 +59,9 @@ enum Command {
         /// Include cases marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Print the time of each stage of every rebuild
+        #[arg(long)]
+        timings: bool,
     },
     /// Create content/cases/<slug>.md from the case template
     New {
@@ -130,12 +133,14 @@ fn main() -> ExitCode {
             port,
             bind,
             drafts,
+            timings,
         } => {
             let options = casebook::serve::ServeOptions {
                 root,
                 bind,
                 port,
                 drafts,
+                timings,
             };
             match casebook::serve::run(&options) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -59,7 +59,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
             return Ok(());
         };
         if request.path == format!("{PREFIX}events") {
-            return stream_events(writer, shared);
+            return stream_events(writer, shared, &request.query);
         }
         let response = respond(&request, shared);
         write_response(&mut writer, &request, &response)?;
@@ -196,8 +196,8 @@ fn respond(request: &Request, shared: &Shared) -> Response {
         return redirect(format!("{base_path}{}", request.query));
     }
     let script = format!(
-        r#"<script src="{PREFIX}live.js?generation={}" defer></script>"#,
-        state.generation
+        r#"<script src="{PREFIX}live.js?generation={}&amp;server={}" defer></script>"#,
+        state.generation, shared.id
     );
     let files = &state.files;
     let Some(rel) = request.path.strip_prefix(&base_path) else {
@@ -310,15 +310,27 @@ fn write_response(
     stream.flush()
 }
 
-/// Holds the connection open and writes each event the preview sends.
-fn stream_events(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
+/// Holds the connection open and writes each event the preview sends. A tab
+/// says which generation its page is (`?since=N`), and first hears of what
+/// changed after it.
+fn stream_events(mut stream: TcpStream, shared: &Shared, query: &str) -> io::Result<()> {
+    let since = query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("since="))
+        .and_then(|n| n.parse::<u64>().ok());
     let (sender, receiver) = mpsc::channel::<String>();
     let hello = {
         let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
         let mut hello = super::event(
             "hello",
-            &serde_json::json!({ "generation": state.generation }),
+            &serde_json::json!({ "generation": state.generation, "server": shared.id.to_string() }),
         );
+        if let Some(since) = since
+            && since < state.generation
+        {
+            hello.push_str(&shared.changes_since(since, &state.base_path, state.generation));
+        }
         if let Some(errors) = &state.errors {
             hello.push_str(errors);
         }

@@ -3,17 +3,20 @@
 // `Content-Security-Policy: default-src 'self'`); `casebook build` never does.
 //
 // It listens to the server's events:
-//   hello  {generation}          on (re)connecting: reload if the site changed meanwhile
+//   hello  {generation, server}  on (re)connecting: reload if the server restarted
 //   built  {generation, base, all, changed}
 //                                 a rebuild succeeded: hide the error overlay, and
 //                                 reload when this page or a file it uses changed
+//                                 (on connecting: all that changed since this page)
 //   errors {errors: [...]}        a rebuild failed: show the errors over the page
 (() => {
   'use strict';
 
   const script = document.currentScript;
   const PREFIX = '/__casebook/';
-  let generation = Number(new URL(script ? script.src : location.href).searchParams.get('generation') ?? -1);
+  const params = new URL(script ? script.src : location.href).searchParams;
+  const generation = params.get('generation') ?? '';
+  const server = params.get('server') ?? '';
 
   const stylesheet = document.createElement('link');
   stylesheet.rel = 'stylesheet';
@@ -91,18 +94,14 @@
 
   // ---- The event stream -------------------------------------------------
 
-  const events = new EventSource(`${PREFIX}events`);
+  const events = new EventSource(`${PREFIX}events?since=${encodeURIComponent(generation)}`);
   events.addEventListener('hello', (message) => {
-    const data = JSON.parse(message.data);
-    // The site changed between this page's response and this connection
-    // (or the server restarted): the page may be stale.
-    if (generation >= 0 && data.generation !== generation) location.reload();
-    generation = data.generation;
+    // Another server now: what it serves may differ in any way.
+    if (server && String(JSON.parse(message.data).server) !== server) location.reload();
     hideErrors();
   });
   events.addEventListener('built', (message) => {
     const data = JSON.parse(message.data);
-    generation = data.generation;
     hideErrors();
     if (affectsThisPage(data)) location.reload();
   });

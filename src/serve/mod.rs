@@ -13,7 +13,7 @@
 pub mod http;
 mod preview;
 
-pub use preview::{Preview, Served, Update};
+pub use preview::{Pages, Preview, Served, Update};
 
 use crate::BuildOptions;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -37,6 +37,8 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub drafts: bool,
+    /// Print each rebuild's stage times.
+    pub timings: bool,
 }
 
 /// What a changed path means for the rebuild (compare zola's `ChangeKind`).
@@ -86,7 +88,15 @@ pub struct Shared {
     state: RwLock<Published>,
     /// One sender per open event stream.
     clients: Mutex<Vec<mpsc::Sender<String>>>,
+    /// Tells this server from the one before it, so a tab reloads when the
+    /// server was restarted.
+    id: u64,
+    /// The output paths each recent generation changed, oldest first.
+    history: Mutex<std::collections::VecDeque<(u64, Vec<String>)>>,
 }
+
+/// How many generations of changes a reconnecting tab can catch up on.
+const HISTORY: usize = 64;
 
 /// What the server shows: the last good output, and the errors of the last
 /// rebuild if it failed. Swapped whole after each rebuild.
@@ -113,6 +123,37 @@ impl Shared {
     fn broadcast(&self, message: &str) {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         clients.retain(|client| client.send(message.to_string()).is_ok());
+    }
+
+    /// Remembers what `generation` changed, and tells the tabs.
+    fn announce(&self, base: &str, generation: u64, changed: Vec<String>) {
+        self.broadcast(&built_event(base, generation, changed.iter()));
+        let mut history = self.history.lock().unwrap_or_else(|e| e.into_inner());
+        history.push_back((generation, changed));
+        while history.len() > HISTORY {
+            history.pop_front();
+        }
+    }
+
+    /// A `built` event of everything changed after generation `since`; all
+    /// of it when that is too long ago to know.
+    fn changes_since(&self, since: u64, base: &str, current: u64) -> String {
+        let history = self.history.lock().unwrap_or_else(|e| e.into_inner());
+        let known = history
+            .front()
+            .is_some_and(|(oldest, _)| *oldest <= since + 1);
+        if !known {
+            return event(
+                "built",
+                &json!({ "generation": current, "base": base, "all": true, "changed": [] }),
+            );
+        }
+        let changed: Vec<&String> = history
+            .iter()
+            .filter(|(generation, _)| *generation > since)
+            .flat_map(|(_, changed)| changed)
+            .collect();
+        built_event(base, current, changed.into_iter())
     }
 }
 
@@ -155,26 +196,27 @@ fn overlay_entry(diagnostic: &Diagnostic, root: &Path) -> serde_json::Value {
 
 /// The `built` event: the URLs of what changed, for tabs to decide whether
 /// they show any of it.
-fn built_event(preview: &Preview, update: &Update) -> String {
-    let base = preview.base_path();
+fn built_event<'a>(
+    base: &str,
+    generation: u64,
+    changed: impl Iterator<Item = &'a String>,
+) -> String {
     let url = |path: &String| {
         let path = path.strip_suffix("index.html").unwrap_or(path);
         format!("{base}{path}")
     };
-    let changes = update.changed.len() + update.removed.len();
-    let urls: Vec<String> = update
-        .changed
+    let changed: Vec<&String> = changed.collect();
+    let urls: Vec<String> = changed
         .iter()
-        .chain(&update.removed)
         .take(MAX_LISTED_CHANGES)
-        .map(url)
+        .map(|p| url(p))
         .collect();
     event(
         "built",
         &json!({
-            "generation": preview.generation(),
+            "generation": generation,
             "base": base,
-            "all": changes > MAX_LISTED_CHANGES,
+            "all": changed.len() > MAX_LISTED_CHANGES,
             "changed": urls,
         }),
     )
@@ -219,11 +261,16 @@ pub fn run(options: &ServeOptions) -> Result<(), StartError> {
     };
     let mut preview = Preview::new(build_options, Some(origin.clone()));
     let update = preview.rebuild(&[]);
-    report(&preview, &update, true);
+    report(&preview, &update, true, options.timings);
     let base_path = preview.base_path().to_string();
+    let id = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64 ^ u64::from(std::process::id()));
     let shared = Arc::new(Shared {
         state: RwLock::new(Published::of(&preview)),
         clients: Mutex::new(Vec::new()),
+        id,
+        history: Mutex::new(std::collections::VecDeque::new()),
     });
 
     let (sender, events) = mpsc::channel::<DebounceEventResult>();
@@ -312,35 +359,55 @@ pub fn run(options: &ServeOptions) -> Result<(), StartError> {
                 );
             }
         }
-        rebuild(&mut preview, &shared, &changed);
+        rebuild(&mut preview, &shared, &changed, options.timings);
     }
     Ok(())
 }
 
-/// Rebuilds, publishes the result and tells the tabs. Pages are served from
-/// the old output until the swap.
-fn rebuild(preview: &mut Preview, shared: &Shared, changed: &[String]) {
-    let update = preview.rebuild(changed);
-    let message = if update.has_errors() {
-        errors_event(preview)
-    } else {
-        built_event(preview, &update)
-    };
+/// Rebuilds, publishes the result and tells the tabs: the pages as soon as
+/// they are made, then the rest. The old output is served until each swap.
+fn rebuild(preview: &mut Preview, shared: &Shared, changed: &[String], timings: bool) {
+    let mut announced = std::collections::BTreeSet::new();
+    let update = preview.rebuild_staged(changed, &mut |pages| {
+        let mut published = shared.state.write().unwrap_or_else(|e| e.into_inner());
+        published.files = Arc::clone(pages.files);
+        published.generation = pages.generation;
+        published.errors = None;
+        published.base_path = pages.base_path.to_string();
+        // Under the lock, so a tab that connects now either finds the new
+        // state or hears this event, never neither.
+        shared.announce(pages.base_path, pages.generation, pages.changed.to_vec());
+        announced.extend(pages.changed.iter().cloned());
+    });
     {
         let mut published = shared.state.write().unwrap_or_else(|e| e.into_inner());
         *published = Published::of(preview);
-        // Sent under the lock, so a tab that connects now gets either the
-        // new state with its hello, or this event, never neither.
-        shared.broadcast(&message);
+        if update.has_errors() {
+            shared.broadcast(&errors_event(preview));
+        } else {
+            // What the tabs have not heard of yet: the feed, sitemap and open
+            // data, and removed pages.
+            let rest: Vec<String> = update
+                .changed
+                .iter()
+                .filter(|path| !announced.contains(*path))
+                .chain(&update.removed)
+                .cloned()
+                .collect();
+            shared.announce(preview.base_path(), preview.generation(), rest);
+        }
     }
-    report(preview, &update, false);
+    report(preview, &update, false, timings);
 }
 
 /// One line per rebuild on the terminal, and the diagnostics in full.
-fn report(preview: &Preview, update: &Update, first: bool) {
+fn report(preview: &Preview, update: &Update, first: bool, timings: bool) {
     let text = update.diagnostics.render_text(preview.root());
     if !text.is_empty() {
         eprint!("{text}");
+    }
+    if timings {
+        eprint!("{}", update.timings);
     }
     let ms = update.elapsed.as_secs_f64() * 1000.0;
     if update.has_errors() {

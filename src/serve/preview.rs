@@ -6,6 +6,10 @@
 //!    new one: what differs is what changed, what is gone was removed.
 //! 3. On errors, keep the last good output and hold the errors instead, so
 //!    the pages stay up while the overlay says what to fix.
+//!
+//! The pages are handed out as soon as they are made, before the feed,
+//! sitemap and open data (which read the whole site) are made again: the open
+//! tab reloads meanwhile.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::output::{Contents, OutputFile};
@@ -47,6 +51,15 @@ impl Served {
     }
 }
 
+/// The output with the new pages in it, before the rest is made again.
+pub struct Pages<'a> {
+    pub files: &'a Arc<BTreeMap<String, Served>>,
+    /// Output paths that are new or now differ.
+    pub changed: &'a [String],
+    pub generation: u64,
+    pub base_path: &'a str,
+}
+
 /// What one rebuild did.
 #[derive(Debug, Default)]
 pub struct Update {
@@ -58,6 +71,8 @@ pub struct Update {
     pub rendered: usize,
     pub diagnostics: Diagnostics,
     pub elapsed: Duration,
+    /// Each stage's time, as `build --timings` prints it.
+    pub timings: String,
 }
 
 impl Update {
@@ -99,6 +114,16 @@ impl Preview {
     /// Rebuilds after `changed` files (root-relative, `/`-separated) were
     /// saved, created or removed; the first call builds everything.
     pub fn rebuild(&mut self, changed: &[String]) -> Update {
+        self.rebuild_staged(changed, &mut |_| {})
+    }
+
+    /// [`Preview::rebuild`], handing `pages_made` the output with the new
+    /// pages in it as soon as they are made (only when nothing failed).
+    pub fn rebuild_staged(
+        &mut self,
+        changed: &[String],
+        pages_made: &mut dyn FnMut(Pages<'_>),
+    ) -> Update {
         let started = Instant::now();
         for rel in changed {
             self.caches.forget(rel);
@@ -112,9 +137,52 @@ impl Preview {
             options.base_url = Some(format!("{origin}{base_path}"));
         }
         let mut timings = crate::timings::Timings::default();
-        let generated =
-            crate::generate_cached(&options, &mut self.caches, &mut diagnostics, &mut timings);
+        let collected = std::sync::Mutex::new(Vec::new());
+        let sink = |file: OutputFile| {
+            collected
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(file)
+        };
+        let old = Arc::clone(&self.files);
+        let generation = self.generation;
+        let root = self.options.root.clone();
+        let mut early = None;
+        let ok = crate::generate_staged(
+            &options,
+            &mut self.caches,
+            &mut diagnostics,
+            &mut timings,
+            &sink,
+            &mut |diagnostics| {
+                if diagnostics.has_errors() {
+                    return;
+                }
+                let pages = collected.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                let (files, changed_pages) = overlay(&old, pages, &root, changed);
+                if changed_pages.is_empty() {
+                    return;
+                }
+                let files = Arc::new(files);
+                pages_made(Pages {
+                    files: &files,
+                    changed: &changed_pages,
+                    generation: generation + 1,
+                    base_path: &base_path,
+                });
+                early = Some(files);
+            },
+        );
+        let generated = ok.then(|| {
+            let mut files = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            files
+        });
+        if early.is_some() {
+            self.generation += 1;
+        }
         timings.finish();
+        let report = timings.report();
         let mut update = Update {
             rendered: self.caches.pages_rendered(),
             ..Update::default()
@@ -134,35 +202,15 @@ impl Preview {
             }
         }
         update.diagnostics = diagnostics;
+        update.timings = report;
         update.elapsed = started.elapsed();
         update
     }
 
     /// Replaces the held files with `files`, noting what differs.
     fn publish(&mut self, files: Vec<OutputFile>, changed_sources: &[String], update: &mut Update) {
-        let root = &self.options.root;
-        let touched: BTreeSet<std::path::PathBuf> =
-            changed_sources.iter().map(|rel| root.join(rel)).collect();
-        let mut next = BTreeMap::new();
-        for file in files {
-            let path = file.path.clone();
-            let served = Served::new(file);
-            let same = match (self.files.get(&path), &served.contents) {
-                (Some(old), Contents::Copy(source)) => {
-                    old.same_as(&served) && !touched.contains(source)
-                }
-                (Some(old), _) => old.same_as(&served),
-                (None, _) => false,
-            };
-            if !same {
-                update.changed.push(path.clone());
-            }
-            // Keep the held bytes when equal, so later comparisons stay cheap.
-            match self.files.get(&path) {
-                Some(old) if same => next.insert(path, old.clone()),
-                _ => next.insert(path, served),
-            };
-        }
+        let (next, changed) = compare(&self.files, files, &self.options.root, changed_sources);
+        update.changed = changed;
         update.removed = self
             .files
             .keys()
@@ -210,4 +258,51 @@ impl Preview {
             })
             .collect()
     }
+}
+
+/// `files` as the new output, with what differs from `old`. Unchanged files
+/// keep the held copy, so later comparisons stay cheap.
+fn compare(
+    old: &BTreeMap<String, Served>,
+    files: Vec<OutputFile>,
+    root: &Path,
+    changed_sources: &[String],
+) -> (BTreeMap<String, Served>, Vec<String>) {
+    let touched: BTreeSet<std::path::PathBuf> =
+        changed_sources.iter().map(|rel| root.join(rel)).collect();
+    let mut next = BTreeMap::new();
+    let mut changed = Vec::new();
+    for file in files {
+        let path = file.path.clone();
+        let served = Served::new(file);
+        let same = match (old.get(&path), &served.contents) {
+            (Some(held), Contents::Copy(source)) => {
+                held.same_as(&served) && !touched.contains(source)
+            }
+            (Some(held), _) => held.same_as(&served),
+            (None, _) => false,
+        };
+        match old.get(&path) {
+            Some(held) if same => next.insert(path, held.clone()),
+            _ => {
+                changed.push(path.clone());
+                next.insert(path, served)
+            }
+        };
+    }
+    changed.sort();
+    (next, changed)
+}
+
+/// The old output with the new pages laid over it: nothing is removed yet.
+fn overlay(
+    old: &BTreeMap<String, Served>,
+    pages: Vec<OutputFile>,
+    root: &Path,
+    changed_sources: &[String],
+) -> (BTreeMap<String, Served>, Vec<String>) {
+    let (made, changed) = compare(old, pages, root, changed_sources);
+    let mut files = old.clone();
+    files.extend(made);
+    (files, changed)
 }

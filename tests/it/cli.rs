@@ -66,7 +66,23 @@ fn check_json_has_one_object_per_problem() {
     let typo = problems.iter().find(|p| p["field"] == "distirct").unwrap();
     assert_eq!(typo["file"], "content/cases/typo.md");
     assert_eq!(typo["line"], 4);
-    assert_eq!(typo["col"], 1);
+    assert_eq!(typo["column"], 1);
     assert_eq!(typo["severity"], "error");
     assert_eq!(typo["hint"], "did you mean `district`?");
+    // Issue 4: every object has the same seven keys, `null` where unknown.
+    for problem in &problems {
+        let mut keys: Vec<&str> = problem
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "column", "field", "file", "hint", "line", "message", "severity"
+            ]
+        );
+    }
 }
