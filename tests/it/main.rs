@@ -8,6 +8,8 @@ mod cli;
 mod fuzz_corpus;
 /// Hostile sites: huge, deep, looping, oddly named or unwritable input.
 mod hostile;
+/// Responsive images: widths, formats, no EXIF or GPS, srcset on the page, the cache.
+mod images;
 /// No content field or body can put script into any output file.
 mod injection;
 /// Open data files: CSV rules and JSON.
