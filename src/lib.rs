@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod escape;
 pub mod feeds;
 pub mod images;
+pub mod map;
 pub mod markdown;
 pub mod model;
 pub mod new_case;

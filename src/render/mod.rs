@@ -169,6 +169,7 @@ impl Renderer {
             site,
             bodies,
             images,
+            map: crate::map::WardMap::load(site, diagnostics),
             strings: self.strings(site),
         };
         let keep = cache.keep;
@@ -480,6 +481,19 @@ fn stats_of(views: &ViewBuilder<'_>, scope: Scope, page_number: usize) -> Value 
     }
 }
 
+/// The ward map (`map`), when the site has one: every ward on the home page,
+/// one ward on its own first page.
+fn map_svg(views: &ViewBuilder<'_>, ward: Option<usize>) -> Option<String> {
+    let labels = crate::map::Labels {
+        title: views.t("map_title", "地図で見る事例"),
+        description: views.t(
+            "map_description",
+            "事例{count}件のうち、位置のわかる{located}件を点で示しています。区を選ぶとその区の事例へ、点を選ぶとその事例のページへ移動します。",
+        ),
+    };
+    views.map.as_ref()?.draw(views.site, ward, &labels)
+}
+
 /// What `stats_of` reads: the files of every case in `scope`, and the names
 /// and paths of their terms (their summaries' fingerprints).
 fn stats_print(
@@ -600,6 +614,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             "schemes": scheme_links(views),
             "themes": theme_links(views),
             "stats": to_value(StatsBuilder { site, strings: views.strings }.summary_of(Scope::Site)),
+            "map": map_svg(views, None),
         }})),
         fingerprint: None,
     });
@@ -690,8 +705,9 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                     },
                     "pagination": views.pagination(page.number, total, &ward.path),
                     "stats": stats_of(views, Scope::Ward(w), page.number),
+                    "map": (page.number == 1).then(|| map_svg(views, Some(w))).flatten(),
                 })),
-                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.ward(w, items.clone()), stats_print(p, site, Scope::Ward(w), page.number)))),
+                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.ward(w, items.clone()), stats_print(p, site, Scope::Ward(w), page.number), views.map.as_ref().map(|m| m.fingerprint)))),
             });
         }
         for (a, area) in ward.areas.iter().enumerate() {

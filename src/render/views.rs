@@ -158,6 +158,8 @@ pub struct ViewBuilder<'a> {
     pub site: &'a Site,
     pub bodies: &'a Bodies,
     pub images: &'a crate::images::Images,
+    /// The site's ward outlines (`content/districts/wards.geojson`), if any.
+    pub map: Option<crate::map::WardMap>,
     /// UI strings of the site's language (`themes/<theme>/i18n/<lang>.yaml`).
     pub strings: &'a std::collections::BTreeMap<String, String>,
 }

@@ -12,6 +12,8 @@ mod hostile;
 mod images;
 /// No content field or body can put script into any output file.
 mod injection;
+/// The ward map from the site's GeoJSON: wards and cases as linked, named shapes.
+mod map;
 /// Open data files: CSV rules and JSON.
 mod opendata;
 /// Properties over generated input: paths stay inside, formats round-trip.

@@ -189,7 +189,10 @@ fn bars_are_as_long_as_their_values_and_link_to_their_cases() {
     let statuses = bars(&main, "by-status");
     assert_eq!(statuses[1].href, "/jirei/search/?status=in-progress");
     // A bar of zero (no case in 2020) draws no bar but keeps its label and value.
-    assert_eq!((years[2].value.as_str(), years[2].width.as_str()), ("0件", "0"));
+    assert_eq!(
+        (years[2].value.as_str(), years[2].width.as_str()),
+        ("0件", "0")
+    );
 }
 
 #[test]
