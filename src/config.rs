@@ -21,8 +21,10 @@ const KEYS: &[&str] = &[
     "cases_per_page",
     "markdown",
     "support_types",
+    "search",
 ];
 const MARKDOWN_KEYS: &[&str] = &["raw_html", "highlight_theme"];
+const SEARCH_KEYS: &[&str] = &["variants"];
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -39,6 +41,24 @@ pub struct Config {
     pub markdown: MarkdownOptions,
     /// `support_type` keys and their labels, in the order written.
     pub support_types: Vec<(String, String)>,
+    pub search: SearchOptions,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// Groups of spellings a search treats as one (`[空き家, 空家]`), as written.
+    pub variants: Vec<Vec<String>>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            variants: crate::search::normalize::DEFAULT_VARIANTS
+                .iter()
+                .map(|group| group.iter().map(|s| s.to_string()).collect())
+                .collect(),
+        }
+    }
 }
 
 impl Config {
@@ -160,6 +180,7 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
     };
     let markdown = markdown_options(&mut r, root.get("markdown"));
     let support_types = support_types(&mut r, root.get("support_types"));
+    let search = search_options(&mut r, root.get("search"));
     Some(Config {
         title,
         description,
@@ -170,6 +191,7 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
         cases_per_page,
         markdown,
         support_types,
+        search,
     })
 }
 
@@ -269,6 +291,93 @@ fn support_types(r: &mut Reader<'_>, value: Option<&Value>) -> Vec<(String, Stri
         }
     }
     out
+}
+
+fn search_options(r: &mut Reader<'_>, value: Option<&Value>) -> SearchOptions {
+    let mut options = SearchOptions::default();
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return options;
+    };
+    let Value::Object(map) = value else {
+        r.error(
+            &[PathSeg::Key("search")],
+            "`search` must be a mapping".into(),
+            Some("search:\n    variants:\n      - [空き家, 空家]".into()),
+        );
+        return options;
+    };
+    for key in map.keys().filter(|k| !SEARCH_KEYS.contains(&k.as_str())) {
+        let hint = crate::diagnostics::suggest(key, SEARCH_KEYS.iter().copied()).map_or_else(
+            || format!("known keys here: {}", SEARCH_KEYS.join(", ")),
+            |c| format!("did you mean `{c}`?"),
+        );
+        r.error(
+            &[PathSeg::Key("search"), PathSeg::Key(key)],
+            format!("unknown field `{key}` in `search`"),
+            Some(hint),
+        );
+    }
+    let Some(groups) = map.get("variants").filter(|v| !v.is_null()) else {
+        return options;
+    };
+    let path = [PathSeg::Key("search"), PathSeg::Key("variants")];
+    let Value::Array(groups) = groups else {
+        r.error(
+            &path,
+            "`search.variants` must be a list of spelling groups".into(),
+            Some("variants:\n      - [空き家, 空家]\n      - [子ども, こども, 子供]".into()),
+        );
+        return options;
+    };
+    options.variants.clear();
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (g, group) in groups.iter().enumerate() {
+        let group_path = [
+            PathSeg::Key("search"),
+            PathSeg::Key("variants"),
+            PathSeg::Index(g),
+        ];
+        let Value::Array(forms) = group else {
+            r.error(
+                &group_path,
+                format!("`search.variants[{g}]` must be a list of spellings"),
+                Some("write a group as `[空き家, 空家]`".into()),
+            );
+            continue;
+        };
+        let mut kept = Vec::new();
+        for (f, form) in forms.iter().enumerate() {
+            let form_path = [
+                PathSeg::Key("search"),
+                PathSeg::Key("variants"),
+                PathSeg::Index(g),
+                PathSeg::Index(f),
+            ];
+            let Some(form) = r.text(form, &form_path) else {
+                continue;
+            };
+            let normalized = crate::search::normalize::normalize(&form);
+            if let Some((_, other)) = seen.iter().find(|(n, o)| *n == normalized && *o != g) {
+                r.error(
+                    &form_path,
+                    format!("`{form}` is already in `search.variants[{other}]`"),
+                    Some("a spelling belongs to one group; merge the two groups".into()),
+                );
+                continue;
+            }
+            seen.push((normalized, g));
+            kept.push(form);
+        }
+        if forms.len() < 2 {
+            r.error(
+                &group_path,
+                format!("`search.variants[{g}]` needs at least two spellings"),
+                Some("write a group as `[空き家, 空家]`".into()),
+            );
+        }
+        options.variants.push(kept);
+    }
+    options
 }
 
 /// Splits `https://host/sub/path/` into the URL with a trailing slash and its path.

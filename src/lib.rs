@@ -1,10 +1,10 @@
 //! casebook: Markdown case studies in, a static site out.
 //!
 //! The pipeline, one stage per module, data flowing one way:
-//! config → content → model → bodies (markdown) → images → render, feeds,
-//! sitemap, open data → output. `check` runs every stage but the last; `serve`
-//! keeps the output in memory and, with [`Caches`], re-runs only what a change
-//! touches.
+//! config → content → model → bodies (markdown) → images → render, search,
+//! feeds, sitemap, open data → output. `check` runs every stage but the last;
+//! `serve` keeps the output in memory and, with [`Caches`], re-runs only what a
+//! change touches.
 
 pub mod bodies;
 pub mod config;
@@ -21,6 +21,7 @@ pub mod new_case;
 pub mod opendata;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod sitemap;
 pub mod stats;
@@ -204,8 +205,13 @@ pub fn generate_staged(
             )
         },
     );
-    bodies.assets.into_iter().for_each(sink);
+    bodies.assets.iter().cloned().for_each(sink);
     pages_made(diagnostics);
+    timings.stage(
+        "search",
+        || format!("{case_count} cases; writing the search index…"),
+        || search::files(&site, &bodies).into_iter().for_each(sink),
+    );
     timings.stage(
         "data",
         || "writing feed, sitemap and open data…".into(),

@@ -12,6 +12,7 @@
 
 use crate::diagnostics::Span;
 use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
 
 /// A source file split into its front matter and body.
 #[derive(Debug)]
@@ -202,6 +203,9 @@ fn key_text(key: serde_yaml::Value) -> String {
 struct Locator {
     lines: Vec<LineInfo>,
     first_line: usize,
+    /// The line of each unindented `key:`, so that a top-level field is found
+    /// without a scan: 6,000 unknown fields would otherwise scan 6,000 lines each.
+    top_keys: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -235,8 +239,20 @@ impl Locator {
                     indent,
                 }
             })
-            .collect();
-        Locator { lines, first_line }
+            .collect::<Vec<LineInfo>>();
+        let mut top_keys = HashMap::new();
+        for (index, line) in lines.iter().enumerate() {
+            if line.indent == Some(0)
+                && let Some(key) = leading_key(&line.text)
+            {
+                top_keys.entry(key.to_string()).or_insert(index);
+            }
+        }
+        Locator {
+            lines,
+            first_line,
+            top_keys,
+        }
     }
 
     fn span(&self, found: Found) -> Span {
@@ -280,6 +296,12 @@ impl Locator {
     }
 
     fn find_block(&self, parent: Option<Found>, seg: PathSeg<'_>) -> Option<Found> {
+        if let (None, PathSeg::Key(key)) = (parent, seg)
+            && let Some(&index) = self.top_keys.get(key)
+            && let Some(found) = self.key_in_line(index, 0, key, 0)
+        {
+            return Some(found);
+        }
         // A list item's own key sits on the item's line after "- ".
         if let (Some(p), PathSeg::Key(key)) = (parent, seg)
             && let Some(found) = self.key_in_line(p.line, p.col, key, p.indent)
@@ -416,6 +438,18 @@ impl Locator {
     }
 }
 
+/// The key of a `key: value` line, bare or quoted.
+fn leading_key(text: &str) -> Option<&str> {
+    if let Some(quote) = text.chars().next().filter(|c| matches!(c, '"' | '\'')) {
+        let end = 1 + text[1..].find(quote)?;
+        return text[end + 1..].starts_with(':').then(|| &text[1..end]);
+    }
+    text.match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| text[i + 1..].is_empty() || text[i + 1..].starts_with([' ', '\t']))
+        .map(|i| &text[..i])
+}
+
 /// If `text` starts with `key:` (bare or quoted), the length in characters of
 /// the key and its colon.
 fn starts_with_key(text: &str, key: &str) -> Option<usize> {
@@ -472,6 +506,28 @@ themes: [a, b]
         for (path, (line, col)) in cases {
             assert_eq!(doc.locate(path), Span::new(*line, *col), "{path:?}");
         }
+    }
+
+    /// Regression (issue 7): each unknown field scanned every line, so a file
+    /// of 6,000 of them took most of a minute to report.
+    #[test]
+    fn issue_7_top_level_keys_are_found_without_a_scan() {
+        for (line, key) in [
+            ("title: a", Some("title")),
+            ("\"a b\": c", Some("a b")),
+            ("'k': v", Some("k")),
+            ("url: https://x.jp/", Some("url")),
+            ("key:", Some("key")),
+            ("a:b: c", Some("a:b")),
+            ("- item", None),
+            ("no colon", None),
+        ] {
+            assert_eq!(leading_key(line), key, "{line}");
+        }
+        let yaml: String = (0..6_000).map(|i| format!("f{i}: x\n")).collect();
+        let doc = parse_yaml(&yaml, 2).unwrap();
+        assert_eq!(doc.locate(&[Key("f5999")]), Span::new(6_001, 1));
+        assert_eq!(doc.locate(&[Key("f1")]), Span::new(3, 1));
     }
 
     #[test]

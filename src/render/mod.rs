@@ -7,10 +7,13 @@
 //!    line, and the build goes on to report the others. With a [`Cache`] that
 //!    keeps pages (the live preview), a job whose fingerprint (`fingerprint`)
 //!    is unchanged since the last run reuses its page instead.
-//! 4. Add the theme's static files and the code-highlighting stylesheet.
+//! 4. Add the theme's static files and the code-highlighting stylesheet, CSS
+//!    and JS also under content-hashed names (`assets`).
 
+mod assets;
 mod fingerprint;
 pub mod japanese;
+mod linked_data;
 pub mod theme;
 pub mod views;
 
@@ -23,6 +26,7 @@ use crate::images::Images;
 use crate::model::{Site, href};
 use crate::output::{OutputFile, Sink};
 use crate::stats::{Scope, StatsBuilder};
+use assets::Assets;
 use fingerprint::Fingerprints;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -113,6 +117,8 @@ struct PageView<'a> {
 pub struct Renderer {
     tera: tera::Tera,
     files: ThemeFiles,
+    /// The static files, CSS and JS under hashed names too.
+    assets: Arc<Assets>,
     /// Per template name, a hash of its source and of every template it
     /// extends, includes or imports, so a template edit re-renders only the
     /// pages that use it.
@@ -124,8 +130,19 @@ impl Renderer {
     /// (the diagnostics say where).
     pub fn new(root: &Path, site: &Site, diagnostics: &mut Diagnostics) -> Option<Renderer> {
         let files = theme::load(root, &site.config.theme, diagnostics);
+        let mut statics: BTreeMap<String, Vec<u8>> = files
+            .statics()
+            .map(|(name, file)| (name.to_string(), file.bytes.clone()))
+            .collect();
+        if let Some(css) = crate::markdown::highlight_css(&site.config.markdown.highlight_theme) {
+            // A theme's own highlight.css wins over the generated one.
+            statics
+                .entry("css/highlight.css".to_string())
+                .or_insert_with(|| css.into_bytes());
+        }
+        let assets = Arc::new(Assets::new(statics));
         let mut tera = tera::Tera::new();
-        register_filters(&mut tera, &site.config.base_path);
+        register_filters(&mut tera, &site.config.base_path, Arc::clone(&assets));
         let templates: Vec<(String, String)> = files
             .templates()
             .map(|(name, file)| {
@@ -145,6 +162,7 @@ impl Renderer {
         let mut renderer = Renderer {
             tera,
             files,
+            assets,
             template_fingerprints,
         };
         // Site-wide variables go in Tera's global context, shared by every page
@@ -175,9 +193,13 @@ impl Renderer {
         let keep = cache.keep;
         let prints = keep.then(|| Fingerprints::new(&views, &mut cache.fingerprints));
         let jobs = jobs(&views, prints.as_ref());
-        // What every page shares: the configuration and the UI strings, from
-        // which Tera's global context is made.
-        let shared = hash_of(&(format!("{:?}", site.config), views.strings));
+        // What every page shares: the configuration, the UI strings and the
+        // names of the static files, from which Tera's global context is made.
+        let shared = hash_of(&(
+            format!("{:?}", site.config),
+            views.strings,
+            self.assets.names(),
+        ));
         let previous = std::mem::take(&mut cache.pages);
         let kept = Mutex::new(HashMap::with_capacity(if keep { jobs.len() } else { 0 }));
         let results: Vec<Result<bool, Vec<Diagnostic>>> = jobs
@@ -263,15 +285,7 @@ impl Renderer {
                 Err(found) => found.into_iter().for_each(|d| diagnostics.push(d)),
             }
         }
-        for (name, file) in self.files.statics() {
-            sink(OutputFile::new(
-                format!("static/{name}"),
-                file.bytes.clone(),
-            ));
-        }
-        if let Some(css) = crate::markdown::highlight_css(&site.config.markdown.highlight_theme) {
-            sink(OutputFile::new("static/css/highlight.css", css));
-        }
+        self.assets.files().for_each(sink);
     }
 
     /// The UI strings of the site's language (Japanese when it has none).
@@ -311,8 +325,8 @@ impl Renderer {
                 "search_href": at("search/"),
                 "opendata_href": at("opendata/"),
                 "feed_href": at("feed.xml"),
-                "css_href": at("static/css/casebook.css"),
-                "highlight_css_href": at("static/css/highlight.css"),
+                "css_href": self.asset_href(site, "css/casebook.css"),
+                "highlight_css_href": self.asset_href(site, "css/highlight.css"),
                 "nav": [
                     {"title": t("cases", "事例一覧"), "href": at("cases/")},
                     {"title": t("districts", "地区から探す"), "href": at("districts/")},
@@ -327,11 +341,22 @@ impl Renderer {
     }
 }
 
+impl Renderer {
+    /// The href of a static file, hashed for CSS and JS; the plain path when
+    /// the theme lacks the file (its link then fails visibly, not the build).
+    fn asset_href(&self, site: &Site, path: &str) -> String {
+        let base = &site.config.base_path;
+        self.assets
+            .href(base, path)
+            .unwrap_or_else(|| href(base, &format!("static/{path}")))
+    }
+}
+
 fn encoded_path(path: &str) -> String {
     href("", path)
 }
 
-fn register_filters(tera: &mut tera::Tera, base_path: &str) {
+fn register_filters(tera: &mut tera::Tera, base_path: &str, assets: Arc<Assets>) {
     use tera::{Kwargs, State};
     tera.register_filter("yen", |amount: u64, _: Kwargs, _: &State| {
         japanese::yen(amount)
@@ -345,6 +370,16 @@ fn register_filters(tera: &mut tera::Tera, base_path: &str) {
     let base = base_path.to_string();
     tera.register_filter("url", move |path: &str, _: Kwargs, _: &State| {
         href(&base, path.trim_start_matches('/'))
+    });
+    // `{{ "css/city.css" | asset }}`: the href of a file in the theme's
+    // static/, under its content-hashed name for CSS and JS.
+    let base = base_path.to_string();
+    tera.register_filter("asset", move |path: &str, _: Kwargs, _: &State| {
+        assets.href(&base, path).ok_or_else(|| {
+            tera::Error::message(format!(
+                "no file `{path}` in the theme's static/ folder (the `asset` filter takes a path inside static/, e.g. \"css/casebook.css\")"
+            ))
+        })
     });
 }
 

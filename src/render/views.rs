@@ -98,6 +98,8 @@ pub struct OutcomeView {
 #[derive(Serialize)]
 pub struct ImageView {
     pub src: String,
+    /// Absolute, for sharing (`og:image`).
+    pub url: String,
     pub alt: String,
     pub caption: Option<String>,
     /// Responsive images (`images`): the renditions in the original format as
@@ -133,6 +135,8 @@ pub struct CaseView {
     pub body_html: String,
     pub toc: Vec<TocEntry>,
     pub related: Vec<CaseSummary>,
+    /// schema.org `Article` as JSON-LD, escaped for a `<script>` data block.
+    pub json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -167,6 +171,11 @@ pub struct ViewBuilder<'a> {
 impl<'a> ViewBuilder<'a> {
     pub fn href(&self, path: &str) -> String {
         href(&self.site.config.base_path, path)
+    }
+
+    /// The absolute URL of a site path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.site.config.base_url, href("", path))
     }
 
     /// A UI string, or `fallback` when the theme does not define it.
@@ -267,7 +276,7 @@ impl<'a> ViewBuilder<'a> {
                 .support_type_label(key)
                 .map_or_else(|| key.clone(), |label| format!("{key}（{label}）"))
         });
-        CaseView {
+        let mut view = CaseView {
             summary: self.case_summary(index),
             updated: meta.updated.map(DateView::from),
             period: meta.period.map(|p| PeriodView {
@@ -297,7 +306,10 @@ impl<'a> ViewBuilder<'a> {
             body_html: body.html.clone(),
             toc: body.toc.clone(),
             related: self.case_summaries(&case.related),
-        }
+            json_ld: String::new(),
+        };
+        view.json_ld = super::linked_data::article(&view, &self.url(&case.path), &self.site.config);
+        view
     }
 
     /// The published renditions of a case's images, as its page shows them.
@@ -322,6 +334,7 @@ impl<'a> ViewBuilder<'a> {
         };
         ImageView {
             src: self.href(&output_path),
+            url: self.url(&output_path),
             alt: image.alt.clone(),
             caption: image.caption.clone(),
             srcset: responsive
@@ -368,7 +381,7 @@ impl<'a> ViewBuilder<'a> {
 /// current one. Listing every page on every page would make the site grow with
 /// the square of its case count (10,000 cases are 500 pages of 500 links each).
 fn page_window(current: usize, total: usize) -> Vec<usize> {
-    const NEAR: usize = 2;
+    const NEAR: usize = 1;
     let mut pages: Vec<usize> = [1, total]
         .into_iter()
         .chain(current.saturating_sub(NEAR).max(1)..=(current + NEAR).min(total))
@@ -423,10 +436,10 @@ mod tests {
         for (current, total, expected) in [
             (1, 1, vec![1]),
             (1, 3, vec![1, 2, 3]),
-            (1, 500, vec![1, 2, 3, 500]),
-            (250, 500, vec![1, 248, 249, 250, 251, 252, 500]),
-            (500, 500, vec![1, 498, 499, 500]),
-            (4, 7, vec![1, 2, 3, 4, 5, 6, 7]),
+            (1, 500, vec![1, 2, 500]),
+            (250, 500, vec![1, 249, 250, 251, 500]),
+            (500, 500, vec![1, 499, 500]),
+            (4, 7, vec![1, 3, 4, 5, 7]),
         ] {
             assert_eq!(
                 super::page_window(current, total),

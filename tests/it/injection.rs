@@ -263,15 +263,29 @@ fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
 }
 
-/// The search index, once the build writes one under public/search/, holds
-/// field text as JSON data only.
+/// The search index under public/search/ holds field text as JSON data only
+/// (its `.bin` files are gzip; the display and text stores inside are JSON).
 #[test]
 fn search_index_holds_fields_as_data() {
+    use std::io::Read as _;
     let run = hostile_site(None).build();
     run.expect_success();
     let search = run.root.join("public/search");
     for file in walk(&search) {
-        let text = std::fs::read_to_string(search.join(&file)).unwrap();
+        let bytes = std::fs::read(search.join(&file)).unwrap();
+        let (file, text) = match file.strip_suffix(".bin") {
+            Some(stem) => {
+                let mut inflated = Vec::new();
+                flate2::read::GzDecoder::new(&bytes[..])
+                    .read_to_end(&mut inflated)
+                    .unwrap_or_else(|e| panic!("search/{file}: {e}"));
+                if !(stem.starts_with("d/") || stem.starts_with("t/")) {
+                    continue;
+                }
+                (format!("{stem}.json"), String::from_utf8(inflated).unwrap())
+            }
+            None => (file.clone(), String::from_utf8(bytes).unwrap()),
+        };
         if file.ends_with(".json") {
             serde_json::from_str::<serde_json::Value>(&text)
                 .unwrap_or_else(|e| panic!("search/{file}: {e}"));

@@ -2,6 +2,8 @@
 
 mod harness;
 
+/// Static files: CSS and JS under content-hashed names, the `asset` filter.
+mod assets;
 /// Command line: subcommands, exit codes, `new`.
 mod cli;
 /// The fuzz targets' regression corpus, replayed as ordinary tests.
@@ -24,7 +26,11 @@ mod render;
 mod sample;
 /// Front matter and content rules: exact diagnostics with file, line and column.
 mod schema;
+/// Search index: exact substring results read back from the written files.
+mod search;
 /// The live preview: incremental rebuilds equal clean builds; what one edit rewrites.
 mod serve;
+/// Case pages for machines: Open Graph and schema.org JSON-LD, safely escaped.
+mod sharing;
 /// Statistics: chart numbers are the content's counts; bars link to their cases.
 mod stats;

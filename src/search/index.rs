@@ -1,0 +1,436 @@
+//! Index: each case's normalized text → the cases holding every 1-, 2- and
+//! 3-character gram, per field, and the forced context of every trigram.
+//!
+//! A query of up to three characters is one gram, so its doc set is exact. A
+//! longer query is exact when one of its trigrams has a *forced context* that
+//! covers it: if every occurrence of `ども食` in the whole site is preceded by
+//! `子` and followed by `堂`, the cases holding `子ども食堂` are exactly those
+//! holding `ども食` (a suffix-tree edge, seen from the trigram). A context that
+//! ends, or differs from the query, proves the query occurs nowhere. Only when
+//! no trigram settles it does the client verify candidates against the text
+//! store (`query::Outcome::Verify`).
+//!
+//! 1. Scan every segment of every field once (two threads when there are
+//!    enough cases), recording per gram the cases and fields it occurs in, and
+//!    shrinking each trigram's left and right context to what all its
+//!    occurrences share.
+//! 2. Merge the per-thread parts in case order and sort the grams.
+
+use super::normalize::segments;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Characters of context kept on each side of a trigram.
+pub const CONTEXT: usize = 16;
+
+/// Field flags of one gram in one case.
+pub const TITLE: u8 = 1;
+pub const SUMMARY: u8 = 2;
+pub const REST: u8 = 4;
+
+/// One case's searchable text, each field already normalized.
+#[derive(Debug, Clone, Default)]
+pub struct CaseText {
+    pub title: String,
+    pub summary: String,
+    /// District, schemes, themes, partners and the body.
+    pub rest: String,
+}
+
+/// What every occurrence of a trigram has beside it, nearest character first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    pub text: String,
+    /// Every occurrence has its segment end right after `text`.
+    pub closed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gram {
+    pub text: String,
+    /// Cases holding the gram, ascending.
+    pub cases: Vec<u32>,
+    /// Per entry of `cases`, the fields (`TITLE | SUMMARY | REST`) holding it.
+    pub fields: Vec<u8>,
+    /// Trigrams only: the context before (read backwards) and after.
+    pub left: Context,
+    pub right: Context,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GramIndex {
+    pub cases: usize,
+    /// Sorted by text (code point order).
+    pub grams: Vec<Gram>,
+}
+
+/// Past the last code point: marks "the segment ends here" in a context.
+const END: u32 = 0x11_0000;
+/// Fills the unused places of a packed 1- or 2-character gram.
+const NONE: u64 = 0x1f_ffff;
+
+/// A gram of up to three characters packed into one integer.
+fn pack(chars: &[char]) -> u64 {
+    let at = |i: usize| chars.get(i).map_or(NONE, |&c| c as u64);
+    (at(0) << 42) | (at(1) << 21) | at(2)
+}
+
+fn unpack(key: u64) -> String {
+    [key >> 42, (key >> 21) & NONE, key & NONE]
+        .into_iter()
+        .filter(|&c| c != NONE)
+        .filter_map(|c| char::from_u32(c as u32))
+        .collect()
+}
+
+/// Multiply-xorshift hashing of packed grams; the default SipHash costs more
+/// than the rest of the scan.
+#[derive(Default)]
+struct GramHasher(u64);
+
+impl Hasher for GramHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+type GramMap<V> = HashMap<u64, V, BuildHasherDefault<GramHasher>>;
+
+/// One gram's cases and contexts, once the scan is done.
+#[derive(Default)]
+struct Entry {
+    cases: Vec<u32>,
+    fields: Vec<u8>,
+    left: Kept,
+    right: Kept,
+}
+
+/// A context shrunk to what every occurrence so far shares.
+#[derive(Default, Clone, Copy)]
+struct Kept {
+    len: usize,
+    chars: [u32; CONTEXT],
+}
+
+impl Kept {
+    /// The context read from a segment: `element(j)` is `None` past the end
+    /// marker.
+    fn full(element: impl Fn(usize) -> Option<u32>) -> Kept {
+        let mut kept = Kept::default();
+        while kept.len < CONTEXT {
+            match element(kept.len) {
+                Some(c) => kept.chars[kept.len] = c,
+                None => break,
+            }
+            kept.len += 1;
+        }
+        kept
+    }
+
+    fn keep_common(&mut self, element: impl Fn(usize) -> Option<u32>) {
+        let mut j = 0;
+        while j < self.len && element(j) == Some(self.chars[j]) {
+            j += 1;
+        }
+        self.len = j;
+    }
+
+    fn as_slice(&self) -> &[u32] {
+        &self.chars[..self.len]
+    }
+}
+
+/// Context element `j` after position `end` (exclusive) of `chars`.
+fn after(chars: &[char], end: usize, j: usize) -> Option<u32> {
+    match chars.get(end + j) {
+        Some(&c) => Some(c as u32),
+        None => (end + j == chars.len()).then_some(END),
+    }
+}
+
+/// Context element `j` before position `start`, nearest first.
+fn before(chars: &[char], start: usize, j: usize) -> Option<u32> {
+    if j < start {
+        Some(chars[start - 1 - j] as u32)
+    } else {
+        (j == start).then_some(END)
+    }
+}
+
+/// The grams seen while scanning. What every occurrence reads (the last case
+/// seen, whether contexts are left to shrink) sits in small arrays apart from
+/// the case lists, so the scan stays in cache.
+struct Entries {
+    last_case: Vec<u32>,
+    /// Both contexts are empty: nothing left to compare.
+    settled: Vec<bool>,
+    entries: Vec<Entry>,
+    single: Vec<u32>,
+    map: GramMap<u32>,
+}
+
+const NO_ENTRY: u32 = u32::MAX;
+const UNIGRAM_MASK: u64 = (NONE << 21) | NONE;
+
+impl Entries {
+    fn new() -> Self {
+        Entries {
+            last_case: Vec::new(),
+            settled: Vec::new(),
+            entries: Vec::new(),
+            single: vec![NO_ENTRY; 0x1_0000],
+            map: GramMap::default(),
+        }
+    }
+
+    fn slot(&mut self, key: u64) -> usize {
+        let c = (key >> 42) as usize;
+        let next = self.entries.len() as u32;
+        let slot = if key & UNIGRAM_MASK == UNIGRAM_MASK && c < 0x1_0000 {
+            let slot = &mut self.single[c];
+            if *slot == NO_ENTRY {
+                *slot = next;
+            }
+            *slot
+        } else {
+            *self.map.entry(key).or_insert(next)
+        };
+        if slot == next {
+            self.entries.push(Entry::default());
+            self.last_case.push(u32::MAX);
+            self.settled.push(false);
+        }
+        slot as usize
+    }
+
+    fn into_grams(self) -> Vec<(u64, Entry)> {
+        let keys: Vec<(u64, u32)> = self
+            .single
+            .iter()
+            .enumerate()
+            .filter(|(_, slot)| **slot != NO_ENTRY)
+            .map(|(c, slot)| (((c as u64) << 42) | UNIGRAM_MASK, *slot))
+            .chain(self.map)
+            .collect();
+        let mut entries: Vec<Option<Entry>> = self.entries.into_iter().map(Some).collect();
+        keys.into_iter()
+            .filter_map(|(key, slot)| entries[slot as usize].take().map(|e| (key, e)))
+            .collect()
+    }
+}
+
+/// The grams of the cases `first..first + texts.len()`.
+fn scan(first: usize, texts: &[CaseText]) -> Vec<(u64, Entry)> {
+    let mut grams = Entries::new();
+    let mut chars: Vec<char> = Vec::new();
+    for (offset, text) in texts.iter().enumerate() {
+        let case = (first + offset) as u32;
+        for (flag, field) in [
+            (TITLE, &text.title),
+            (SUMMARY, &text.summary),
+            (REST, &text.rest),
+        ] {
+            for segment in segments(field) {
+                chars.clear();
+                chars.extend(segment.chars());
+                for i in 0..chars.len() {
+                    for len in 1..=3.min(chars.len() - i) {
+                        let slot = grams.slot(pack(&chars[i..i + len]));
+                        let first_sight = grams.last_case[slot] == u32::MAX;
+                        if grams.last_case[slot] == case {
+                            if let Some(fields) = grams.entries[slot].fields.last_mut() {
+                                *fields |= flag;
+                            }
+                        } else {
+                            grams.last_case[slot] = case;
+                            let entry = &mut grams.entries[slot];
+                            entry.cases.push(case);
+                            entry.fields.push(flag);
+                        }
+                        if len == 3 && !grams.settled[slot] {
+                            let chars = &chars;
+                            let entry = &mut grams.entries[slot];
+                            if first_sight {
+                                entry.left = Kept::full(|j| before(chars, i, j));
+                                entry.right = Kept::full(|j| after(chars, i + 3, j));
+                            } else {
+                                entry.left.keep_common(|j| before(chars, i, j));
+                                entry.right.keep_common(|j| after(chars, i + 3, j));
+                            }
+                            grams.settled[slot] = entry.left.len == 0 && entry.right.len == 0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    grams.into_grams()
+}
+
+fn context(kept: &[u32]) -> Context {
+    let closed = kept.last() == Some(&END);
+    Context {
+        text: kept
+            .iter()
+            .filter(|&&c| c != END)
+            .filter_map(|&c| char::from_u32(c))
+            .collect(),
+        closed,
+    }
+}
+
+/// Indexes `texts`; case `i` of the result is `texts[i]`.
+pub fn build(texts: &[CaseText]) -> GramIndex {
+    // Two parts per thread at most: merging costs more than it saves beyond that.
+    let parts = (rayon::current_num_threads() * 2).clamp(1, 8);
+    let chunk = texts.len().div_ceil(parts).max(256);
+    let parts: Vec<Vec<(u64, Entry)>> = texts
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(i, part)| scan(i * chunk, part))
+        .collect();
+    let mut merged: GramMap<Entry> = GramMap::default();
+    for part in parts {
+        for (key, later) in part {
+            match merged.get_mut(&key) {
+                None => {
+                    merged.insert(key, later);
+                }
+                Some(entry) => {
+                    entry.cases.extend(later.cases);
+                    entry.fields.extend(later.fields);
+                    let (left, right) = (later.left, later.right);
+                    entry.left.keep_common(|j| left.as_slice().get(j).copied());
+                    entry
+                        .right
+                        .keep_common(|j| right.as_slice().get(j).copied());
+                }
+            }
+        }
+    }
+    let mut grams: Vec<Gram> = merged
+        .into_iter()
+        .map(|(key, entry)| Gram {
+            text: unpack(key),
+            cases: entry.cases,
+            fields: entry.fields,
+            left: context(entry.left.as_slice()),
+            right: context(entry.right.as_slice()),
+        })
+        .collect();
+    grams.par_sort_unstable_by(|a, b| a.text.cmp(&b.text));
+    GramIndex {
+        cases: texts.len(),
+        grams,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(title: &str, summary: &str, rest: &str) -> CaseText {
+        CaseText {
+            title: title.into(),
+            summary: summary.into(),
+            rest: rest.into(),
+        }
+    }
+
+    fn find<'a>(index: &'a GramIndex, text: &str) -> &'a Gram {
+        index
+            .grams
+            .iter()
+            .find(|g| g.text == text)
+            .unwrap_or_else(|| panic!("no gram {text}"))
+    }
+
+    #[test]
+    fn grams_record_cases_and_fields() {
+        let index = build(&[
+            text("子ども食堂", "", "子ども会"),
+            text("", "子ども", ""),
+            text("", "", "食堂"),
+        ]);
+        for (gram, cases, fields) in [
+            ("子", vec![0, 1], vec![TITLE | REST, SUMMARY]),
+            ("子ど", vec![0, 1], vec![TITLE | REST, SUMMARY]),
+            ("ども食", vec![0], vec![TITLE]),
+            ("食堂", vec![0, 2], vec![TITLE, REST]),
+            ("も会", vec![0], vec![REST]),
+        ] {
+            let g = find(&index, gram);
+            assert_eq!((&g.cases, &g.fields), (&cases, &fields), "{gram}");
+        }
+        assert!(index.grams.iter().all(|g| g.text.chars().count() <= 3));
+        assert!(index.grams.windows(2).all(|w| w[0].text < w[1].text));
+    }
+
+    #[test]
+    fn trigram_contexts_are_what_every_occurrence_shares() {
+        let index = build(&[
+            text("子ども食堂の会", "", "みんなの子ども食堂"),
+            text("", "子ども会", "ボランティア ボランティア数"),
+        ]);
+        for (gram, left, left_closed, right, right_closed) in [
+            // Both occurrences of ども食 sit in 子ども食堂.
+            ("ども食", "子", false, "堂", false),
+            ("子ども", "", false, "", false),
+            // One ボラン starts its segment, the other too: closed on the left.
+            ("ボラン", "", true, "ティア", false),
+            ("ティア", "ンラボ", true, "", false),
+            ("ンティ", "ラボ", true, "ア", false),
+        ] {
+            let g = find(&index, gram);
+            assert_eq!(
+                (
+                    g.left.text.as_str(),
+                    g.left.closed,
+                    g.right.text.as_str(),
+                    g.right.closed
+                ),
+                (left, left_closed, right, right_closed),
+                "{gram}"
+            );
+        }
+    }
+
+    #[test]
+    fn contexts_stop_at_whitespace_and_at_the_limit() {
+        let long = "あ".repeat(CONTEXT + 5);
+        let index = build(&[text(&format!("x{long}"), "abc def", "")]);
+        let g = find(&index, "abc");
+        assert_eq!((g.left.closed, g.right.closed), (true, true));
+        let g = find(&index, "xああ");
+        assert_eq!(g.right.text.chars().count(), CONTEXT);
+        assert!(!g.right.closed);
+    }
+
+    #[test]
+    fn parts_merge_in_case_order() {
+        let texts: Vec<CaseText> = (0..2000)
+            .map(|i| text(if i % 3 == 0 { "防災" } else { "" }, "", "防災訓練"))
+            .collect();
+        let index = build(&texts);
+        let g = find(&index, "防災");
+        assert_eq!(g.cases, (0..2000).collect::<Vec<u32>>());
+        assert_eq!(g.fields[0], TITLE | REST);
+        assert_eq!(g.fields[1], REST);
+        assert_eq!(
+            find(&index, "防災訓").right,
+            Context {
+                text: "練".into(),
+                closed: true
+            }
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! Search: `Site` + `Bodies` → the static search index under `search/` (SPEC §8).
+//!
+//! 1. Collect each published case's searchable text: title, summary, and the
+//!    rest (body, district, schemes, themes, partners), then `normalize` it.
+//! 2. `index::build`: the cases and fields of every 1-, 2- and 3-gram, and each
+//!    trigram's forced context, so every substring query is answered exactly.
+//! 3. `shard`: gram files by key range, display and text blocks by case, the
+//!    facet columns, and the manifest `index.json` that names them all.
+//!
+//! `query` reads those files back with the client's algorithm; the tests and
+//! the benchmark use it to check that the written index answers exactly.
+
+pub mod index;
+pub mod normalize;
+pub mod query;
+pub mod shard;
+
+use crate::bodies::Bodies;
+use crate::model::{Site, href};
+use crate::output::OutputFile;
+use crate::render::japanese::fiscal_year_label;
+use index::CaseText;
+use normalize::{Variants, normalize};
+use rayon::prelude::*;
+use serde_json::json;
+
+/// Uncompressed bytes aimed at per file; gzip makes them 3–5 times smaller.
+const GRAM_FILE_BYTES: usize = 24_000;
+const DISPLAY_FILE_BYTES: usize = 16_000;
+const TEXT_FILE_BYTES: usize = 96_000;
+
+/// The facet column order of statuses, as `facets.bin` numbers them.
+pub const STATUSES: [&str; 3] = ["planned", "in-progress", "completed"];
+
+/// One case as written to the display and text stores (original text, so the
+/// client shows it as the writer wrote it and normalizes it as the index did).
+pub struct CaseRecord {
+    pub path: String,
+    pub title: String,
+    pub summary: String,
+    pub rest: String,
+}
+
+/// The rest of a case's text: body first (excerpts prefer it), then one line
+/// each for district, schemes, themes and partners.
+fn record(site: &Site, bodies: &Bodies, i: usize) -> CaseRecord {
+    let case = &site.cases[i];
+    let meta = &case.entry.meta;
+    let ward = &site.wards[case.ward];
+    let mut district = vec![ward.name.as_str()];
+    if let Some(area) = case.area {
+        district.push(&ward.areas[area].name);
+    }
+    let schemes: Vec<&str> = case
+        .schemes
+        .iter()
+        .map(|&s| site.schemes[s].name.as_str())
+        .collect();
+    let themes: Vec<&str> = case
+        .themes
+        .iter()
+        .map(|&t| site.themes[t].name.as_str())
+        .collect();
+    let body = bodies.cases.get(i).map_or("", |b| b.text.as_str());
+    let rest = [
+        body.to_string(),
+        district.join(" "),
+        schemes.join(" "),
+        themes.join(" "),
+        meta.partners.join(" "),
+    ]
+    .into_iter()
+    .filter(|part| !part.is_empty())
+    .collect::<Vec<_>>()
+    .join("\n");
+    CaseRecord {
+        path: href("", &case.path),
+        title: meta.title.clone(),
+        summary: meta.summary.clone(),
+        rest,
+    }
+}
+
+/// Every file of the search index.
+pub fn files(site: &Site, bodies: &Bodies) -> Vec<OutputFile> {
+    let records: Vec<CaseRecord> = (0..site.cases.len())
+        .into_par_iter()
+        .map(|i| record(site, bodies, i))
+        .collect();
+    let texts: Vec<CaseText> = records
+        .par_iter()
+        .map(|r| CaseText {
+            title: normalize(&r.title),
+            summary: normalize(&r.summary),
+            rest: normalize(&r.rest),
+        })
+        .collect();
+    let index = index::build(&texts);
+    drop(texts);
+
+    let grams = shard::gram_files(&index, GRAM_FILE_BYTES);
+    let display_block = block_size(&records, DISPLAY_FILE_BYTES, |r| {
+        r.path.len() + r.title.len() + r.summary.len()
+    });
+    let text_block = block_size(&records, TEXT_FILE_BYTES, |r| r.rest.len());
+    let display: Vec<Vec<u8>> = records
+        .chunks(display_block)
+        .map(|block| {
+            let rows: Vec<[&str; 3]> = block
+                .iter()
+                .map(|r| [r.path.as_str(), &r.title, &r.summary])
+                .collect();
+            serde_json::to_vec(&rows).unwrap_or_default()
+        })
+        .collect();
+    let text: Vec<Vec<u8>> = records
+        .chunks(text_block)
+        .map(|block| {
+            let rows: Vec<&str> = block.iter().map(|r| r.rest.as_str()).collect();
+            serde_json::to_vec(&rows).unwrap_or_default()
+        })
+        .collect();
+
+    let mut raw: Vec<(String, Vec<u8>)> = vec![("search/facets.bin".into(), facets(site))];
+    let gram_keys: Vec<&str> = grams.iter().map(|(key, _)| key.as_str()).collect();
+    raw.extend(
+        grams
+            .iter()
+            .enumerate()
+            .map(|(n, (_, bytes))| (format!("search/g/{n}.bin"), bytes.clone())),
+    );
+    raw.extend(
+        display
+            .into_iter()
+            .enumerate()
+            .map(|(n, bytes)| (format!("search/d/{n}.bin"), bytes)),
+    );
+    raw.extend(
+        text.into_iter()
+            .enumerate()
+            .map(|(n, bytes)| (format!("search/t/{n}.bin"), bytes)),
+    );
+    let mut files: Vec<OutputFile> = raw
+        .par_iter()
+        .map(|(path, bytes)| OutputFile::new(path.clone(), shard::gzip(bytes)))
+        .collect();
+
+    let variants = Variants::new(&site.config.search.variants);
+    let manifest = json!({
+        "format": 1,
+        "version": version(&files),
+        "cases": site.cases.len(),
+        "context": index::CONTEXT,
+        "gramFiles": gram_keys,
+        "displayBlock": display_block,
+        "textBlock": text_block,
+        "variants": variants.groups,
+        "districts": site.wards.iter().map(|w| json!({
+            "name": w.name,
+            "areas": w.areas.iter().map(|a| &a.name).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "schemes": site.schemes.iter().map(|s| &s.name).collect::<Vec<_>>(),
+        "themes": site.themes.iter().map(|t| &t.name).collect::<Vec<_>>(),
+        "years": fiscal_years(site).into_iter().map(|y| json!({
+            "year": y,
+            "label": fiscal_year_label(y),
+        })).collect::<Vec<_>>(),
+        "statuses": STATUSES,
+    });
+    files.push(OutputFile::new(
+        "search/index.json",
+        serde_json::to_vec(&manifest).unwrap_or_default(),
+    ));
+    files
+}
+
+/// Cases per block so that a block holds about `target` bytes.
+fn block_size(
+    records: &[CaseRecord],
+    target: usize,
+    bytes: impl Fn(&CaseRecord) -> usize,
+) -> usize {
+    let total: usize = records.iter().map(&bytes).sum();
+    let mean = total / records.len().max(1);
+    (target / mean.max(1)).clamp(1, 256)
+}
+
+/// The fiscal years of the site's cases, oldest first.
+pub fn fiscal_years(site: &Site) -> Vec<i32> {
+    let mut years: Vec<i32> = site.fiscal_years.iter().map(|(y, _)| *y).collect();
+    years.sort_unstable();
+    years
+}
+
+/// The facet columns, one value per case in case order: district (ward, or
+/// area within it, numbered ward first then its areas), fiscal year (index
+/// into the manifest's years), status, then the scheme and theme lists.
+fn facets(site: &Site) -> Vec<u8> {
+    let mut district_ids = Vec::new();
+    let mut next = 0u64;
+    for ward in &site.wards {
+        let mut ids = vec![next];
+        next += 1;
+        for _ in &ward.areas {
+            ids.push(next);
+            next += 1;
+        }
+        district_ids.push(ids);
+    }
+    let years = fiscal_years(site);
+    let mut out = Vec::new();
+    shard::write_varint(&mut out, site.cases.len() as u64);
+    for case in &site.cases {
+        let id = district_ids[case.ward][case.area.map_or(0, |a| a + 1)];
+        shard::write_varint(&mut out, id);
+    }
+    for case in &site.cases {
+        let year = years.binary_search(&case.fiscal_year).unwrap_or(0);
+        shard::write_varint(&mut out, year as u64);
+    }
+    for case in &site.cases {
+        let key = case.entry.meta.status.key();
+        out.push(STATUSES.iter().position(|s| *s == key).unwrap_or(0) as u8);
+    }
+    for list in [
+        site.cases.iter().map(|c| &c.schemes).collect::<Vec<_>>(),
+        site.cases.iter().map(|c| &c.themes).collect::<Vec<_>>(),
+    ] {
+        for values in list {
+            shard::write_varint(&mut out, values.len() as u64);
+            for &v in values {
+                shard::write_varint(&mut out, v as u64);
+            }
+        }
+    }
+    out
+}
+
+/// FNV-1a of every file: the manifest's version, appended to each fetch so a
+/// rebuilt site never mixes old and new files from a cache.
+fn version(files: &[OutputFile]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in files {
+        let bytes = file.bytes().unwrap_or_default();
+        for &b in file.path.as_bytes().iter().chain(bytes.iter()) {
+            hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}

@@ -1,0 +1,259 @@
+//! Shard: the gram index, the cases' facet values and their text → the files
+//! under `search/`, cut so that one query downloads only what it needs.
+//!
+//! | file | holds | the client fetches it |
+//! |---|---|---|
+//! | `index.json` | the manifest: file boundaries, facet values, variants | once |
+//! | `facets.bin` | per case: district, fiscal year, status, schemes, themes | once |
+//! | `g/N.bin` | the grams whose first two characters fall in file N's range | per query word |
+//! | `d/N.bin` | per case of a block: path, title, summary | for the results shown |
+//! | `t/N.bin` | per case of a block: the rest of its text | for excerpts, and to verify |
+//!
+//! Every `.bin` file is gzip (the client inflates it with `DecompressionStream`);
+//! it is not named `.gz`, so no server adds a `Content-Encoding` of its own.
+//!
+//! A gram file is a run of entries: the gram (varint byte length, UTF-8), its
+//! case set, then the ranks within that set of the cases holding it in their
+//! title and in their summary; a trigram's case set is written as ranks within
+//! its two-character prefix's set (written just before it, in the same file),
+//! and two contexts follow it (varint `bytes * 2 + closed`, UTF-8).
+//! A set is a tag byte then: 0 empty, 1 every member of the universe,
+//! 2 a list (count, first, then gaps − 1), 3 the same list of the non-members,
+//! 4 a bitmap (least significant bit first).
+
+use super::index::{Context, Gram, GramIndex, SUMMARY, TITLE};
+use std::io::Write as _;
+
+pub const SET_EMPTY: u8 = 0;
+pub const SET_FULL: u8 = 1;
+pub const SET_LIST: u8 = 2;
+pub const SET_COMPLEMENT: u8 = 3;
+pub const SET_BITMAP: u8 = 4;
+
+pub fn write_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn varint_len(n: u64) -> usize {
+    (64 - (n | 1).leading_zeros() as usize).div_ceil(7)
+}
+
+fn gaps_len(members: impl Iterator<Item = u32>) -> (usize, usize) {
+    let (mut bytes, mut count, mut previous) = (0, 0, None::<u32>);
+    for m in members {
+        let gap = previous.map_or(m, |p| m - p - 1);
+        bytes += varint_len(gap as u64);
+        count += 1;
+        previous = Some(m);
+    }
+    (count, bytes + varint_len(count as u64))
+}
+
+fn write_gaps(out: &mut Vec<u8>, count: usize, members: impl Iterator<Item = u32>) {
+    write_varint(out, count as u64);
+    let mut previous = None::<u32>;
+    for m in members {
+        write_varint(out, previous.map_or(m, |p| m - p - 1) as u64);
+        previous = Some(m);
+    }
+}
+
+/// Writes a sorted subset of `0..universe` in its smallest form.
+pub fn write_set(out: &mut Vec<u8>, members: &[u32], universe: u32) {
+    if members.is_empty() {
+        out.push(SET_EMPTY);
+        return;
+    }
+    if members.len() == universe as usize {
+        out.push(SET_FULL);
+        return;
+    }
+    let non_members = || {
+        let mut next = members.iter().copied().peekable();
+        (0..universe).filter(move |&i| {
+            if next.peek() == Some(&i) {
+                next.next();
+                false
+            } else {
+                true
+            }
+        })
+    };
+    let (_, list) = gaps_len(members.iter().copied());
+    // Only a set of more than half the universe can have a shorter complement.
+    let (missing, complement) = if members.len() * 2 > universe as usize {
+        gaps_len(non_members())
+    } else {
+        (0, usize::MAX)
+    };
+    let bitmap = (universe as usize).div_ceil(8);
+    if list <= complement && list <= bitmap {
+        out.push(SET_LIST);
+        write_gaps(out, members.len(), members.iter().copied());
+    } else if complement <= bitmap {
+        out.push(SET_COMPLEMENT);
+        write_gaps(out, missing, non_members());
+    } else {
+        out.push(SET_BITMAP);
+        let start = out.len();
+        out.resize(start + bitmap, 0);
+        for &m in members {
+            out[start + (m as usize >> 3)] |= 1 << (m & 7);
+        }
+    }
+}
+
+fn write_text(out: &mut Vec<u8>, text: &str) {
+    write_varint(out, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn write_context(out: &mut Vec<u8>, context: &Context) {
+    write_varint(out, (context.text.len() as u64) * 2 + context.closed as u64);
+    out.extend_from_slice(context.text.as_bytes());
+}
+
+/// The ranks of `subset` within `set` (both ascending; `subset ⊆ set`).
+fn ranks(subset: &[u32], set: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(subset.len());
+    let mut j = 0;
+    for &m in subset {
+        while set[j] != m {
+            j += 1;
+        }
+        out.push(j as u32);
+    }
+    out
+}
+
+/// The key that places a gram in a file: its first two characters.
+pub fn file_key(gram: &str) -> &str {
+    match gram.char_indices().nth(2) {
+        Some((end, _)) => &gram[..end],
+        None => gram,
+    }
+}
+
+fn encode_gram(out: &mut Vec<u8>, gram: &Gram, prefix: Option<&Gram>, cases: u32) {
+    write_text(out, &gram.text);
+    match prefix {
+        Some(prefix) => write_set(
+            out,
+            &ranks(&gram.cases, &prefix.cases),
+            prefix.cases.len() as u32,
+        ),
+        None => write_set(out, &gram.cases, cases),
+    }
+    for flag in [TITLE, SUMMARY] {
+        let within: Vec<u32> = (0..gram.cases.len() as u32)
+            .filter(|&i| gram.fields[i as usize] & flag != 0)
+            .collect();
+        write_set(out, &within, gram.cases.len() as u32);
+    }
+    if prefix.is_some() {
+        write_context(out, &gram.left);
+        write_context(out, &gram.right);
+    }
+}
+
+/// The gram files, uncompressed, each with its first key. A file holds whole
+/// keys and grows past `target` bytes only when one key alone does.
+pub fn gram_files(index: &GramIndex, target: usize) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut bigram: Option<&Gram> = None;
+    let mut i = 0;
+    while i < index.grams.len() {
+        let key = file_key(&index.grams[i].text);
+        let mut group = Vec::new();
+        while i < index.grams.len() && file_key(&index.grams[i].text) == key {
+            let gram = &index.grams[i];
+            let length = gram.text.chars().count();
+            let prefix = bigram.filter(|b| length == 3 && b.text == key);
+            encode_gram(&mut group, gram, prefix, index.cases as u32);
+            if length == 2 {
+                bigram = Some(gram);
+            }
+            i += 1;
+        }
+        match files.last_mut() {
+            Some((_, bytes)) if bytes.len() + group.len() <= target => bytes.extend(group),
+            _ => files.push((key.to_string(), group)),
+        }
+    }
+    files
+}
+
+/// Gzip with a fixed header, so two builds write the same bytes.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::new(6));
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_take_seven_bits_a_byte() {
+        for (n, bytes) in [
+            (0u64, vec![0u8]),
+            (127, vec![127]),
+            (128, vec![0x80, 1]),
+            (300, vec![0xac, 2]),
+        ] {
+            let mut out = Vec::new();
+            write_varint(&mut out, n);
+            assert_eq!(out, bytes, "{n}");
+            assert_eq!(varint_len(n), bytes.len(), "{n}");
+        }
+    }
+
+    #[test]
+    fn sets_take_their_smallest_form() {
+        for (members, universe, expected) in [
+            (vec![], 10, vec![SET_EMPTY]),
+            (vec![0, 1, 2], 3, vec![SET_FULL]),
+            (vec![3, 5, 200], 1000, vec![SET_LIST, 3, 3, 1, 194, 1]),
+            (
+                (0..999).filter(|&i| i != 7).collect(),
+                999,
+                vec![SET_COMPLEMENT, 1, 7],
+            ),
+            (
+                (0..16).filter(|i| i % 2 == 0).collect(),
+                16,
+                vec![SET_BITMAP, 0x55, 0x55],
+            ),
+        ] {
+            let mut out = Vec::new();
+            write_set(&mut out, &members, universe);
+            assert_eq!(out, expected, "{members:?}");
+        }
+    }
+
+    #[test]
+    fn file_keys_are_the_first_two_characters() {
+        for (gram, key) in [
+            ("子", "子"),
+            ("子ど", "子ど"),
+            ("子ども", "子ど"),
+            ("npo", "np"),
+        ] {
+            assert_eq!(file_key(gram), key);
+        }
+    }
+
+    #[test]
+    fn gzip_is_deterministic() {
+        assert_eq!(gzip(b"abc"), gzip(b"abc"));
+        assert_eq!(&gzip(b"abc")[..4], &[0x1f, 0x8b, 8, 0]);
+    }
+}
