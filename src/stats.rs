@@ -8,7 +8,7 @@
 //! 3. Make a [`Chart`] per facet: rows of label, value and link. A bar links to
 //!    the browse page that lists exactly its cases when there is one (a ward,
 //!    area, scheme or theme page), else to the search page filtered by the
-//!    scope and the bar (`search/?ward=南区&year=2018`).
+//!    scope and the bar (`search/?district=南区&year=2018`).
 //! 4. Draw each chart as SVG ([`draw`]), one row per bar: the label above the
 //!    bar, the value after it. Bar lengths are percentages, so a chart fills any
 //!    width from 320px up while its text keeps its size. There are no `style`
@@ -49,10 +49,10 @@ impl Scope {
     fn filters(self, site: &Site) -> Vec<(&'static str, String)> {
         match self {
             Scope::Site => Vec::new(),
-            Scope::Ward(w) => vec![("ward", site.wards[w].name.clone())],
-            // An area is named as in front matter, `ward/area`.
+            Scope::Ward(w) => vec![("district", site.wards[w].name.clone())],
+            // The search page names an area as front matter does, `ward/area`.
             Scope::Area(w, a) => vec![(
-                "ward",
+                "district",
                 format!("{}/{}", site.wards[w].name, site.wards[w].areas[a].name),
             )],
             Scope::Scheme(s) => vec![("scheme", site.schemes[s].name.clone())],
@@ -245,7 +245,7 @@ impl StatsBuilder<'_> {
         href(&self.site.config.base_path, path)
     }
 
-    /// `search/?ward=南区&year=2018`, values percent-encoded.
+    /// `search/?district=南区&year=2018`, values percent-encoded.
     fn search_href(&self, filters: &[(&str, String)]) -> String {
         const VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
             .remove(b'-')
@@ -427,7 +427,7 @@ impl StatsBuilder<'_> {
             .enumerate()
             .map(|(w, ward)| {
                 let browse = (scope == Scope::Site).then_some(ward.path.as_str());
-                let href = self.link(scope, browse, ("ward", ward.name.clone()));
+                let href = self.link(scope, browse, ("district", ward.name.clone()));
                 (ward.name.clone(), counts.wards[w], href)
             })
             .collect();
@@ -697,14 +697,14 @@ mod tests {
     #[test]
     fn bars_are_proportional_and_linked() {
         let svg = draw(&chart(&[
-            ("南区", 4, "/search/?ward=a&year=1"),
+            ("南区", 4, "/search/?district=a&year=1"),
             ("北区", 2, "/b/"),
             ("西区", 0, "/c/"),
         ]));
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.contains("<title id=\"chart-test-title\">区別の事例数</title>"));
         assert!(svg.contains("<desc id=\"chart-test-desc\">説明 &lt;b&gt;</desc>"));
-        assert!(svg.contains("href=\"/search/?ward=a&amp;year=1\""));
+        assert!(svg.contains("href=\"/search/?district=a&amp;year=1\""));
         let widths: Vec<&str> = svg
             .match_indices("class=\"chart__bar\" x=\"0\" y=\"")
             .map(|(i, _)| {

@@ -212,7 +212,13 @@ fn district_and_scheme_pages_chart_their_own_cases() {
     let themes = bars(&ward, "by-theme");
     assert_eq!(
         themes[0].href,
-        "/jirei/search/?ward=%E5%8D%97%E5%8C%BA&theme=%E5%AD%90%E8%82%B2%E3%81%A6"
+        "/jirei/search/?district=%E5%8D%97%E5%8C%BA&theme=%E5%AD%90%E8%82%B2%E3%81%A6"
+    );
+    // An area is filtered as the search page names it, `ward/area`.
+    let area = run.main_html("districts/minami/中村地区/index.html");
+    assert_eq!(
+        bars(&area, "by-status")[1].href,
+        "/jirei/search/?district=%E5%8D%97%E5%8C%BA%2F%E4%B8%AD%E6%9D%91%E5%9C%B0%E5%8C%BA&status=in-progress"
     );
     // Only the first page of a listing has the charts.
     assert!(
@@ -229,7 +235,7 @@ fn district_and_scheme_pages_chart_their_own_cases() {
     assert!(
         bars(&scheme, "by-ward")[0]
             .href
-            .starts_with("/jirei/search/?scheme=%E6%B4%BB%E5%8B%95%E5%8A%A9%E6%88%90&ward=")
+            .starts_with("/jirei/search/?scheme=%E6%B4%BB%E5%8B%95%E5%8A%A9%E6%88%90&district=")
     );
 }
 
