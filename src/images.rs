@@ -20,7 +20,8 @@
 //!
 //! WebP: the `image` crate encodes WebP only losslessly, which makes photos
 //! larger than a JPEG, so a WebP set is published only when it is smaller than
-//! the original format's (typically for PNG screenshots and diagrams).
+//! the original format's, width by width in total (typically for PNG
+//! screenshots and diagrams); encoding stops at the first width where it is not.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Contents, OutputFile, Sink};
@@ -46,7 +47,7 @@ const JPEG_QUALITY: u8 = 82;
 
 /// Changes whenever the renditions would come out differently (widths,
 /// quality, filter), so that old cache entries are not reused.
-const SETTINGS: &str = "casebook-images-v1 320,640,960,1280 q82 lanczos3 png-best webp-lossless";
+const SETTINGS: &str = "casebook-images-v2 320,640,960,1280 q82 lanczos3 png-best webp-lossless";
 
 /// Larger images are refused rather than risk the build's memory.
 const MAX_PIXELS: u64 = 100_000_000;
@@ -331,6 +332,8 @@ fn encode(bytes: &[u8], format: Format) -> Result<EncodedSet, String> {
     };
     let mut original = Vec::new();
     let mut webp = Vec::new();
+    let mut trying_webp = true;
+    let total = |set: &[Encoded]| set.iter().map(|(_, _, b)| b.len()).sum::<usize>();
     for &w in &widths {
         let sized;
         let image = if w == largest {
@@ -350,10 +353,14 @@ fn encode(bytes: &[u8], format: Format) -> Result<EncodedSet, String> {
             encoded = stripped;
         }
         original.push((w, h, encoded));
-        webp.push((w, h, encode_one(image, Format::WebP, icc)?));
+        // Lossless WebP is slow to encode and, for photos, larger from the
+        // narrowest width on: stop trying as soon as it is not smaller.
+        if trying_webp {
+            webp.push((w, h, encode_one(image, Format::WebP, icc)?));
+            trying_webp = total(&webp) < total(&original);
+        }
     }
-    let total = |set: &[Encoded]| set.iter().map(|(_, _, b)| b.len()).sum::<usize>();
-    if total(&webp) >= total(&original) {
+    if !trying_webp {
         webp.clear();
     }
     Ok(EncodedSet {
