@@ -210,7 +210,11 @@ pub fn generate_staged(
     timings.stage(
         "search",
         || format!("{case_count} cases; writing the search index…"),
-        || search::files(&site, &bodies).into_iter().for_each(sink),
+        || {
+            search::files(&site, &bodies.cases)
+                .into_iter()
+                .for_each(sink)
+        },
     );
     timings.stage(
         "data",

@@ -107,6 +107,12 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<YamlDoc, YamlError> {
             locator,
         });
     }
+    if let Some(span) = too_deep_flow(yaml, first_line) {
+        return Err(YamlError {
+            message: clean_yaml_message("recursion limit exceeded"),
+            span,
+        });
+    }
     match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
         Ok(value) => Ok(YamlDoc {
             value: to_data(value),
@@ -122,6 +128,46 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<YamlDoc, YamlError> {
             })
         }
     }
+}
+
+/// The nesting the YAML parser allows; deeper input is an error either way.
+const MAX_YAML_DEPTH: usize = 128;
+
+/// Where flow collections (`[`, `{`) first nest deeper than the parser allows.
+/// The parser would say so too, but only after work that grows with the
+/// square of the depth: 30,000 `[` take it ten seconds.
+fn too_deep_flow(yaml: &str, first_line: usize) -> Option<Span> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let (mut line, mut col) = (first_line, 0);
+    let mut previous = '\n';
+    for c in yaml.chars() {
+        col += 1;
+        match (quote, c) {
+            (_, '\n') => {
+                (line, col) = (line + 1, 0);
+                // A single-line view is enough: quotes in front matter rarely span lines.
+                quote = None;
+            }
+            (Some('"'), '\\') if previous == '\\' => {
+                previous = ' ';
+                continue;
+            }
+            (Some(q), _) if c == q && !(q == '"' && previous == '\\') => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Some(Span::new(line, col));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 impl YamlDoc {
@@ -528,6 +574,29 @@ themes: [a, b]
         let doc = parse_yaml(&yaml, 2).unwrap();
         assert_eq!(doc.locate(&[Key("f5999")]), Span::new(6_001, 1));
         assert_eq!(doc.locate(&[Key("f1")]), Span::new(3, 1));
+    }
+
+    /// Regression (issue 7): 30,000 nested `[` kept the YAML parser busy for
+    /// ten seconds before it reported its depth limit.
+    #[test]
+    fn issue_7_deep_flow_nesting_is_refused_before_parsing() {
+        let deep = format!(
+            "a: b\nthemes: {}{}\n",
+            "[".repeat(30_000),
+            "]".repeat(30_000)
+        );
+        let started = std::time::Instant::now();
+        let error = parse_yaml(&deep, 2).unwrap_err();
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+        assert_eq!(error.span, Span::new(3, 137));
+        assert!(error.message.contains("128 levels"), "{error:?}");
+        for shallow in [
+            format!("a: {}{}", "[".repeat(128), "]".repeat(128)),
+            "a: \"[[[[\"\nb: '{{'\nc: \"\\\"[\"".to_string(),
+            format!("a: \"{}\"", "[".repeat(500)),
+        ] {
+            assert!(too_deep_flow(&shallow, 2).is_none(), "{shallow}");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Search: `Site` + `Bodies` → the static search index under `search/` (SPEC §8).
+//! Search: `Site` + the cases' rendered bodies → the static search index
+//! under `search/` (SPEC §8).
 //!
 //! 1. Collect each published case's searchable text: title, summary, and the
 //!    rest (body, district, schemes, themes, partners), then `normalize` it.
@@ -15,7 +16,7 @@ pub mod normalize;
 pub mod query;
 pub mod shard;
 
-use crate::bodies::Bodies;
+use crate::markdown::Rendered;
 use crate::model::{Site, href};
 use crate::output::OutputFile;
 use crate::render::japanese::fiscal_year_label;
@@ -23,6 +24,7 @@ use index::CaseText;
 use normalize::{Variants, normalize};
 use rayon::prelude::*;
 use serde_json::json;
+use std::sync::Arc;
 
 /// Uncompressed bytes aimed at per file; gzip makes them 3–5 times smaller.
 const GRAM_FILE_BYTES: usize = 24_000;
@@ -43,7 +45,7 @@ pub struct CaseRecord {
 
 /// The rest of a case's text: body first (excerpts prefer it), then one line
 /// each for district, schemes, themes and partners.
-fn record(site: &Site, bodies: &Bodies, i: usize) -> CaseRecord {
+fn record(site: &Site, bodies: &[Arc<Rendered>], i: usize) -> CaseRecord {
     let case = &site.cases[i];
     let meta = &case.entry.meta;
     let ward = &site.wards[case.ward];
@@ -61,7 +63,7 @@ fn record(site: &Site, bodies: &Bodies, i: usize) -> CaseRecord {
         .iter()
         .map(|&t| site.themes[t].name.as_str())
         .collect();
-    let body = bodies.cases.get(i).map_or("", |b| b.text.as_str());
+    let body = bodies.get(i).map_or("", |b| b.text.as_str());
     let rest = [
         body.to_string(),
         district.join(" "),
@@ -81,8 +83,8 @@ fn record(site: &Site, bodies: &Bodies, i: usize) -> CaseRecord {
     }
 }
 
-/// Every file of the search index.
-pub fn files(site: &Site, bodies: &Bodies) -> Vec<OutputFile> {
+/// Every file of the search index; `bodies` are the cases' bodies, in case order.
+pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
     let records: Vec<CaseRecord> = (0..site.cases.len())
         .into_par_iter()
         .map(|i| record(site, bodies, i))
