@@ -102,6 +102,14 @@ pub struct ImageView {
     pub url: String,
     pub alt: String,
     pub caption: Option<String>,
+    /// Responsive images (`images`): the renditions in the original format as
+    /// `srcset`, the WebP ones when published, the layout's `sizes`, and the
+    /// size of `src`. `None` for a file casebook does not resize.
+    pub srcset: Option<String>,
+    pub webp_srcset: Option<String>,
+    pub sizes: Option<&'static str>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -153,6 +161,9 @@ pub struct PageNumber {
 pub struct ViewBuilder<'a> {
     pub site: &'a Site,
     pub bodies: &'a Bodies,
+    pub images: &'a crate::images::Images,
+    /// The site's ward outlines (`content/districts/wards.geojson`), if any.
+    pub map: Option<crate::map::WardMap>,
     /// UI strings of the site's language (`themes/<theme>/i18n/<lang>.yaml`).
     pub strings: &'a std::collections::BTreeMap<String, String>,
 }
@@ -289,20 +300,7 @@ impl<'a> ViewBuilder<'a> {
             images: meta
                 .images
                 .iter()
-                .map(|image| ImageView {
-                    src: format!(
-                        "{}{}",
-                        self.href(&case.path),
-                        crate::model::encode_segment(&image.src)
-                    ),
-                    url: format!(
-                        "{}{}",
-                        self.url(&case.path),
-                        crate::model::encode_segment(&image.src)
-                    ),
-                    alt: image.alt.clone(),
-                    caption: image.caption.clone(),
-                })
+                .map(|image| self.image_view(case, image))
                 .collect(),
             location: meta.location.map(|l| (l.lat, l.lon)),
             body_html: body.html.clone(),
@@ -312,6 +310,41 @@ impl<'a> ViewBuilder<'a> {
         };
         view.json_ld = super::linked_data::article(&view, &self.url(&case.path), &self.site.config);
         view
+    }
+
+    /// The published renditions of a case's images, as its page shows them.
+    pub fn case_images(&self, index: usize) -> Vec<Option<&crate::images::Responsive>> {
+        let case = &self.site.cases[index];
+        let images = &case.entry.meta.images;
+        images
+            .iter()
+            .map(|image| self.images.get(&format!("{}{}", case.path, image.src)))
+            .collect()
+    }
+
+    fn image_view(&self, case: &Case, image: &crate::content::schema::Image) -> ImageView {
+        let output_path = format!("{}{}", case.path, image.src);
+        let responsive = self.images.get(&output_path);
+        let srcset = |format: crate::images::Format| {
+            let renditions = responsive?.in_format(format);
+            let entries: Vec<String> = renditions
+                .map(|r| format!("{} {}w", self.href(&r.path), r.width))
+                .collect();
+            (!entries.is_empty()).then(|| entries.join(", "))
+        };
+        ImageView {
+            src: self.href(&output_path),
+            url: self.url(&output_path),
+            alt: image.alt.clone(),
+            caption: image.caption.clone(),
+            srcset: responsive
+                .and_then(|r| r.original_format())
+                .and_then(srcset),
+            webp_srcset: srcset(crate::images::Format::WebP),
+            sizes: responsive.map(|_| crate::images::CASE_IMAGE_SIZES),
+            width: responsive.map(|r| r.width),
+            height: responsive.map(|r| r.height),
+        }
     }
 
     pub fn pagination(&self, current: usize, total: usize, first_path: &str) -> Pagination {
