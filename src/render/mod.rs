@@ -55,6 +55,9 @@ struct Job<'a> {
     /// pages are kept between runs; `None` for pages whose data is hashed
     /// whole instead (index pages: few, small, and reading from all over).
     fingerprint: Option<u64>,
+    /// The page shows a highlighted code block, so it links the highlighting
+    /// stylesheet; most pages of a case study site have none.
+    code: bool,
 }
 
 enum Data<'a> {
@@ -112,6 +115,9 @@ struct PageView<'a> {
     description: &'a str,
     canonical_url: String,
     breadcrumbs: &'a [Link],
+    /// Whether the page shows highlighted code (and so needs
+    /// `site.highlight_css_href`).
+    code: bool,
 }
 
 pub struct Renderer {
@@ -231,6 +237,7 @@ impl Renderer {
                     hash_of(&(
                         (shared, template, own),
                         (&job.path, job.kind, &job.title, &job.description, crumbs),
+                        job.code,
                     ))
                 });
                 if let (Some(fingerprint), Some((cached, bytes))) =
@@ -256,6 +263,7 @@ impl Renderer {
                             encoded_path(&job.path)
                         ),
                         breadcrumbs: &job.breadcrumbs,
+                        code: job.code,
                     },
                 );
                 match (&job.data, made) {
@@ -619,6 +627,11 @@ fn total_granted_label(scheme: &crate::model::Scheme) -> Option<String> {
     (scheme.grants_with_amount > 0).then(|| japanese::yen(scheme.total_granted))
 }
 
+/// Whether a body holds a highlighted code block (see `markdown::render`).
+fn has_code(body: &crate::markdown::Rendered) -> bool {
+    body.html.contains("<pre class=\"code\"")
+}
+
 /// Every page of the site, as render jobs.
 fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Vec<Job<'a>> {
     let site = views.site;
@@ -651,6 +664,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             "stats": to_value(StatsBuilder { site, strings: views.strings }.summary_of(Scope::Site)),
             "map": map_svg(views, None),
         }})),
+        code: has_code(&views.bodies.home),
         fingerprint: None,
     });
 
@@ -672,6 +686,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                     "total": site.cases.len(),
                 })
             }),
+            code: false,
             fingerprint: prints.map(|p| {
                 let listed: Vec<usize> = items.clone().collect();
                 hash_of(&(page.number, total, site.cases.len(), p.summaries(&listed)))
@@ -695,6 +710,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             data: Data::Context(Box::new(move |context| {
                 context.insert("case", &views.case_view(i))
             })),
+            code: has_code(&views.bodies.cases[i]),
             fingerprint: prints.map(|p| hash_of(&(p.case_page(i), views.case_images(i)))),
         });
     }
@@ -713,6 +729,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             "summary": summary_of(w.entry.as_ref()),
             "areas": term_links(views, w.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
         })).collect::<Vec<_>>() })),
+        code: false,
         fingerprint: None,
     });
     let districts_crumb = crumb(views, &t("districts", "地区から探す"), "districts/");
@@ -742,6 +759,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                     "stats": stats_of(views, Scope::Ward(w), page.number),
                     "map": (page.number == 1).then(|| map_svg(views, Some(w))).flatten(),
                 })),
+                code: has_code(&views.bodies.wards[w]),
                 fingerprint: prints.map(|p| hash_of(&(page.number, total, p.ward(w, items.clone()), stats_print(p, site, Scope::Ward(w), page.number), views.map.as_ref().map(|m| m.fingerprint)))),
             });
         }
@@ -778,6 +796,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                             "stats": stats_of(views, Scope::Area(w, a), page.number),
                         })
                     }),
+                    code: has_code(&views.bodies.areas[w][a]),
                     fingerprint: prints.map(|p| {
                         let stats = stats_print(p, site, Scope::Area(w, a), page.number);
                         hash_of(&(page.number, total, p.area(w, a, items.clone()), stats))
@@ -806,6 +825,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             "grant_count": s.grant_count,
         })).collect::<Vec<_>>() })
         }),
+        code: false,
         fingerprint: None,
     });
     let funding_crumb = crumb(views, &t("funding", "制度から探す"), "funding/");
@@ -843,6 +863,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                     "pagination": views.pagination(page.number, total, &scheme.path),
                     "stats": stats_of(views, Scope::Scheme(s), page.number),
                 })),
+                code: has_code(&views.bodies.schemes[s]),
                 fingerprint: prints.map(|p| hash_of(&(page.number, total, p.scheme(s, items.clone()), stats_print(p, site, Scope::Scheme(s), page.number)))),
             });
         }
@@ -856,6 +877,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
         description: t("themes_description", "テーマごとの事例"),
         breadcrumbs: vec![home.clone()],
         data: lazy(move || json!({ "themes": theme_links(views) })),
+        code: false,
         fingerprint: None,
     });
     let themes_crumb = crumb(views, &t("themes", "テーマから探す"), "themes/");
@@ -883,6 +905,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "pagination": views.pagination(page.number, total, &theme.path),
                     })
                 }),
+                code: has_code(&views.bodies.themes[i]),
                 fingerprint: prints
                     .map(|p| hash_of(&(page.number, total, p.theme(i, items.clone())))),
             });
@@ -909,6 +932,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                     "toc": views.bodies.pages[p].toc,
                 }})
             }),
+            code: has_code(&views.bodies.pages[p]),
             fingerprint: prints.map(|prints| prints.page(p)),
         });
     }
@@ -927,6 +951,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 "themes": theme_links(views),
             }})
         }),
+        code: false,
         fingerprint: None,
     });
 
@@ -943,6 +968,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
         data: lazy(move || {
             json!({ "stats": StatsBuilder { site, strings: views.strings }.view(Scope::Site) })
         }),
+        code: false,
         fingerprint: None,
     });
 
@@ -957,6 +983,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
         ),
         breadcrumbs: vec![home.clone()],
         data: lazy(move || to_value(crate::opendata::page_data(site))),
+        code: false,
         fingerprint: prints.map(|p| p.open_data()),
     });
 
@@ -968,6 +995,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
         description: config.description.clone(),
         breadcrumbs: vec![home.clone()],
         data: lazy(move || json!({})),
+        code: false,
         fingerprint: None,
     });
     jobs

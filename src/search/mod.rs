@@ -6,7 +6,7 @@
 //! 2. `index::build`: the cases and fields of every 1-, 2- and 3-gram, and each
 //!    trigram's forced context, so every substring query is answered exactly.
 //! 3. `shard`: gram files by key range, display and text blocks by case, the
-//!    facet columns, and the manifest `index.json` that names them all.
+//!    facet columns, and the manifest `manifest.bin` that names them all.
 //!
 //! `query` reads those files back with the client's algorithm; the tests and
 //! the benchmark use it to check that the written index answers exactly.
@@ -170,8 +170,8 @@ pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
         "statuses": STATUSES,
     });
     files.push(OutputFile::new(
-        "search/index.json",
-        serde_json::to_vec(&manifest).unwrap_or_default(),
+        "search/manifest.bin",
+        shard::gzip(&serde_json::to_vec(&manifest).unwrap_or_default()),
     ));
     files
 }
@@ -194,12 +194,15 @@ pub fn fiscal_years(site: &Site) -> Vec<i32> {
     years
 }
 
-/// The facet columns, one value per case in case order: district (ward, or
-/// area within it, numbered ward first then its areas), fiscal year (index
-/// into the manifest's years), status, then the scheme and theme lists.
+/// The facets of every case: three columns, one value per case in case order
+/// (district: the ward, or an area within it, numbered ward first then its
+/// areas; fiscal year: an index into the manifest's years; status), each as
+/// a byte width (1 or 2) and the values; then per scheme and per theme the
+/// set of its cases (`shard::write_set`, so a facet value costs about what
+/// its share of the cases says, not a list entry per case).
 fn facets(site: &Site) -> Vec<u8> {
     let mut district_ids = Vec::new();
-    let mut next = 0u64;
+    let mut next = 0u32;
     for ward in &site.wards {
         let mut ids = vec![next];
         next += 1;
@@ -210,31 +213,51 @@ fn facets(site: &Site) -> Vec<u8> {
         district_ids.push(ids);
     }
     let years = fiscal_years(site);
+    let districts: Vec<u32> = site
+        .cases
+        .iter()
+        .map(|c| district_ids[c.ward][c.area.map_or(0, |a| a + 1)])
+        .collect();
+    let year_index: Vec<u32> = site
+        .cases
+        .iter()
+        .map(|c| years.binary_search(&c.fiscal_year).unwrap_or(0) as u32)
+        .collect();
+    let statuses: Vec<u32> = site
+        .cases
+        .iter()
+        .map(|c| {
+            let key = c.entry.meta.status.key();
+            STATUSES.iter().position(|s| *s == key).unwrap_or(0) as u32
+        })
+        .collect();
+    let cases = site.cases.len() as u32;
     let mut out = Vec::new();
-    shard::write_varint(&mut out, site.cases.len() as u64);
-    for case in &site.cases {
-        let id = district_ids[case.ward][case.area.map_or(0, |a| a + 1)];
-        shard::write_varint(&mut out, id);
-    }
-    for case in &site.cases {
-        let year = years.binary_search(&case.fiscal_year).unwrap_or(0);
-        shard::write_varint(&mut out, year as u64);
-    }
-    for case in &site.cases {
-        let key = case.entry.meta.status.key();
-        out.push(STATUSES.iter().position(|s| *s == key).unwrap_or(0) as u8);
-    }
-    for list in [
-        site.cases.iter().map(|c| &c.schemes).collect::<Vec<_>>(),
-        site.cases.iter().map(|c| &c.themes).collect::<Vec<_>>(),
-    ] {
-        for values in list {
-            shard::write_varint(&mut out, values.len() as u64);
-            for &v in values {
-                shard::write_varint(&mut out, v as u64);
+    shard::write_varint(&mut out, cases as u64);
+    for column in [districts, year_index, statuses] {
+        let wide = column.iter().any(|&v| v > 0xff);
+        out.push(if wide { 2 } else { 1 });
+        for v in column {
+            if wide {
+                out.extend_from_slice(&(v as u16).to_le_bytes());
+            } else {
+                out.push(v as u8);
             }
         }
     }
+    for scheme in &site.schemes {
+        shard::write_set(&mut out, &as_u32(&scheme.cases), cases);
+    }
+    for theme in &site.themes {
+        shard::write_set(&mut out, &as_u32(&theme.cases), cases);
+    }
+    out
+}
+
+fn as_u32(cases: &[usize]) -> Vec<u32> {
+    let mut out: Vec<u32> = cases.iter().map(|&c| c as u32).collect();
+    out.sort_unstable();
+    out.dedup();
     out
 }
 

@@ -17,7 +17,7 @@
 
 use super::index::CONTEXT;
 use super::normalize::{Variants, normalize, query_words};
-use super::shard::{SET_BITMAP, SET_COMPLEMENT, SET_EMPTY, SET_FULL, SET_LIST, file_key};
+use super::shard::{SET_BITMAP, SET_EMPTY, SET_FULL, SET_RICE, SET_RICE_COMPLEMENT, file_key};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -127,26 +127,51 @@ impl Bytes<'_> {
         String::from_utf8(self.take(bytes)?.to_vec()).map_err(|_| error("bad UTF-8"))
     }
 
+    /// `count` Rice-coded gaps with parameter `b`, as ascending members.
+    fn rice(&mut self, b: u32, count: usize) -> Result<Vec<u32>> {
+        let mut out = Vec::with_capacity(count.min(self.data.len() * 8));
+        let (mut byte, mut used) = (0u8, 8u32);
+        let mut bit = |bytes: &mut Self| -> Result<u32> {
+            if used == 8 {
+                byte = bytes.byte()?;
+                used = 0;
+            }
+            used += 1;
+            Ok(((byte >> (used - 1)) & 1) as u32)
+        };
+        let mut previous: Option<u32> = None;
+        for _ in 0..count {
+            let mut quotient = 0u32;
+            while bit(self)? == 1 {
+                quotient += 1;
+            }
+            let mut low = 0u32;
+            for i in 0..b {
+                low |= bit(self)? << i;
+            }
+            let gap = (quotient << b) | low;
+            let m = previous.map_or(Some(gap), |p| p.checked_add(gap + 1));
+            let m = m.ok_or_else(|| error("set member out of range"))?;
+            out.push(m);
+            previous = Some(m);
+        }
+        Ok(out)
+    }
+
     /// A subset of `0..universe`.
     fn set(&mut self, universe: u32) -> Result<Vec<u32>> {
-        let gaps = |b: &mut Self| -> Result<Vec<u32>> {
-            let count = b.varint()? as usize;
-            let mut out = Vec::with_capacity(count.min(universe as usize));
-            let mut previous: Option<u32> = None;
-            for _ in 0..count {
-                let gap = b.varint()? as u32;
-                let m = previous.map_or(gap, |p| p + 1 + gap);
-                out.push(m);
-                previous = Some(m);
-            }
-            Ok(out)
-        };
-        Ok(match self.byte()? {
+        let tag = self.byte()?;
+        let b = (tag >> 3) as u32;
+        Ok(match tag & 7 {
             SET_EMPTY => Vec::new(),
             SET_FULL => (0..universe).collect(),
-            SET_LIST => gaps(self)?,
-            SET_COMPLEMENT => {
-                let missing = gaps(self)?;
+            SET_RICE => {
+                let count = self.varint()? as usize;
+                self.rice(b, count)?
+            }
+            SET_RICE_COMPLEMENT => {
+                let count = self.varint()? as usize;
+                let missing = self.rice(b, count)?;
                 let mut next = missing.iter().peekable();
                 (0..universe)
                     .filter(|i| {
@@ -165,7 +190,7 @@ impl Bytes<'_> {
                     .filter(|&i| bytes[(i >> 3) as usize] & (1 << (i & 7)) != 0)
                     .collect()
             }
-            tag => return Err(error(format!("unknown set tag {tag}"))),
+            kind => return Err(error(format!("unknown set kind {kind}"))),
         })
     }
 
@@ -286,10 +311,10 @@ fn with_tiers(set: &GramSet) -> Matches {
 impl IndexReader {
     /// Opens the `search/` folder of a built site.
     pub fn open(dir: &Path) -> Result<IndexReader> {
-        let text = std::fs::read(dir.join("index.json"))
-            .map_err(|e| error(format!("{}: {e}", dir.join("index.json").display())))?;
-        let manifest: Value =
-            serde_json::from_slice(&text).map_err(|e| error(format!("index.json: {e}")))?;
+        let path = dir.join("manifest.bin");
+        let bytes = std::fs::read(&path).map_err(|e| error(format!("{}: {e}", path.display())))?;
+        let manifest: Value = serde_json::from_slice(&gunzip(&bytes)?)
+            .map_err(|e| error(format!("manifest.bin: {e}")))?;
         let cases = manifest["cases"].as_u64().unwrap_or(0) as u32;
         let gram_keys = manifest["gramFiles"]
             .as_array()

@@ -3,31 +3,37 @@
 //!
 //! | file | holds | the client fetches it |
 //! |---|---|---|
-//! | `index.json` | the manifest: file boundaries, facet values, variants | once |
-//! | `facets.bin` | per case: district, fiscal year, status, schemes, themes | once |
+//! | `manifest.bin` | JSON: file boundaries, facet values, variants, version | once |
+//! | `facets.bin` | per case: district, fiscal year, status; per scheme and theme: its cases | once |
 //! | `g/N.bin` | the grams whose first two characters fall in file N's range | per query word |
 //! | `d/N.bin` | per case of a block: path, title, summary | for the results shown |
 //! | `t/N.bin` | per case of a block: the rest of its text | for excerpts, and to verify |
 //!
-//! Every `.bin` file is gzip (the client inflates it with `DecompressionStream`);
-//! it is not named `.gz`, so no server adds a `Content-Encoding` of its own.
+//! Every file is gzip (the client inflates it with `DecompressionStream`);
+//! none is named `.gz`, so no server adds a `Content-Encoding` of its own.
 //!
 //! A gram file is a run of entries: the gram (varint byte length, UTF-8), its
 //! case set, then the ranks within that set of the cases holding it in their
 //! title and in their summary; a trigram's case set is written as ranks within
 //! its two-character prefix's set (written just before it, in the same file),
 //! and two contexts follow it (varint `bytes * 2 + closed`, UTF-8).
-//! A set is a tag byte then: 0 empty, 1 every member of the universe,
-//! 2 a list (count, first, then gaps − 1), 3 the same list of the non-members,
-//! 4 a bitmap (least significant bit first).
+//! A set is a tag byte, its kind in the low three bits: 0 empty, 1 every
+//! member of the universe, 2 the members Rice-coded, 3 the non-members
+//! Rice-coded, 4 a bitmap (least significant bit first). Rice coding (the
+//! parameter `b` in the tag's high bits): the count, then per member the gap
+//! from the previous one (the first member itself, then difference − 1) as
+//! `gap >> b` in unary (ones, then a zero) and `b` low bits, least significant
+//! bit first, padded to a byte. It takes about `2 + log2(mean gap)` bits a
+//! member, half of what a varint list takes for the mid-sized sets of
+//! common grams.
 
 use super::index::{Context, Gram, GramIndex, SUMMARY, TITLE};
 use std::io::Write as _;
 
 pub const SET_EMPTY: u8 = 0;
 pub const SET_FULL: u8 = 1;
-pub const SET_LIST: u8 = 2;
-pub const SET_COMPLEMENT: u8 = 3;
+pub const SET_RICE: u8 = 2;
+pub const SET_RICE_COMPLEMENT: u8 = 3;
 pub const SET_BITMAP: u8 = 4;
 
 pub fn write_varint(out: &mut Vec<u8>, mut n: u64) {
@@ -42,27 +48,81 @@ fn varint_len(n: u64) -> usize {
     (64 - (n | 1).leading_zeros() as usize).div_ceil(7)
 }
 
-fn gaps_len(members: impl Iterator<Item = u32>) -> (usize, usize) {
-    let (mut bytes, mut count, mut previous) = (0, 0, None::<u32>);
-    for m in members {
-        let gap = previous.map_or(m, |p| m - p - 1);
-        bytes += varint_len(gap as u64);
-        count += 1;
-        previous = Some(m);
-    }
-    (count, bytes + varint_len(count as u64))
-}
-
-fn write_gaps(out: &mut Vec<u8>, count: usize, members: impl Iterator<Item = u32>) {
-    write_varint(out, count as u64);
+/// The gaps of an ascending list: the first member, then each difference − 1.
+fn gaps(members: impl Iterator<Item = u32> + Clone) -> impl Iterator<Item = u32> + Clone {
     let mut previous = None::<u32>;
-    for m in members {
-        write_varint(out, previous.map_or(m, |p| m - p - 1) as u64);
+    members.map(move |m| {
+        let gap = previous.map_or(m, |p| m - p - 1);
         previous = Some(m);
+        gap
+    })
+}
+
+/// Bits written least significant first.
+struct BitWriter<'a> {
+    out: &'a mut Vec<u8>,
+    byte: u8,
+    used: u32,
+}
+
+impl BitWriter<'_> {
+    fn bit(&mut self, one: bool) {
+        self.byte |= (one as u8) << self.used;
+        self.used += 1;
+        if self.used == 8 {
+            self.out.push(self.byte);
+            (self.byte, self.used) = (0, 0);
+        }
+    }
+
+    fn finish(self) {
+        if self.used > 0 {
+            self.out.push(self.byte);
+        }
     }
 }
 
-/// Writes a sorted subset of `0..universe` in its smallest form.
+/// Bits of the gaps Rice-coded with parameter `b`: the quotient `gap >> b`
+/// in unary (ones, then a zero), then the `b` low bits.
+fn rice_bits(gaps: impl Iterator<Item = u32>, b: u32) -> u64 {
+    gaps.map(|g| (g >> b) as u64 + 1 + b as u64).sum()
+}
+
+/// The Rice parameter with the fewest bits for these gaps, and that count.
+fn best_rice(gaps: impl Iterator<Item = u32> + Clone) -> (u32, u64) {
+    let (count, total) = gaps
+        .clone()
+        .fold((0u64, 0u64), |(c, t), g| (c + 1, t + g as u64));
+    let mean = (total / count.max(1)).max(1);
+    let guess = 63 - mean.leading_zeros();
+    (guess.saturating_sub(1)..=(guess + 1).min(24))
+        .map(|b| (b, rice_bits(gaps.clone(), b)))
+        .min_by_key(|&(_, bits)| bits)
+        .unwrap_or((0, rice_bits(gaps, 0)))
+}
+
+fn write_rice(out: &mut Vec<u8>, kind: u8, b: u32, count: usize, gaps: impl Iterator<Item = u32>) {
+    out.push(kind | (b as u8) << 3);
+    write_varint(out, count as u64);
+    let mut bits = BitWriter {
+        out,
+        byte: 0,
+        used: 0,
+    };
+    for g in gaps {
+        for _ in 0..g >> b {
+            bits.bit(true);
+        }
+        bits.bit(false);
+        for i in 0..b {
+            bits.bit(g >> i & 1 == 1);
+        }
+    }
+    bits.finish();
+}
+
+/// Writes a sorted subset of `0..universe` in its smallest form: a tag byte
+/// (kind in the low 3 bits, the Rice parameter above), then the data.
 pub fn write_set(out: &mut Vec<u8>, members: &[u32], universe: u32) {
     if members.is_empty() {
         out.push(SET_EMPTY);
@@ -83,24 +143,38 @@ pub fn write_set(out: &mut Vec<u8>, members: &[u32], universe: u32) {
             }
         })
     };
-    let (_, list) = gaps_len(members.iter().copied());
+    let header = |count: usize| 1 + varint_len(count as u64);
+    let (b, bits) = best_rice(gaps(members.iter().copied()));
+    let rice = header(members.len()) + bits.div_ceil(8) as usize;
+    let missing = universe as usize - members.len();
     // Only a set of more than half the universe can have a shorter complement.
-    let (missing, complement) = if members.len() * 2 > universe as usize {
-        gaps_len(non_members())
+    let (b_not, complement) = if missing < members.len() {
+        let (b, bits) = best_rice(gaps(non_members()));
+        (b, header(missing) + bits.div_ceil(8) as usize)
     } else {
         (0, usize::MAX)
     };
-    let bitmap = (universe as usize).div_ceil(8);
-    if list <= complement && list <= bitmap {
-        out.push(SET_LIST);
-        write_gaps(out, members.len(), members.iter().copied());
+    let bitmap = 1 + (universe as usize).div_ceil(8);
+    if rice <= complement && rice <= bitmap {
+        write_rice(
+            out,
+            SET_RICE,
+            b,
+            members.len(),
+            gaps(members.iter().copied()),
+        );
     } else if complement <= bitmap {
-        out.push(SET_COMPLEMENT);
-        write_gaps(out, missing, non_members());
+        write_rice(
+            out,
+            SET_RICE_COMPLEMENT,
+            b_not,
+            missing,
+            gaps(non_members()),
+        );
     } else {
         out.push(SET_BITMAP);
         let start = out.len();
-        out.resize(start + bitmap, 0);
+        out.resize(start + bitmap - 1, 0);
         for &m in members {
             out[start + (m as usize >> 3)] |= 1 << (m & 7);
         }
@@ -221,11 +295,18 @@ mod tests {
         for (members, universe, expected) in [
             (vec![], 10, vec![SET_EMPTY]),
             (vec![0, 1, 2], 3, vec![SET_FULL]),
-            (vec![3, 5, 200], 1000, vec![SET_LIST, 3, 3, 1, 194, 1]),
+            // Gaps 3, 1, 4 with b = 1, least significant bit first:
+            // 10·1 | 0·1 | 110·0 → 0b0111_0101, then 0.
+            (
+                vec![3, 5, 10],
+                1000,
+                vec![SET_RICE | 1 << 3, 3, 0b0111_0101, 0],
+            ),
+            // The one non-member, 7, with b = 2: 10·11 → 0b1101.
             (
                 (0..999).filter(|&i| i != 7).collect(),
                 999,
-                vec![SET_COMPLEMENT, 1, 7],
+                vec![SET_RICE_COMPLEMENT | 2 << 3, 1, 0b1101],
             ),
             (
                 (0..16).filter(|i| i % 2 == 0).collect(),

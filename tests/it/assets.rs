@@ -29,8 +29,29 @@ fn stylesheets_are_linked_by_content_hashed_names_that_exist() {
     );
     let hashed = run.output(css.trim_start_matches("/machizukuri/jirei/"));
     assert_eq!(hashed, run.output("static/css/casebook.css"));
-    let highlight = stylesheet(&html, "highlight");
+}
+
+#[test]
+fn only_pages_with_highlighted_code_link_the_highlighting_stylesheet() {
+    let run = SiteTest::fixture("render/basic")
+        .file(
+            "content/pages/code.md",
+            "---\ntitle: コード\n---\n```rust\nfn main() {}\n```\n",
+        )
+        .build();
+    run.expect_success();
+    let highlight = stylesheet(&run.output("code/index.html"), "highlight");
     assert!(run.output_exists(highlight.trim_start_matches("/machizukuri/jirei/")));
+    for page in [
+        "index.html",
+        "cases/nakamura-hub/index.html",
+        "about/index.html",
+    ] {
+        assert!(
+            !run.output(page).contains("highlight."),
+            "{page} links highlight.css"
+        );
+    }
 }
 
 #[test]

@@ -230,7 +230,7 @@ fn one_title_edit_rewrites_exactly_the_pages_that_show_the_title() {
         .replace("急坂にベンチを置く", "急な坂にベンチを置く");
     let update = session.write(benches, &edited);
     expect_ok(&update, "edit a title");
-    assert!(update.changed.iter().any(|p| p == "search/index.json"));
+    assert!(update.changed.iter().any(|p| p == "search/manifest.bin"));
     assert_eq!(
         outside_search(&update.changed),
         [
@@ -261,7 +261,7 @@ fn a_body_edit_rewrites_only_its_page() {
         .replace("本文。", "本文を書き足しました。");
     let update = session.write(old, &edited);
     expect_ok(&update, "edit a body");
-    assert!(update.changed.iter().any(|p| p == "search/index.json"));
+    assert!(update.changed.iter().any(|p| p == "search/manifest.bin"));
     assert_eq!(
         outside_search(&update.changed),
         ["cases/old-case/index.html"]

@@ -1,38 +1,40 @@
-// casebook search page: upgrades the server-rendered
-// <div data-module="casebook-search"> (a plain GET form that works without
-// JavaScript) with results, facets and a live region. One state object
-// (query, facets, year range, page) round-trips through the URL.
+// casebook search page: upgrades the server-rendered plain GET form in
+// <div data-module="casebook-search"> with results, facets and a live region.
+// One state object (query, facets, year range, page) round-trips through the URL.
 
 import { SearchIndex, SearchIndexError, applyFacets, excerpt, matchRanges, normalize } from './search-core.js';
 
 const PAGE_SIZE = 10;
 const TYPING_DELAY = 250;
-const LIST_PARAMS = ['district', 'scheme', 'theme', 'year', 'status'];
+const LISTS = ['district', 'scheme', 'theme', 'year', 'status'];
+const NO_FILTERS = { district: [], scheme: [], theme: [], year: [], status: [], from: null, to: null };
 
-/** The page's state from a URL's query string. */
+/** The state in a URL's query string. */
 export function stateFromUrl(url) {
   const params = new URL(url).searchParams;
   const year = (v) => (/^\d{4}$/.test(v ?? '') ? Number(v) : null);
   const state = { q: params.get('q') ?? '', from: year(params.get('from')), to: year(params.get('to')) };
-  for (const name of LIST_PARAMS) state[name] = params.getAll(name).filter(Boolean);
+  for (const name of LISTS) state[name] = params.getAll(name).filter(Boolean);
   state.year = state.year.map(year).filter((y) => y != null);
   state.page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
   return state;
 }
 
-/** The query string of a state (`?q=…&district=南区`), empty values left out. */
+/** A state as a query string (`?q=…&district=南区`), empty values left out. */
 export function queryString(state) {
   const params = new URLSearchParams();
   if (state.q.trim()) params.set('q', state.q.trim());
-  for (const name of LIST_PARAMS) for (const value of state[name]) params.append(name, String(value));
-  if (state.from != null) params.set('from', String(state.from));
-  if (state.to != null) params.set('to', String(state.to));
+  for (const name of LISTS) for (const value of state[name]) params.append(name, String(value));
+  for (const name of ['from', 'to']) if (state[name] != null) params.set(name, String(state[name]));
   if (state.page > 1) params.set('page', String(state.page));
   const text = params.toString();
   return text ? `?${text}` : '';
 }
 
-const isActive = (state) => state.q.trim() !== '' || LIST_PARAMS.some((n) => state[n].length) || state.from != null || state.to != null;
+const isActive = (s) => s.q.trim() !== '' || LISTS.some((n) => s[n].length) || s.from != null || s.to != null;
+
+/** `in-progress` → the dataset key of its label, `tStatusInProgress`. */
+const statusKey = (status) => `tStatus${status.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -41,7 +43,7 @@ function element(tag, className, text) {
   return node;
 }
 
-/** Appends `text` to `node`, each match of `forms` in a <mark>; never parses HTML. */
+/** Appends `text`, each match of `forms` in a <mark>; never parses HTML. */
 function appendMarked(node, text, forms) {
   let at = 0;
   for (const [start, end] of matchRanges(text, forms)) {
@@ -53,22 +55,13 @@ function appendMarked(node, text, forms) {
 
 class CasebookSearch {
   constructor(root) {
-    this.root = root;
-    this.t = root.dataset;
-    this.base = root.dataset.base ?? '/';
-    this.form = root.querySelector('form');
-    this.input = this.form.querySelector('input[name="q"]');
-    this.status = root.querySelector('[data-search-status]');
-    this.layout = root.querySelector('[data-search-layout]');
-    this.facetsNode = root.querySelector('[data-search-facets]');
-    this.list = root.querySelector('[data-search-list]');
-    this.pages = root.querySelector('[data-search-pages]');
-    this.heading = root.querySelector('#search-results-heading');
-    this.browse = document.querySelector('[data-search-browse]');
-    this.searchId = 0;
-    this.typing = false;
-    this.index = null;
-    this.controls = null;
+    const $ = (selector) => root.querySelector(selector);
+    Object.assign(this, {
+      root, t: root.dataset, base: root.dataset.base ?? '/', form: $('form'), input: $('input[name="q"]'),
+      status: $('[data-search-status]'), layout: $('[data-search-layout]'), facetsNode: $('[data-search-facets]'),
+      list: $('[data-search-list]'), pages: $('[data-search-pages]'), heading: $('#search-results-heading'),
+      browse: document.querySelector('[data-search-browse]'), searchId: 0, typing: false, index: null, controls: null,
+    });
   }
 
   init() {
@@ -84,7 +77,7 @@ class CasebookSearch {
     this.input.addEventListener('input', () => {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => {
-        // The first search of a burst of typing gets a history entry; the rest replace it.
+        // A burst of typing makes one history entry, not one per pause.
         this.update({ q: this.input.value, page: 1 }, this.typing ? 'replace' : 'push');
         this.typing = true;
       }, TYPING_DELAY);
@@ -100,22 +93,10 @@ class CasebookSearch {
 
   /** Changes the state, records it in the history, and searches. */
   update(changes, history) {
-    const next = { ...this.state, ...changes };
-    const url = `${location.pathname}${queryString(next)}`;
-    if (url !== `${location.pathname}${location.search}`) {
-      if (history === 'push') window.history.pushState(null, '', url);
-      else window.history.replaceState(null, '', url);
-    }
-    this.state = next;
+    this.state = { ...this.state, ...changes };
+    const url = `${location.pathname}${queryString(this.state)}`;
+    if (url !== `${location.pathname}${location.search}`) window.history[`${history}State`](null, '', url);
     return this.run();
-  }
-
-  loadIndex() {
-    this.index ??= SearchIndex.load(this.root.dataset.index).catch((error) => {
-      this.index = null;
-      throw error;
-    });
-    return this.index;
   }
 
   /** Marks the page settled for the URL it shows (tests and benchmarks wait for it). */
@@ -126,8 +107,7 @@ class CasebookSearch {
   }
 
   async run() {
-    const id = ++this.searchId;
-    const state = this.state;
+    const id = ++this.searchId, state = this.state;
     this.root.dataset.searchState = 'busy';
     performance.mark('casebook-search:start');
     if (!isActive(state)) {
@@ -139,7 +119,8 @@ class CasebookSearch {
     }
     this.list.setAttribute('aria-busy', 'true');
     try {
-      const index = await this.loadIndex();
+      this.index ??= SearchIndex.load(this.root.dataset.index);
+      const index = await this.index.catch((error) => { this.index = null; throw error; });
       const matches = await index.search(state.q);
       if (id !== this.searchId) return;
       this.buildFacets(index);
@@ -149,14 +130,12 @@ class CasebookSearch {
       const shown = results.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
       const rows = await Promise.all(shown.map((i) => this.row(index, i, matches.forms)));
       if (id !== this.searchId) return;
-      this.renderFacets(index, counts, state);
-      this.renderResults(rows);
+      this.renderFacets(counts, state);
+      this.list.replaceChildren(...rows.map((row) => this.renderRow(row)));
       this.renderPages(page, pages, state);
       this.layout.hidden = false;
       if (this.browse) this.browse.hidden = true;
-      this.status.textContent = results.length
-        ? this.t.tFound.replace('{n}', results.length.toLocaleString())
-        : this.t.tNone;
+      this.status.textContent = results.length ? this.t.tFound.replace('{n}', results.length.toLocaleString()) : this.t.tNone;
       performance.mark('casebook-search:rendered');
     } catch (error) {
       if (id !== this.searchId) return;
@@ -176,8 +155,8 @@ class CasebookSearch {
     for (const value of state.district) {
       const [wardName, areaName] = value.split('/');
       const ward = districts.tree.find((w) => w.ward === wardName);
-      const area = areaName == null ? ward : ward?.areas.find((a) => a.name === areaName);
-      if (area) district.add(area.id);
+      const chosen = areaName == null ? ward : ward?.areas.find((a) => a.name === areaName);
+      if (chosen) district.add(chosen.id);
     }
     return {
       districts: district,
@@ -190,60 +169,49 @@ class CasebookSearch {
     };
   }
 
-  /** What one result shows; the text store is fetched only when the title
+  /** What one result shows. The text store is fetched only when the title
    *  and summary do not show every word. */
   async row(index, i, forms) {
     const display = await index.display(i);
-    const facets = index.facets;
-    const ward = index.districts.ward[facets.district[i]];
-    const area = index.districts.area[facets.district[i]];
-    const place = [index.manifest.districts[ward].name];
-    if (area >= 0) place.push(index.districts.tree[ward].areas.find((a) => a.id === area).name);
+    const { facets, manifest, districts } = index;
+    const d = facets.district[i], ward = districts.ward[d];
+    const place = [manifest.districts[ward].name];
+    if (districts.area[d] >= 0) place.push(districts.tree[ward].areas.find((a) => a.id === d).name);
     const head = normalize(`${display.title}\n${display.summary}`);
     const shownByHead = forms.every((wordForms) => wordForms.some((f) => head.includes(f)));
-    const rest = shownByHead ? null : excerpt(await index.rest(i), forms.flat());
     return {
       ...display,
       place: place.join(' '),
-      status: index.manifest.statuses[facets.status[i]],
-      year: index.manifest.years[facets.year[i]].label,
-      excerpt: rest,
+      status: manifest.statuses[facets.status[i]],
+      year: manifest.years[facets.year[i]].label,
+      excerpt: shownByHead ? null : excerpt(await index.rest(i), forms.flat()),
       forms: forms.flat(),
     };
   }
 
-  renderResults(rows) {
-    const items = rows.map((row) => {
-      const item = element('li', 'search-result');
-      const title = element('h3', 'search-result__title');
-      const link = element('a');
-      link.href = `${this.base}${row.path}`;
-      appendMarked(link, row.title, row.forms);
-      title.append(link);
-      const meta = element('p', 'search-result__meta');
-      const statusKey = `tStatus${row.status.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
-      for (const [label, value] of [
-        [this.t.tDistrict, row.place],
-        [this.t.tStatus, this.t[statusKey] ?? row.status],
-        [this.t.tFiscalYear, row.year],
-      ]) {
-        const part = element('span', 'search-result__fact');
-        part.append(element('span', 'visually-hidden', `${label}: `), value);
-        meta.append(part);
-      }
-      const summary = element('p', 'search-result__summary');
-      appendMarked(summary, row.summary, row.forms);
-      item.append(title, meta, summary);
-      if (row.excerpt) {
-        const text = element('p', 'search-result__excerpt');
-        if (row.excerpt.leading) text.append('…');
-        appendMarked(text, row.excerpt.text, row.forms);
-        if (row.excerpt.trailing) text.append('…');
-        item.append(text);
-      }
-      return item;
-    });
-    this.list.replaceChildren(...items);
+  renderRow(row) {
+    const item = element('li', 'search-result');
+    const title = element('h3', 'search-result__title'), link = element('a');
+    link.href = `${this.base}${row.path}`;
+    appendMarked(link, row.title, row.forms);
+    title.append(link);
+    const meta = element('p', 'search-result__meta');
+    for (const [label, value] of [[this.t.tDistrict, row.place], [this.t.tStatus, this.t[statusKey(row.status)] ?? row.status], [this.t.tFiscalYear, row.year]]) {
+      const fact = element('span', 'search-result__fact');
+      fact.append(element('span', 'visually-hidden', `${label}: `), value);
+      meta.append(fact);
+    }
+    const summary = element('p', 'search-result__summary');
+    appendMarked(summary, row.summary, row.forms);
+    item.append(title, meta, summary);
+    if (row.excerpt) {
+      const text = element('p', 'search-result__excerpt');
+      if (row.excerpt.leading) text.append('…');
+      appendMarked(text, row.excerpt.text, row.forms);
+      if (row.excerpt.trailing) text.append('…');
+      item.append(text);
+    }
+    return item;
   }
 
   renderPages(page, pages, state) {
@@ -268,30 +236,23 @@ class CasebookSearch {
   /** The facet controls, built once; each search then updates their counts. */
   buildFacets(index) {
     if (this.controls) return;
-    const { manifest } = index;
+    const { manifest } = index, t = this.t, node = this.facetsNode;
     this.controls = [];
-    const node = this.facetsNode;
-    const title = element('h2', 'search-facets__title', this.t.tFilters);
-    const clear = element('button', 'search-facets__clear', this.t.tClear);
+    const clear = element('button', 'search-facets__clear', t.tClear);
     clear.type = 'button';
-    clear.addEventListener('click', () => this.update({ district: [], scheme: [], theme: [], year: [], status: [], from: null, to: null, page: 1 }, 'push'));
-    node.append(title, clear);
+    clear.addEventListener('click', () => this.update({ ...NO_FILTERS, page: 1 }, 'push'));
+    node.append(element('h2', 'search-facets__title', t.tFilters), clear);
     const checkbox = (param, value, label, key) => {
-      const item = element('li', 'facet__item');
-      const text = element('label', 'facet__label');
-      const input = element('input');
-      input.type = 'checkbox';
-      input.name = param;
-      input.value = String(value);
-      const count = element('span', 'facet__count');
+      const item = element('li', 'facet__item'), text = element('label', 'facet__label');
+      const input = element('input'), count = element('span', 'facet__count');
+      Object.assign(input, { type: 'checkbox', name: param, value: String(value) });
       text.append(input, ` ${label} `, count);
       item.append(text);
-      this.controls.push({ param, value, input, count, key });
+      this.controls.push({ param, value: String(value), input, count, key });
       return item;
     };
     const fieldset = (param, legend) => {
       const set = element('fieldset', 'facet');
-      set.dataset.facet = param;
       set.append(element('legend', 'facet__legend', legend));
       node.append(set);
       return set;
@@ -301,61 +262,51 @@ class CasebookSearch {
       ul.append(...items);
       return ul;
     };
-    const districts = fieldset('district', this.t.tDistrict);
-    districts.append(list(index.districts.tree.map((ward) => {
+    fieldset('district', t.tDistrict).append(list(index.districts.tree.map((ward) => {
       const item = checkbox('district', ward.ward, ward.ward, ['districts', ward.id]);
       if (ward.areas.length) {
-        const areas = list(ward.areas.map((area) => checkbox('district', `${ward.ward}/${area.name}`, area.name, ['districts', area.id])));
+        const areas = list(ward.areas.map((a) => checkbox('district', `${ward.ward}/${a.name}`, a.name, ['districts', a.id])));
         areas.classList.add('facet__list--areas');
-        areas.setAttribute('aria-label', this.t.tAreas.replace('{ward}', ward.ward));
+        areas.setAttribute('aria-label', t.tAreas.replace('{ward}', ward.ward));
         areas.dataset.ward = ward.ward;
         item.append(areas);
       }
       return item;
     })));
-    fieldset('scheme', this.t.tSchemes).append(list(manifest.schemes.map((name, i) => checkbox('scheme', name, name, ['schemes', i]))));
-    fieldset('theme', this.t.tThemes).append(list(manifest.themes.map((name, i) => checkbox('theme', name, name, ['themes', i]))));
-    const years = fieldset('year', this.t.tFiscalYear);
+    fieldset('scheme', t.tSchemes).append(list(manifest.schemes.map((name, i) => checkbox('scheme', name, name, ['schemes', i]))));
+    fieldset('theme', t.tThemes).append(list(manifest.themes.map((name, i) => checkbox('theme', name, name, ['themes', i]))));
+    const years = fieldset('year', t.tFiscalYear);
     years.append(list(manifest.years.map((y, i) => checkbox('year', y.year, y.label, ['years', i]))));
     const range = element('div', 'facet__range');
-    range.append(element('p', 'facet__range-title', this.t.tYearRange));
+    range.append(element('p', 'facet__range-title', t.tYearRange));
     this.range = {};
-    for (const [param, label] of [['from', this.t.tYearFrom], ['to', this.t.tYearTo]]) {
-      const id = `search-year-${param}`;
-      const text = element('label', 'facet__range-label', label);
-      text.htmlFor = id;
-      const select = element('select');
-      select.id = id;
+    for (const [param, label] of [['from', t.tYearFrom], ['to', t.tYearTo]]) {
+      const text = element('label', 'facet__range-label', label), select = element('select');
+      text.htmlFor = select.id = `search-year-${param}`;
       select.name = param;
-      select.append(new Option(this.t.tAny, ''), ...manifest.years.map((y) => new Option(y.label, String(y.year))));
+      select.append(new Option(t.tAny, ''), ...manifest.years.map((y) => new Option(y.label, String(y.year))));
       select.addEventListener('change', () => this.update({ [param]: select.value ? Number(select.value) : null, page: 1 }, 'push'));
       this.range[param] = select;
       range.append(text, select);
     }
     years.append(range);
-    fieldset('status', this.t.tStatus).append(list(manifest.statuses.map((key, i) => {
-      const label = this.t[`tStatus${key.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`] ?? key;
-      return checkbox('status', key, label, ['statuses', i]);
-    })));
-    node.addEventListener('change', (event) => {
-      const input = event.target;
+    fieldset('status', t.tStatus).append(list(manifest.statuses.map((key, i) => checkbox('status', key, t[statusKey(key)] ?? key, ['statuses', i]))));
+    node.addEventListener('change', ({ target: input }) => {
       if (input.type !== 'checkbox') return;
       const values = new Set(this.state[input.name].map(String));
-      if (input.checked) values.add(input.value);
-      else values.delete(input.value);
+      if (input.checked) values.add(input.value); else values.delete(input.value);
       // Unticking a ward unticks its areas too.
-      if (input.name === 'district' && !input.checked && !input.value.includes('/')) {
-        for (const v of [...values]) if (v.startsWith(`${input.value}/`)) values.delete(v);
+      if (input.name === 'district' && !input.checked) {
+        for (const v of values) if (v.startsWith(`${input.value}/`)) values.delete(v);
       }
-      const parse = input.name === 'year' ? Number : String;
-      this.update({ [input.name]: [...values].map(parse), page: 1 }, 'push');
+      this.update({ [input.name]: [...values].map(input.name === 'year' ? Number : String), page: 1 }, 'push');
     });
   }
 
-  renderFacets(index, counts, state) {
+  renderFacets(counts, state) {
     for (const { param, value, input, count, key } of this.controls) {
-      input.checked = state[param].map(String).includes(String(value));
       const n = counts[key[0]][key[1]];
+      input.checked = state[param].map(String).includes(value);
       count.textContent = `(${n.toLocaleString()})`;
       input.closest('.facet__item').classList.toggle('facet__item--empty', n === 0 && !input.checked);
     }
@@ -364,11 +315,9 @@ class CasebookSearch {
       const ward = areas.dataset.ward;
       areas.hidden = !state.district.some((d) => d === ward || d.startsWith(`${ward}/`));
     }
-    this.range.from.value = state.from == null ? '' : String(state.from);
-    this.range.to.value = state.to == null ? '' : String(state.to);
+    this.range.from.value = state.from ?? '';
+    this.range.to.value = state.to ?? '';
   }
 }
 
-for (const root of document.querySelectorAll('[data-module="casebook-search"]')) {
-  new CasebookSearch(root).init();
-}
+for (const root of document.querySelectorAll('[data-module="casebook-search"]')) new CasebookSearch(root).init();
