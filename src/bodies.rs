@@ -84,6 +84,7 @@ impl LinkIndex {
             "themes/",
             "search/",
             "opendata/",
+            "stats/",
         ] {
             add(fixed, None);
         }

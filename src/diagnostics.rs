@@ -234,30 +234,30 @@ fn is_wide(c: char) -> bool {
         0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
 }
 
-/// The lines of the last file read, split as the content stage counts them.
+/// The lines of the last file read, split as the content stage splits them.
 #[derive(Default)]
 struct SourceLines {
     path: PathBuf,
-    text: Option<String>,
+    lines: Vec<String>,
 }
 
 impl SourceLines {
     fn line(&mut self, path: &Path, line: usize) -> Option<String> {
         if self.path != path {
             self.path = path.to_path_buf();
-            self.text = std::fs::read(path).ok().map(|bytes| {
-                crate::content::front_matter::normalize_source(&String::from_utf8_lossy(&bytes))
-            });
+            let text = std::fs::read(path).map_or_else(
+                |_| String::new(),
+                |bytes| {
+                    crate::content::front_matter::normalize_source(&String::from_utf8_lossy(&bytes))
+                },
+            );
+            self.lines = text.split('\n').map(str::to_string).collect();
         }
-        let raw = self
-            .text
-            .as_deref()?
-            .split('\n')
-            .nth(line.checked_sub(1)?)?;
+        let raw = self.lines.get(line.checked_sub(1)?)?;
         if raw.chars().count() > 200 {
             return None;
         }
-        Some(raw.to_string())
+        Some(raw.clone())
     }
 }
 

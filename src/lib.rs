@@ -1,9 +1,10 @@
 //! casebook: Markdown case studies in, a static site out.
 //!
 //! The pipeline, one stage per module, data flowing one way:
-//! config → content → model → bodies (markdown) → render, search, feeds,
-//! sitemap, open data → output. `check` runs every stage but the last; `serve` keeps
-//! the output in memory and, with [`Caches`], re-runs only what a change touches.
+//! config → content → model → bodies (markdown) → images → render, search,
+//! feeds, sitemap, open data → output. `check` runs every stage but the last;
+//! `serve` keeps the output in memory and, with [`Caches`], re-runs only what a
+//! change touches.
 
 pub mod bodies;
 pub mod config;
@@ -12,6 +13,8 @@ pub mod date;
 pub mod diagnostics;
 pub mod escape;
 pub mod feeds;
+pub mod images;
+pub mod map;
 pub mod markdown;
 pub mod model;
 pub mod new_case;
@@ -21,6 +24,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod sitemap;
+pub mod stats;
 pub mod timings;
 
 use diagnostics::{Diagnostic, Diagnostics};
@@ -170,10 +174,15 @@ pub fn generate_staged(
         || format!("{case_count} cases loaded; linking…"),
         || model::build(config, content, diagnostics),
     );
-    let bodies = timings.stage(
+    let mut bodies = timings.stage(
         "markdown",
         || format!("{case_count} cases loaded; rendering Markdown…"),
         || bodies::render_bodies_cached(&site, &mut caches.bodies, diagnostics),
+    );
+    let images = timings.stage(
+        "images",
+        || "resizing images…".into(),
+        || images::publish(root, &mut bodies.assets, diagnostics, sink),
     );
     let Some(renderer) = timings.stage(
         "templates",
@@ -185,9 +194,18 @@ pub fn generate_staged(
     timings.stage(
         "render",
         || format!("{case_count} cases; rendering pages…"),
-        || renderer.render(&site, &bodies, &mut caches.pages, diagnostics, sink),
+        || {
+            renderer.render(
+                &site,
+                &bodies,
+                &images,
+                &mut caches.pages,
+                diagnostics,
+                sink,
+            )
+        },
     );
-    bodies.assets.into_iter().for_each(sink);
+    bodies.assets.iter().cloned().for_each(sink);
     pages_made(diagnostics);
     timings.stage(
         "search",

@@ -354,4 +354,50 @@ mod tests {
         assert!(!output.join("index.html").exists());
         assert!(output.join("new.html").exists());
     }
+
+    /// Regression (issue 7): two outputs at one path, or a file where another
+    /// needs a folder, failed half-way through the write (or kept whichever
+    /// file came last); now the contested path is named, in either order.
+    #[test]
+    fn issue_7_conflicting_paths_are_refused() {
+        for (paths, expected) in [
+            (&["a/index.html", "a/index.html"][..], Some("a/index.html")),
+            (
+                &["d/index.html", "d/index.html/index.html"][..],
+                Some("d/index.html"),
+            ),
+            (
+                &["d/index.html/index.html", "d/index.html"][..],
+                Some("d/index.html"),
+            ),
+            (&["a", "a-b", "a/c"][..], Some("a")),
+            (&["a/b", "a/c", "a-b/c"][..], None),
+        ] {
+            let mut layout = Layout::default();
+            let problem = paths.iter().find_map(|p| layout.claim(p).err());
+            assert_eq!(
+                problem.as_ref().map(|(path, _)| path.as_str()),
+                expected,
+                "{paths:?}: {problem:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_copy_failing_half_way_leaves_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        write_atomically(&output, &[OutputFile::new("index.html", "old")]).unwrap();
+        let files = [
+            OutputFile::new("a.html", "new"),
+            OutputFile::copy("b/photo.jpg", dir.path().join("gone.jpg")),
+        ];
+        let error = write_atomically(&output, &files).unwrap_err();
+        assert_eq!(error.path, output.join("b/photo.jpg"));
+        assert_eq!(
+            std::fs::read_to_string(output.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!output.join("a.html").exists());
+    }
 }

@@ -28,6 +28,7 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
     entries.extend(site.pages.iter().map(|p| (p.path.clone(), None)));
     entries.push(("search/".into(), None));
     entries.push(("opendata/".into(), None));
+    entries.push(("stats/".into(), None));
 
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

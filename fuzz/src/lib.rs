@@ -12,6 +12,10 @@ use casebook::date::Date;
 use casebook::diagnostics::Diagnostics;
 use casebook::markdown::{self, LinkTarget, MarkdownOptions, RawHtml};
 use casebook::render::japanese;
+use casebook::search::index::{self, CaseText, REST};
+use casebook::search::normalize::{
+    MAX_FORMS, Variants, is_separator, normalize, query_words, segments,
+};
 
 /// Front matter: BOM/CRLF normalising, the `---` split, YAML parsing, then every
 /// schema (case, funding, term, page) and the configuration reader. Nothing may
@@ -310,4 +314,79 @@ pub fn read_yen(text: &str) -> Option<u64> {
         group = 0;
     }
     total.checked_add(group)
+}
+
+/// The search tokenizer and index: normalizing is idempotent, segments and
+/// query words hold no separator, and the index of a text holds every 1-, 2-
+/// and 3-character substring of it, each trigram with a context that every
+/// occurrence agrees with (what makes longer substring queries exact).
+pub fn search_tokenizer(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let normalized = normalize(text);
+    assert_eq!(
+        normalize(&normalized),
+        normalized,
+        "not idempotent: {text:?}"
+    );
+    let variants = Variants::defaults();
+    for word in query_words(text) {
+        assert!(
+            !word.is_empty() && !word.chars().any(is_separator),
+            "{word:?}"
+        );
+        assert_eq!(
+            normalize(&word),
+            word,
+            "query word not normalized: {word:?}"
+        );
+        let forms = variants.expand(&word);
+        assert!(
+            forms.contains(&word) && forms.len() <= MAX_FORMS,
+            "{word:?}: {forms:?}"
+        );
+    }
+    let index = index::build(&[CaseText {
+        rest: normalized.clone(),
+        ..CaseText::default()
+    }]);
+    let grams: std::collections::HashMap<&str, &index::Gram> =
+        index.grams.iter().map(|g| (g.text.as_str(), g)).collect();
+    for segment in segments(&normalized) {
+        assert!(!segment.is_empty() && !segment.chars().any(is_separator));
+        let chars: Vec<char> = segment.chars().collect();
+        for i in 0..chars.len() {
+            for len in 1..=3.min(chars.len() - i) {
+                let gram: String = chars[i..i + len].iter().collect();
+                let Some(found) = grams.get(gram.as_str()) else {
+                    panic!("{gram:?} of {segment:?} is not indexed");
+                };
+                assert_eq!(
+                    (&found.cases[..], &found.fields[..]),
+                    (&[0][..], &[REST][..])
+                );
+                if len < 3 {
+                    continue;
+                }
+                let right: String = chars[i + 3..]
+                    .iter()
+                    .take(found.right.text.chars().count())
+                    .collect();
+                assert_eq!(right, found.right.text, "right of {gram:?} in {segment:?}");
+                if found.right.closed {
+                    assert_eq!(i + 3 + found.right.text.chars().count(), chars.len());
+                }
+                let left: String = chars[..i]
+                    .iter()
+                    .rev()
+                    .take(found.left.text.chars().count())
+                    .collect();
+                assert_eq!(left, found.left.text, "left of {gram:?} in {segment:?}");
+                if found.left.closed {
+                    assert_eq!(i, found.left.text.chars().count());
+                }
+            }
+        }
+    }
 }

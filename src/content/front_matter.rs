@@ -12,6 +12,7 @@
 
 use crate::diagnostics::Span;
 use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
 
 /// A source file split into its front matter and body.
 #[derive(Debug)]
@@ -106,6 +107,12 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<YamlDoc, YamlError> {
             locator,
         });
     }
+    if let Some(span) = too_deep_flow(yaml, first_line) {
+        return Err(YamlError {
+            message: clean_yaml_message("recursion limit exceeded"),
+            span,
+        });
+    }
     match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
         Ok(value) => Ok(YamlDoc {
             value: to_data(value),
@@ -121,6 +128,46 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<YamlDoc, YamlError> {
             })
         }
     }
+}
+
+/// The nesting the YAML parser allows; deeper input is an error either way.
+const MAX_YAML_DEPTH: usize = 128;
+
+/// Where flow collections (`[`, `{`) first nest deeper than the parser allows.
+/// The parser would say so too, but only after work that grows with the
+/// square of the depth: 30,000 `[` take it ten seconds.
+fn too_deep_flow(yaml: &str, first_line: usize) -> Option<Span> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let (mut line, mut col) = (first_line, 0);
+    let mut previous = '\n';
+    for c in yaml.chars() {
+        col += 1;
+        match (quote, c) {
+            (_, '\n') => {
+                (line, col) = (line + 1, 0);
+                // A single-line view is enough: quotes in front matter rarely span lines.
+                quote = None;
+            }
+            (Some('"'), '\\') if previous == '\\' => {
+                previous = ' ';
+                continue;
+            }
+            (Some(q), _) if c == q && !(q == '"' && previous == '\\') => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Some(Span::new(line, col));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 impl YamlDoc {
@@ -202,6 +249,9 @@ fn key_text(key: serde_yaml::Value) -> String {
 struct Locator {
     lines: Vec<LineInfo>,
     first_line: usize,
+    /// The line of each unindented `key:`, so that a top-level field is found
+    /// without a scan: 6,000 unknown fields would otherwise scan 6,000 lines each.
+    top_keys: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -235,8 +285,20 @@ impl Locator {
                     indent,
                 }
             })
-            .collect();
-        Locator { lines, first_line }
+            .collect::<Vec<LineInfo>>();
+        let mut top_keys = HashMap::new();
+        for (index, line) in lines.iter().enumerate() {
+            if line.indent == Some(0)
+                && let Some(key) = leading_key(&line.text)
+            {
+                top_keys.entry(key.to_string()).or_insert(index);
+            }
+        }
+        Locator {
+            lines,
+            first_line,
+            top_keys,
+        }
     }
 
     fn span(&self, found: Found) -> Span {
@@ -280,6 +342,12 @@ impl Locator {
     }
 
     fn find_block(&self, parent: Option<Found>, seg: PathSeg<'_>) -> Option<Found> {
+        if let (None, PathSeg::Key(key)) = (parent, seg)
+            && let Some(&index) = self.top_keys.get(key)
+            && let Some(found) = self.key_in_line(index, 0, key, 0)
+        {
+            return Some(found);
+        }
         // A list item's own key sits on the item's line after "- ".
         if let (Some(p), PathSeg::Key(key)) = (parent, seg)
             && let Some(found) = self.key_in_line(p.line, p.col, key, p.indent)
@@ -416,6 +484,18 @@ impl Locator {
     }
 }
 
+/// The key of a `key: value` line, bare or quoted.
+fn leading_key(text: &str) -> Option<&str> {
+    if let Some(quote) = text.chars().next().filter(|c| matches!(c, '"' | '\'')) {
+        let end = 1 + text[1..].find(quote)?;
+        return text[end + 1..].starts_with(':').then(|| &text[1..end]);
+    }
+    text.match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| text[i + 1..].is_empty() || text[i + 1..].starts_with([' ', '\t']))
+        .map(|i| &text[..i])
+}
+
 /// If `text` starts with `key:` (bare or quoted), the length in characters of
 /// the key and its colon.
 fn starts_with_key(text: &str, key: &str) -> Option<usize> {
@@ -471,6 +551,51 @@ themes: [a, b]
         ];
         for (path, (line, col)) in cases {
             assert_eq!(doc.locate(path), Span::new(*line, *col), "{path:?}");
+        }
+    }
+
+    /// Regression (issue 7): each unknown field scanned every line, so a file
+    /// of 6,000 of them took most of a minute to report.
+    #[test]
+    fn issue_7_top_level_keys_are_found_without_a_scan() {
+        for (line, key) in [
+            ("title: a", Some("title")),
+            ("\"a b\": c", Some("a b")),
+            ("'k': v", Some("k")),
+            ("url: https://x.jp/", Some("url")),
+            ("key:", Some("key")),
+            ("a:b: c", Some("a:b")),
+            ("- item", None),
+            ("no colon", None),
+        ] {
+            assert_eq!(leading_key(line), key, "{line}");
+        }
+        let yaml: String = (0..6_000).map(|i| format!("f{i}: x\n")).collect();
+        let doc = parse_yaml(&yaml, 2).unwrap();
+        assert_eq!(doc.locate(&[Key("f5999")]), Span::new(6_001, 1));
+        assert_eq!(doc.locate(&[Key("f1")]), Span::new(3, 1));
+    }
+
+    /// Regression (issue 7): 30,000 nested `[` kept the YAML parser busy for
+    /// ten seconds before it reported its depth limit.
+    #[test]
+    fn issue_7_deep_flow_nesting_is_refused_before_parsing() {
+        let deep = format!(
+            "a: b\nthemes: {}{}\n",
+            "[".repeat(30_000),
+            "]".repeat(30_000)
+        );
+        let started = std::time::Instant::now();
+        let error = parse_yaml(&deep, 2).unwrap_err();
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+        assert_eq!(error.span, Span::new(3, 137));
+        assert!(error.message.contains("128 levels"), "{error:?}");
+        for shallow in [
+            format!("a: {}{}", "[".repeat(128), "]".repeat(128)),
+            "a: \"[[[[\"\nb: '{{'\nc: \"\\\"[\"".to_string(),
+            format!("a: \"{}\"", "[".repeat(500)),
+        ] {
+            assert!(too_deep_flow(&shallow, 2).is_none(), "{shallow}");
         }
     }
 

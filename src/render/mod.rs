@@ -7,10 +7,13 @@
 //!    line, and the build goes on to report the others. With a [`Cache`] that
 //!    keeps pages (the live preview), a job whose fingerprint (`fingerprint`)
 //!    is unchanged since the last run reuses its page instead.
-//! 4. Add the theme's static files and the code-highlighting stylesheet.
+//! 4. Add the theme's static files and the code-highlighting stylesheet, CSS
+//!    and JS also under content-hashed names (`assets`).
 
+mod assets;
 mod fingerprint;
 pub mod japanese;
+mod linked_data;
 pub mod theme;
 pub mod views;
 
@@ -19,8 +22,11 @@ pub use fingerprint::hash_of;
 use crate::bodies::Bodies;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::images::Images;
 use crate::model::{Site, href};
 use crate::output::{OutputFile, Sink};
+use crate::stats::{Scope, StatsBuilder};
+use assets::Assets;
 use fingerprint::Fingerprints;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -49,6 +55,9 @@ struct Job<'a> {
     /// pages are kept between runs; `None` for pages whose data is hashed
     /// whole instead (index pages: few, small, and reading from all over).
     fingerprint: Option<u64>,
+    /// The page shows a highlighted code block, so it links the highlighting
+    /// stylesheet; most pages of a case study site have none.
+    code: bool,
 }
 
 enum Data<'a> {
@@ -106,11 +115,16 @@ struct PageView<'a> {
     description: &'a str,
     canonical_url: String,
     breadcrumbs: &'a [Link],
+    /// Whether the page shows highlighted code (and so needs
+    /// `site.highlight_css_href`).
+    code: bool,
 }
 
 pub struct Renderer {
     tera: tera::Tera,
     files: ThemeFiles,
+    /// The static files, CSS and JS under hashed names too.
+    assets: Arc<Assets>,
     /// Per template name, a hash of its source and of every template it
     /// extends, includes or imports, so a template edit re-renders only the
     /// pages that use it.
@@ -122,8 +136,19 @@ impl Renderer {
     /// (the diagnostics say where).
     pub fn new(root: &Path, site: &Site, diagnostics: &mut Diagnostics) -> Option<Renderer> {
         let files = theme::load(root, &site.config.theme, diagnostics);
+        let mut statics: BTreeMap<String, Vec<u8>> = files
+            .statics()
+            .map(|(name, file)| (name.to_string(), file.bytes.clone()))
+            .collect();
+        if let Some(css) = crate::markdown::highlight_css(&site.config.markdown.highlight_theme) {
+            // A theme's own highlight.css wins over the generated one.
+            statics
+                .entry("css/highlight.css".to_string())
+                .or_insert_with(|| css.into_bytes());
+        }
+        let assets = Arc::new(Assets::new(statics));
         let mut tera = tera::Tera::new();
-        register_filters(&mut tera, &site.config.base_path);
+        register_filters(&mut tera, &site.config.base_path, Arc::clone(&assets));
         let templates: Vec<(String, String)> = files
             .templates()
             .map(|(name, file)| {
@@ -143,6 +168,7 @@ impl Renderer {
         let mut renderer = Renderer {
             tera,
             files,
+            assets,
             template_fingerprints,
         };
         // Site-wide variables go in Tera's global context, shared by every page
@@ -158,6 +184,7 @@ impl Renderer {
         &self,
         site: &Site,
         bodies: &Bodies,
+        images: &Images,
         cache: &mut Cache,
         diagnostics: &mut Diagnostics,
         sink: &Sink<'_>,
@@ -165,14 +192,20 @@ impl Renderer {
         let views = ViewBuilder {
             site,
             bodies,
+            images,
+            map: crate::map::WardMap::load(site, diagnostics),
             strings: self.strings(site),
         };
         let keep = cache.keep;
         let prints = keep.then(|| Fingerprints::new(&views, &mut cache.fingerprints));
         let jobs = jobs(&views, prints.as_ref());
-        // What every page shares: the configuration and the UI strings, from
-        // which Tera's global context is made.
-        let shared = hash_of(&(format!("{:?}", site.config), views.strings));
+        // What every page shares: the configuration, the UI strings and the
+        // names of the static files, from which Tera's global context is made.
+        let shared = hash_of(&(
+            format!("{:?}", site.config),
+            views.strings,
+            self.assets.names(),
+        ));
         let previous = std::mem::take(&mut cache.pages);
         let kept = Mutex::new(HashMap::with_capacity(if keep { jobs.len() } else { 0 }));
         let results: Vec<Result<bool, Vec<Diagnostic>>> = jobs
@@ -204,6 +237,7 @@ impl Renderer {
                     hash_of(&(
                         (shared, template, own),
                         (&job.path, job.kind, &job.title, &job.description, crumbs),
+                        job.code,
                     ))
                 });
                 if let (Some(fingerprint), Some((cached, bytes))) =
@@ -229,6 +263,7 @@ impl Renderer {
                             encoded_path(&job.path)
                         ),
                         breadcrumbs: &job.breadcrumbs,
+                        code: job.code,
                     },
                 );
                 match (&job.data, made) {
@@ -258,15 +293,7 @@ impl Renderer {
                 Err(found) => found.into_iter().for_each(|d| diagnostics.push(d)),
             }
         }
-        for (name, file) in self.files.statics() {
-            sink(OutputFile::new(
-                format!("static/{name}"),
-                file.bytes.clone(),
-            ));
-        }
-        if let Some(css) = crate::markdown::highlight_css(&site.config.markdown.highlight_theme) {
-            sink(OutputFile::new("static/css/highlight.css", css));
-        }
+        self.assets.files().for_each(sink);
     }
 
     /// The UI strings of the site's language (Japanese when it has none).
@@ -306,8 +333,8 @@ impl Renderer {
                 "search_href": at("search/"),
                 "opendata_href": at("opendata/"),
                 "feed_href": at("feed.xml"),
-                "css_href": at("static/css/casebook.css"),
-                "highlight_css_href": at("static/css/highlight.css"),
+                "css_href": self.asset_href(site, "css/casebook.css"),
+                "highlight_css_href": self.asset_href(site, "css/highlight.css"),
                 "nav": [
                     {"title": t("cases", "事例一覧"), "href": at("cases/")},
                     {"title": t("districts", "地区から探す"), "href": at("districts/")},
@@ -322,11 +349,22 @@ impl Renderer {
     }
 }
 
+impl Renderer {
+    /// The href of a static file, hashed for CSS and JS; the plain path when
+    /// the theme lacks the file (its link then fails visibly, not the build).
+    fn asset_href(&self, site: &Site, path: &str) -> String {
+        let base = &site.config.base_path;
+        self.assets
+            .href(base, path)
+            .unwrap_or_else(|| href(base, &format!("static/{path}")))
+    }
+}
+
 fn encoded_path(path: &str) -> String {
     href("", path)
 }
 
-fn register_filters(tera: &mut tera::Tera, base_path: &str) {
+fn register_filters(tera: &mut tera::Tera, base_path: &str, assets: Arc<Assets>) {
     use tera::{Kwargs, State};
     tera.register_filter("yen", |amount: u64, _: Kwargs, _: &State| {
         japanese::yen(amount)
@@ -340,6 +378,16 @@ fn register_filters(tera: &mut tera::Tera, base_path: &str) {
     let base = base_path.to_string();
     tera.register_filter("url", move |path: &str, _: Kwargs, _: &State| {
         href(&base, path.trim_start_matches('/'))
+    });
+    // `{{ "css/city.css" | asset }}`: the href of a file in the theme's
+    // static/, under its content-hashed name for CSS and JS.
+    let base = base_path.to_string();
+    tera.register_filter("asset", move |path: &str, _: Kwargs, _: &State| {
+        assets.href(&base, path).ok_or_else(|| {
+            tera::Error::message(format!(
+                "no file `{path}` in the theme's static/ folder (the `asset` filter takes a path inside static/, e.g. \"css/casebook.css\")"
+            ))
+        })
     });
 }
 
@@ -463,6 +511,43 @@ fn theme_links(views: &ViewBuilder<'_>) -> Vec<TermLink> {
     )
 }
 
+/// The charts of `scope` (`stats`), for the first page of a listing only.
+fn stats_of(views: &ViewBuilder<'_>, scope: Scope, page_number: usize) -> Value {
+    let builder = StatsBuilder {
+        site: views.site,
+        strings: views.strings,
+    };
+    if page_number == 1 {
+        to_value(builder.view(scope))
+    } else {
+        Value::Null
+    }
+}
+
+/// The ward map (`map`), when the site has one: every ward on the home page,
+/// one ward on its own first page.
+fn map_svg(views: &ViewBuilder<'_>, ward: Option<usize>) -> Option<String> {
+    let labels = crate::map::Labels {
+        title: views.t("map_title", "地図で見る事例"),
+        description: views.t(
+            "map_description",
+            "事例{count}件のうち、位置のわかる{located}件を点で示しています。区を選ぶとその区の事例へ、点を選ぶとその事例のページへ移動します。",
+        ),
+    };
+    views.map.as_ref()?.draw(views.site, ward, &labels)
+}
+
+/// What `stats_of` reads: the files of every case in `scope`, and the names
+/// and paths of their terms (their summaries' fingerprints).
+fn stats_print(
+    prints: &Fingerprints<'_>,
+    site: &Site,
+    scope: Scope,
+    page_number: usize,
+) -> Option<Vec<u64>> {
+    (page_number == 1).then(|| prints.summaries(&scope.cases(site)))
+}
+
 fn to_value<T: Serialize>(value: T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
@@ -542,6 +627,11 @@ fn total_granted_label(scheme: &crate::model::Scheme) -> Option<String> {
     (scheme.grants_with_amount > 0).then(|| japanese::yen(scheme.total_granted))
 }
 
+/// Whether a body holds a highlighted code block (see `markdown::render`).
+fn has_code(body: &crate::markdown::Rendered) -> bool {
+    body.html.contains("<pre class=\"code\"")
+}
+
 /// Every page of the site, as render jobs.
 fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Vec<Job<'a>> {
     let site = views.site;
@@ -571,7 +661,10 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             "wards": ward_links(views),
             "schemes": scheme_links(views),
             "themes": theme_links(views),
+            "stats": to_value(StatsBuilder { site, strings: views.strings }.summary_of(Scope::Site)),
+            "map": map_svg(views, None),
         }})),
+        code: has_code(&views.bodies.home),
         fingerprint: None,
     });
 
@@ -593,6 +686,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                     "total": site.cases.len(),
                 })
             }),
+            code: false,
             fingerprint: prints.map(|p| {
                 let listed: Vec<usize> = items.clone().collect();
                 hash_of(&(page.number, total, site.cases.len(), p.summaries(&listed)))
@@ -616,7 +710,8 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             data: Data::Context(Box::new(move |context| {
                 context.insert("case", &views.case_view(i))
             })),
-            fingerprint: prints.map(|p| p.case_page(i)),
+            code: has_code(&views.bodies.cases[i]),
+            fingerprint: prints.map(|p| hash_of(&(p.case_page(i), views.case_images(i)))),
         });
     }
 
@@ -634,6 +729,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             "summary": summary_of(w.entry.as_ref()),
             "areas": term_links(views, w.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
         })).collect::<Vec<_>>() })),
+        code: false,
         fingerprint: None,
     });
     let districts_crumb = crumb(views, &t("districts", "地区から探す"), "districts/");
@@ -660,8 +756,11 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "case_count": ward.cases.len(),
                     },
                     "pagination": views.pagination(page.number, total, &ward.path),
+                    "stats": stats_of(views, Scope::Ward(w), page.number),
+                    "map": (page.number == 1).then(|| map_svg(views, Some(w))).flatten(),
                 })),
-                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.ward(w, items.clone())))),
+                code: has_code(&views.bodies.wards[w]),
+                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.ward(w, items.clone()), stats_print(p, site, Scope::Ward(w), page.number), views.map.as_ref().map(|m| m.fingerprint)))),
             });
         }
         for (a, area) in ward.areas.iter().enumerate() {
@@ -694,10 +793,14 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                                 "case_count": area.cases.len(),
                             },
                             "pagination": views.pagination(page.number, total, &area.path),
+                            "stats": stats_of(views, Scope::Area(w, a), page.number),
                         })
                     }),
-                    fingerprint: prints
-                        .map(|p| hash_of(&(page.number, total, p.area(w, a, items.clone())))),
+                    code: has_code(&views.bodies.areas[w][a]),
+                    fingerprint: prints.map(|p| {
+                        let stats = stats_print(p, site, Scope::Area(w, a), page.number);
+                        hash_of(&(page.number, total, p.area(w, a, items.clone()), stats))
+                    }),
                 });
             }
         }
@@ -722,6 +825,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             "grant_count": s.grant_count,
         })).collect::<Vec<_>>() })
         }),
+        code: false,
         fingerprint: None,
     });
     let funding_crumb = crumb(views, &t("funding", "制度から探す"), "funding/");
@@ -757,8 +861,10 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "grants": grant_rows(views, scheme, page.items.clone()),
                     },
                     "pagination": views.pagination(page.number, total, &scheme.path),
+                    "stats": stats_of(views, Scope::Scheme(s), page.number),
                 })),
-                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.scheme(s, items.clone())))),
+                code: has_code(&views.bodies.schemes[s]),
+                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.scheme(s, items.clone()), stats_print(p, site, Scope::Scheme(s), page.number)))),
             });
         }
     }
@@ -771,6 +877,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
         description: t("themes_description", "テーマごとの事例"),
         breadcrumbs: vec![home.clone()],
         data: lazy(move || json!({ "themes": theme_links(views) })),
+        code: false,
         fingerprint: None,
     });
     let themes_crumb = crumb(views, &t("themes", "テーマから探す"), "themes/");
@@ -798,6 +905,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "pagination": views.pagination(page.number, total, &theme.path),
                     })
                 }),
+                code: has_code(&views.bodies.themes[i]),
                 fingerprint: prints
                     .map(|p| hash_of(&(page.number, total, p.theme(i, items.clone())))),
             });
@@ -824,6 +932,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                     "toc": views.bodies.pages[p].toc,
                 }})
             }),
+            code: has_code(&views.bodies.pages[p]),
             fingerprint: prints.map(|prints| prints.page(p)),
         });
     }
@@ -842,6 +951,24 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 "themes": theme_links(views),
             }})
         }),
+        code: false,
+        fingerprint: None,
+    });
+
+    jobs.push(Job {
+        template: "stats.html",
+        path: "stats/".into(),
+        kind: "stats",
+        title: t("stats_title", "統計で見る事例"),
+        description: t(
+            "stats_description",
+            "区、制度、年度、状況、テーマごとの事例数と交付額、成果の合計",
+        ),
+        breadcrumbs: vec![home.clone()],
+        data: lazy(move || {
+            json!({ "stats": StatsBuilder { site, strings: views.strings }.view(Scope::Site) })
+        }),
+        code: false,
         fingerprint: None,
     });
 
@@ -856,6 +983,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
         ),
         breadcrumbs: vec![home.clone()],
         data: lazy(move || to_value(crate::opendata::page_data(site))),
+        code: false,
         fingerprint: prints.map(|p| p.open_data()),
     });
 
@@ -867,6 +995,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
         description: config.description.clone(),
         breadcrumbs: vec![home.clone()],
         data: lazy(move || json!({})),
+        code: false,
         fingerprint: None,
     });
     jobs

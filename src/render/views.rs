@@ -98,8 +98,18 @@ pub struct OutcomeView {
 #[derive(Serialize)]
 pub struct ImageView {
     pub src: String,
+    /// Absolute, for sharing (`og:image`).
+    pub url: String,
     pub alt: String,
     pub caption: Option<String>,
+    /// Responsive images (`images`): the renditions in the original format as
+    /// `srcset`, the WebP ones when published, the layout's `sizes`, and the
+    /// size of `src`. `None` for a file casebook does not resize.
+    pub srcset: Option<String>,
+    pub webp_srcset: Option<String>,
+    pub sizes: Option<&'static str>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -125,6 +135,8 @@ pub struct CaseView {
     pub body_html: String,
     pub toc: Vec<TocEntry>,
     pub related: Vec<CaseSummary>,
+    /// schema.org `Article` as JSON-LD, escaped for a `<script>` data block.
+    pub json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -149,6 +161,9 @@ pub struct PageNumber {
 pub struct ViewBuilder<'a> {
     pub site: &'a Site,
     pub bodies: &'a Bodies,
+    pub images: &'a crate::images::Images,
+    /// The site's ward outlines (`content/districts/wards.geojson`), if any.
+    pub map: Option<crate::map::WardMap>,
     /// UI strings of the site's language (`themes/<theme>/i18n/<lang>.yaml`).
     pub strings: &'a std::collections::BTreeMap<String, String>,
 }
@@ -156,6 +171,11 @@ pub struct ViewBuilder<'a> {
 impl<'a> ViewBuilder<'a> {
     pub fn href(&self, path: &str) -> String {
         href(&self.site.config.base_path, path)
+    }
+
+    /// The absolute URL of a site path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.site.config.base_url, href("", path))
     }
 
     /// A UI string, or `fallback` when the theme does not define it.
@@ -256,7 +276,7 @@ impl<'a> ViewBuilder<'a> {
                 .support_type_label(key)
                 .map_or_else(|| key.clone(), |label| format!("{key}（{label}）"))
         });
-        CaseView {
+        let mut view = CaseView {
             summary: self.case_summary(index),
             updated: meta.updated.map(DateView::from),
             period: meta.period.map(|p| PeriodView {
@@ -280,20 +300,50 @@ impl<'a> ViewBuilder<'a> {
             images: meta
                 .images
                 .iter()
-                .map(|image| ImageView {
-                    src: format!(
-                        "{}{}",
-                        self.href(&case.path),
-                        crate::model::encode_segment(&image.src)
-                    ),
-                    alt: image.alt.clone(),
-                    caption: image.caption.clone(),
-                })
+                .map(|image| self.image_view(case, image))
                 .collect(),
             location: meta.location.map(|l| (l.lat, l.lon)),
             body_html: body.html.clone(),
             toc: body.toc.clone(),
             related: self.case_summaries(&case.related),
+            json_ld: String::new(),
+        };
+        view.json_ld = super::linked_data::article(&view, &self.url(&case.path), &self.site.config);
+        view
+    }
+
+    /// The published renditions of a case's images, as its page shows them.
+    pub fn case_images(&self, index: usize) -> Vec<Option<&crate::images::Responsive>> {
+        let case = &self.site.cases[index];
+        let images = &case.entry.meta.images;
+        images
+            .iter()
+            .map(|image| self.images.get(&format!("{}{}", case.path, image.src)))
+            .collect()
+    }
+
+    fn image_view(&self, case: &Case, image: &crate::content::schema::Image) -> ImageView {
+        let output_path = format!("{}{}", case.path, image.src);
+        let responsive = self.images.get(&output_path);
+        let srcset = |format: crate::images::Format| {
+            let renditions = responsive?.in_format(format);
+            let entries: Vec<String> = renditions
+                .map(|r| format!("{} {}w", self.href(&r.path), r.width))
+                .collect();
+            (!entries.is_empty()).then(|| entries.join(", "))
+        };
+        ImageView {
+            src: self.href(&output_path),
+            url: self.url(&output_path),
+            alt: image.alt.clone(),
+            caption: image.caption.clone(),
+            srcset: responsive
+                .and_then(|r| r.original_format())
+                .and_then(srcset),
+            webp_srcset: srcset(crate::images::Format::WebP),
+            sizes: responsive.map(|_| crate::images::CASE_IMAGE_SIZES),
+            width: responsive.map(|r| r.width),
+            height: responsive.map(|r| r.height),
         }
     }
 
@@ -331,7 +381,7 @@ impl<'a> ViewBuilder<'a> {
 /// current one. Listing every page on every page would make the site grow with
 /// the square of its case count (10,000 cases are 500 pages of 500 links each).
 fn page_window(current: usize, total: usize) -> Vec<usize> {
-    const NEAR: usize = 2;
+    const NEAR: usize = 1;
     let mut pages: Vec<usize> = [1, total]
         .into_iter()
         .chain(current.saturating_sub(NEAR).max(1)..=(current + NEAR).min(total))
@@ -386,10 +436,10 @@ mod tests {
         for (current, total, expected) in [
             (1, 1, vec![1]),
             (1, 3, vec![1, 2, 3]),
-            (1, 500, vec![1, 2, 3, 500]),
-            (250, 500, vec![1, 248, 249, 250, 251, 252, 500]),
-            (500, 500, vec![1, 498, 499, 500]),
-            (4, 7, vec![1, 2, 3, 4, 5, 6, 7]),
+            (1, 500, vec![1, 2, 500]),
+            (250, 500, vec![1, 249, 250, 251, 500]),
+            (500, 500, vec![1, 499, 500]),
+            (4, 7, vec![1, 3, 4, 5, 7]),
         ] {
             assert_eq!(
                 super::page_window(current, total),

@@ -5,6 +5,7 @@ import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, normalize } from 'node:path';
 
@@ -48,28 +49,35 @@ const TYPES = {
 
 /**
  * Serves `dir` under `prefix` (e.g. '/machizukuri/jirei/') on 127.0.0.1 with a
- * strict Content-Security-Policy, like a city web server would.
+ * strict Content-Security-Policy, like a city web server would. With `gzip`,
+ * text is compressed for clients that accept it, as production servers do.
  */
-export async function serve(dir, prefix = '/', headers = {}) {
+export async function serve(dir, prefix = '/', headers = {}, { gzip = false, port = 0 } = {}) {
   const server = createServer((req, res) => {
     let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (!path.startsWith(prefix)) { res.writeHead(404); res.end(); return; }
     let file = normalize(join(dir, path.slice(prefix.length)));
     if (!file.startsWith(dir)) { res.writeHead(403); res.end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    let status = 200;
     if (!existsSync(file)) {
-      res.writeHead(404, { 'content-type': TYPES['.html'], 'content-security-policy': "default-src 'self'", ...headers });
-      res.end(existsSync(join(dir, '404.html')) ? readFileSync(join(dir, '404.html')) : 'not found');
-      return;
+      status = 404;
+      file = join(dir, '404.html');
+      if (!existsSync(file)) { res.writeHead(404); res.end('not found'); return; }
     }
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    let body = readFileSync(file);
+    const compress = gzip && /^(text\/|application\/(json|xml))|svg/.test(type) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+    if (compress) body = gzipSync(body, { level: 6 });
+    res.writeHead(status, {
+      'content-type': type,
       'content-security-policy': "default-src 'self'",
+      ...(compress ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}),
       ...headers,
     });
-    res.end(readFileSync(file));
+    res.end(body);
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${server.address().port}`;
   return { origin, url: (p = '') => `${origin}${prefix}${p}`, close: () => new Promise((ok) => server.close(ok)) };
 }
@@ -116,6 +124,7 @@ export const SAMPLE_PAGES = [
   { type: 'theme', path: 'themes/tasedai-koryu/' },
   { type: 'search', path: 'search/?q=空き家' },
   { type: 'opendata', path: 'opendata/' },
+  { type: 'stats', path: 'stats/' },
   { type: 'not_found', path: 'no-such-page/', status: 404 },
   { type: 'page', path: 'about/' },
 ];

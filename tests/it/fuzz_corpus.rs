@@ -33,6 +33,11 @@ fn markdown_corpus() {
 }
 
 #[test]
+fn search_tokenizer_corpus() {
+    replay("search_tokenizer", targets::search_tokenizer);
+}
+
+#[test]
 fn japanese_corpus() {
     replay("japanese", targets::japanese);
 }

@@ -3,7 +3,7 @@
 //! inputs are generated into the test's temporary copy of
 //! `tests/fixtures/hostile/site/`, never committed.
 
-use crate::harness::{Run, SiteTest};
+use crate::harness::{Run, SiteTest, tiny_jpeg};
 use std::path::Path;
 
 const FIXTURE: &str = "hostile/site";
@@ -101,7 +101,7 @@ fn ten_thousand_deep_yaml_is_an_error() {
         .build()
         .expect_code(1)
         .expect_stderr(
-            "content/cases/deep.md:7:136: error: invalid YAML in front matter: values nest more than 128 levels deep (recursion limit exceeded)
+            "content/cases/deep.md:7:137: error: invalid YAML in front matter: values nest more than 128 levels deep (recursion limit exceeded)
   hint: check indentation, and quote values that contain `: ` or start with a symbol
 1 error found; nothing was written
 ",
@@ -191,17 +191,17 @@ fn same_title_cases(site: &SiteTest, n: usize) {
 /// Many cases with one title and one theme: every case gets its own page (the
 /// slug comes from the file name, not the title), and the listings paginate.
 #[test]
-fn thousand_cases_with_the_same_title_build() {
+fn five_hundred_cases_with_the_same_title_build() {
     let site = SiteTest::fixture(FIXTURE);
-    same_title_cases(&site, 1_000);
+    same_title_cases(&site, 500);
     let run = site.build();
     expect_built(&run);
     assert!(run.output_exists("cases/case-00000/index.html"));
-    assert!(run.output_exists("cases/case-00999/index.html"));
-    // 1,001 cases at 20 a page.
-    assert!(run.output_exists("cases/page/51/index.html"));
-    assert!(!run.output_exists("cases/page/52/index.html"));
-    let page = run.main_html("cases/page/25/index.html");
+    assert!(run.output_exists("cases/case-00499/index.html"));
+    // 501 cases at 20 a page.
+    assert!(run.output_exists("cases/page/26/index.html"));
+    assert!(!run.output_exists("cases/page/27/index.html"));
+    let page = run.main_html("cases/page/13/index.html");
     assert_eq!(count(&page, "同じ題名"), 20);
 }
 
@@ -211,12 +211,19 @@ fn thousand_cases_with_the_same_title_build() {
 fn ten_thousand_cases_with_the_same_title_build() {
     let site = SiteTest::fixture(FIXTURE);
     same_title_cases(&site, 10_000);
-    let run = site.build();
-    expect_built(&run);
-    assert!(run.output_exists("cases/case-09999/index.html"));
-    assert!(run.output_exists("cases/page/501/index.html"));
+    let started = std::time::Instant::now();
+    let (code, peak_kib) = run_measured(&site.root, &["build"]);
+    assert_eq!(code, 0);
+    eprintln!(
+        "10,000 cases: {:.1} s, peak RSS {} MiB",
+        started.elapsed().as_secs_f64(),
+        peak_kib / 1024
+    );
+    let public = site.root.join("public");
+    assert!(public.join("cases/case-09999/index.html").exists());
+    assert!(public.join("cases/page/501/index.html").exists());
     // Each listing page links a window of pages, not all 501.
-    let page = run.main_html("cases/page/250/index.html");
+    let page = std::fs::read_to_string(public.join("cases/page/250/index.html")).unwrap();
     assert!(count(&page, "/jirei/cases/page/") < 12, "{page}");
 }
 
@@ -297,10 +304,10 @@ fn issue_7_nfd_file_names_match_nfc_references() {
                 &format!("![外観](<{composed}>)\n"),
             ),
         )
-        .file(&format!("content/cases/ga/{decomposed}"), "jpeg")
+        .file(&format!("content/cases/ga/{decomposed}"), tiny_jpeg())
         .build();
     expect_built(&run);
-    assert_eq!(run.output(&format!("cases/ga/{composed}")), "jpeg");
+    assert!(run.output_exists(&format!("cases/ga/{composed}")));
     let encoded = "%E3%81%8C%E3%81%84%E3%81%8B%E3%82%93%20%E5%86%99%E7%9C%9F.jpg";
     let main = run.main_html("cases/ga/index.html");
     assert!(
@@ -380,7 +387,7 @@ fn read_only_output_folder_keeps_the_previous_output() {
     };
     let run = site.run(&["build", "--output", "out/public"]);
     run.expect_code(1)
-        .expect_stderr_contains("out/public: error: cannot write the site: ")
+        .expect_stderr_contains("out/public: error: cannot write the site: cannot create folder: ")
         .expect_stderr_contains("(os error ")
         .expect_stderr_contains("hint: the previous output was left as it was");
     assert_eq!(
@@ -469,29 +476,54 @@ pub fn walk(dir: &Path) -> Vec<String> {
     out
 }
 
-/// Peak memory of a build of a 10 MB body, release build only: debug builds
-/// use several times more. The bound is the one docs/limits.md states.
+/// Peak memory of a build of a 10 MB body of dense markup, release build only
+/// (debug builds use several times more). The bound is the one
+/// docs/limits.md states.
 #[test]
 #[ignore = "measures a release build; scripts/fuzz runs it"]
 fn memory_stays_within_the_documented_bound() {
-    let paragraph = "空き家を活用した多世代交流拠点の*取組*を紹介します。\n\n";
+    let paragraph =
+        "空き家を活用した多世代交流拠点の*取組*を[紹介](https://example.jp/)します。\n\n";
     let body = paragraph.repeat(10 * 1024 * 1024 / paragraph.len());
-    let run = SiteTest::fixture(FIXTURE)
-        .file("content/cases/big.md", case("", &body))
-        .build();
-    run.expect_success();
-    let peak_mib = peak_child_rss_kib() / 1024;
-    eprintln!("peak RSS of a build with a 10 MiB body: {peak_mib} MiB");
-    assert!(peak_mib < 400, "{peak_mib} MiB");
+    let site = SiteTest::fixture(FIXTURE).file("content/cases/big.md", case("", &body));
+    let started = std::time::Instant::now();
+    let (code, peak_kib) = run_measured(&site.root, &["build"]);
+    assert_eq!(code, 0);
+    let peak_mib = peak_kib / 1024;
+    eprintln!(
+        "10 MiB dense body: {:.1} s, peak RSS {peak_mib} MiB",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(peak_mib < 512, "{peak_mib} MiB");
 }
 
-/// The largest resident size of any child process this test binary waited for.
-fn peak_child_rss_kib() -> u64 {
-    // SAFETY: getrusage only writes into the zeroed struct it is given.
-    let usage = unsafe {
+/// Runs the binary in `root` and returns its exit code and peak resident
+/// size in KiB, from `wait4` on that one child.
+#[allow(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its resource usage"
+)]
+pub fn run_measured(root: &Path, args: &[&str]) -> (i32, u64) {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(args)
+        .current_dir(root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: wait4 reaps the child we spawned and only writes into the zeroed
+    // status and usage it is given; `child` is not waited on again.
+    let (status, usage) = unsafe {
+        let mut status = 0;
         let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
-        usage
+        assert_eq!(libc::wait4(pid, &mut status, 0, &mut usage), pid);
+        (status, usage)
     };
-    u64::try_from(usage.ru_maxrss).unwrap_or(0)
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (code, u64::try_from(usage.ru_maxrss).unwrap_or(0))
 }

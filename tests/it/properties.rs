@@ -1,6 +1,7 @@
 //! Properties over generated input (issue 7): whatever validation accepts as a
 //! slug, term or image name stays inside the output folder; the Japanese
-//! formats agree with references computed another way; no body or front matter
+//! formats agree with references computed another way; search normalizing is
+//! idempotent and the index holds every substring; no body or front matter
 //! makes a stage panic or emit script.
 
 use crate::fuzz_corpus::targets;
@@ -93,6 +94,23 @@ proptest! {
         if let Some(date) = Date::new(year, month, day) {
             prop_assert_eq!(Date::parse(&date.to_string()), Ok(date));
         }
+    }
+
+    /// Normalizing twice changes nothing, for any text at all.
+    #[test]
+    fn search_normalizing_is_idempotent(text in any::<String>()) {
+        let once = casebook::search::normalize::normalize(&text);
+        prop_assert_eq!(casebook::search::normalize::normalize(&once), once);
+    }
+
+    /// The index of a text holds every substring of up to three characters,
+    /// with contexts every occurrence agrees with, so that longer substring
+    /// queries are answered exactly.
+    #[test]
+    fn search_index_holds_every_substring(
+        text in "[あいうかがき家空子供どもアイウｶﾞＮＰＯnpoİ㍻ 　\\t]{0,60}"
+    ) {
+        targets::search_tokenizer(text.as_bytes());
     }
 
     #[test]

@@ -128,3 +128,51 @@ fn every_link_stays_under_the_city_sub_path() {
         assert!(href.starts_with("/machizukuri/jirei/"), "{href}");
     }
 }
+
+/// The page-weight budget (issue 5): every case page, with the stylesheets and
+/// scripts it links, stays under 60 KB before images, uncompressed.
+/// `bench/pages/weight.mjs` reports what is actually transferred.
+#[test]
+fn every_case_page_weighs_under_60_kb_before_images() {
+    const BUDGET: usize = 60 * 1024;
+    let public = built();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(public.join("cases")).unwrap() {
+        let page = entry.unwrap().path().join("index.html");
+        // `cases/page/` holds listing pages, not a case.
+        if !page.exists() {
+            continue;
+        }
+        let html = std::fs::read_to_string(&page).unwrap();
+        let linked: usize = linked_files(&html)
+            .map(|href| {
+                let file = href.trim_start_matches("/machizukuri/jirei/");
+                std::fs::metadata(public.join(file))
+                    .unwrap_or_else(|e| panic!("{href}: {e}"))
+                    .len() as usize
+            })
+            .sum();
+        let total = html.len() + linked;
+        assert!(
+            total < BUDGET,
+            "{}: {total} bytes before images",
+            page.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} case pages");
+}
+
+/// The hrefs of a page's stylesheets and scripts.
+fn linked_files(html: &str) -> impl Iterator<Item = &str> {
+    let stylesheets = html
+        .split("<link rel=\"stylesheet\" href=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()]);
+    let scripts = html.split("<script").skip(1).filter_map(|rest| {
+        let tag = &rest[..rest.find('>').unwrap()];
+        let src = tag.split(" src=\"").nth(1)?;
+        Some(&src[..src.find('"').unwrap()])
+    });
+    stylesheets.chain(scripts)
+}
