@@ -28,3 +28,5 @@ mod search;
 mod serve;
 /// Case pages for machines: Open Graph and schema.org JSON-LD, safely escaped.
 mod sharing;
+/// Translations: English versions under /en/, hreflang both ways, English formats.
+mod translations;
