@@ -92,7 +92,14 @@ impl LinkIndex {
             }
         };
         add("", site.home.as_ref().map(|h| &h.source));
-        for fixed in ["cases/", "districts/", "funding/", "themes/", "search/"] {
+        for fixed in [
+            "cases/",
+            "districts/",
+            "funding/",
+            "themes/",
+            "search/",
+            "stats/",
+        ] {
             add(fixed, None);
         }
         // Open data is published by the default language's site only.
@@ -416,9 +423,11 @@ fn resolve_link(
                 .unwrap_or(&rel);
             let output_path = format!("{page_path}{name}");
             let encoded: Vec<String> = name.split('/').map(encode_segment).collect();
+            // A translation's page has its original's path, so the file is
+            // published once, beside the original, and both link it there.
             let link = format!(
                 "{}{}{suffix}",
-                href(base_path, page_path),
+                href(site.config.shared_base_path(), page_path),
                 encoded.join("/")
             );
             let mut assets = assets.lock().unwrap_or_else(|e| e.into_inner());

@@ -1,12 +1,12 @@
 //! casebook: Markdown case studies in, a static site out.
 //!
 //! The pipeline, one stage per module, data flowing one way:
-//! config → content → translations → model → bodies (markdown) → render,
-//! search, feeds, sitemap, open data → output. `check` runs every stage but
-//! the last; `serve` keeps the output in memory and, with [`Caches`], re-runs
-//! only what a change touches. A site with translated files is one `Site` per
-//! language, built by the same stages and written under its language's folder
-//! (`en/`).
+//! config → content → translations → model → bodies (markdown) → images →
+//! render, search, feeds, sitemap, open data → output. `check` runs every
+//! stage but the last; `serve` keeps the output in memory and, with
+//! [`Caches`], re-runs only what a change touches. A site with translated
+//! files is one `Site` per language, built by the same stages and written
+//! under its language's folder (`en/`).
 
 pub mod bodies;
 pub mod config;
@@ -15,6 +15,8 @@ pub mod date;
 pub mod diagnostics;
 pub mod escape;
 pub mod feeds;
+pub mod images;
+pub mod map;
 pub mod markdown;
 pub mod model;
 pub mod new_case;
@@ -24,6 +26,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod sitemap;
+pub mod stats;
 pub mod timings;
 pub mod translations;
 
@@ -225,7 +228,7 @@ pub fn generate_staged(
             (site, translated)
         },
     );
-    let versions: Vec<Version> = timings.stage(
+    let mut versions: Vec<Version> = timings.stage(
         "markdown",
         || format!("{case_count} cases loaded; rendering Markdown…"),
         || {
@@ -250,6 +253,23 @@ pub fn generate_staged(
             std::iter::once(default).chain(others).collect()
         },
     );
+    // The files beside the pages are the same in every language (a
+    // translation shows its original's photos), so they are published once,
+    // at the default language's paths.
+    let mut assets = Vec::new();
+    let mut taken = std::collections::BTreeSet::new();
+    for version in &mut versions {
+        for file in std::mem::take(&mut version.bodies.assets) {
+            if taken.insert(file.path.clone()) {
+                assets.push(file);
+            }
+        }
+    }
+    let images = timings.stage(
+        "images",
+        || "resizing images…".into(),
+        || images::publish(root, &mut assets, diagnostics, sink),
+    );
     let sites: Vec<&model::Site> = versions.iter().map(|v| &v.site).collect();
     let site = sites[0];
     let Some(renderer) = timings.stage(
@@ -260,6 +280,10 @@ pub fn generate_staged(
         return false;
     };
     let alternates = render::Alternates::new(&renderer, &sites);
+    let shared = render::Shared {
+        alternates: &alternates,
+        images: &images,
+    };
     timings.stage(
         "render",
         || format!("{case_count} cases; rendering pages…"),
@@ -270,7 +294,7 @@ pub fn generate_staged(
                 renderer.render(
                     &version.site,
                     &version.bodies,
-                    &alternates,
+                    &shared,
                     cache,
                     diagnostics,
                     &under,
@@ -279,10 +303,7 @@ pub fn generate_staged(
             renderer.static_files(sink);
         },
     );
-    for version in &versions {
-        let assets = version.bodies.assets.iter().cloned();
-        assets.for_each(|file| sink(file.under(&version.folder)));
-    }
+    assets.into_iter().for_each(sink);
     pages_made(diagnostics);
     timings.stage(
         "search",

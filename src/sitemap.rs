@@ -69,6 +69,7 @@ fn entries(site: &Site) -> Vec<(String, Option<String>)> {
     entries.extend(site.themes.iter().map(|t| (t.path.clone(), None)));
     entries.extend(site.pages.iter().map(|p| (p.path.clone(), None)));
     entries.push(("search/".into(), None));
+    entries.push(("stats/".into(), None));
     if !site.config.is_translation() {
         entries.push(("opendata/".into(), None));
     }

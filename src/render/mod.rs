@@ -28,8 +28,10 @@ pub use fingerprint::hash_of;
 use crate::bodies::Bodies;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::images::Images;
 use crate::model::{Site, href};
 use crate::output::{OutputFile, Sink};
+use crate::stats::{Scope, StatsBuilder};
 use assets::Assets;
 use fingerprint::Fingerprints;
 use locale::Locale;
@@ -139,6 +141,14 @@ pub struct Alternate {
     pub url: String,
 }
 
+/// What the pages of every language share: the published images (each
+/// published once) and each page's versions in the other languages.
+#[derive(Clone, Copy)]
+pub struct Shared<'a> {
+    pub alternates: &'a Alternates,
+    pub images: &'a Images,
+}
+
 /// An entry of the language switcher.
 #[derive(Serialize, Clone, Hash)]
 pub struct LanguageLink {
@@ -225,11 +235,18 @@ impl Alternates {
 
 /// The site paths of a site's pages that can have versions in other languages.
 fn page_paths(site: &Site) -> std::collections::BTreeSet<String> {
-    let mut paths: std::collections::BTreeSet<String> =
-        ["", "cases/", "districts/", "funding/", "themes/", "search/"]
-            .into_iter()
-            .map(String::from)
-            .collect();
+    let mut paths: std::collections::BTreeSet<String> = [
+        "",
+        "cases/",
+        "districts/",
+        "funding/",
+        "themes/",
+        "search/",
+        "stats/",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     if !site.config.is_translation() {
         paths.insert("opendata/".into());
     }
@@ -312,7 +329,7 @@ impl Renderer {
         &self,
         site: &Site,
         bodies: &Bodies,
-        alternates: &Alternates,
+        shared: &Shared<'_>,
         cache: &mut Cache,
         diagnostics: &mut Diagnostics,
         sink: &Sink<'_>,
@@ -321,9 +338,12 @@ impl Renderer {
         // rather than copied into each page's context; one per language.
         let mut tera = self.tera.clone();
         tera.global_context().extend(self.common_context(site));
+        let Shared { alternates, images } = *shared;
         let views = ViewBuilder {
             site,
             bodies,
+            images,
+            map: crate::map::WardMap::load(site, diagnostics),
             strings: self.strings(site),
             locale: Locale::of(&site.config.language),
         };
@@ -657,6 +677,43 @@ fn theme_links(views: &ViewBuilder<'_>) -> Vec<TermLink> {
     )
 }
 
+/// The charts of `scope` (`stats`), for the first page of a listing only.
+fn stats_of(views: &ViewBuilder<'_>, scope: Scope, page_number: usize) -> Value {
+    let builder = StatsBuilder {
+        site: views.site,
+        strings: views.strings,
+    };
+    if page_number == 1 {
+        to_value(builder.view(scope))
+    } else {
+        Value::Null
+    }
+}
+
+/// The ward map (`map`), when the site has one: every ward on the home page,
+/// one ward on its own first page.
+fn map_svg(views: &ViewBuilder<'_>, ward: Option<usize>) -> Option<String> {
+    let labels = crate::map::Labels {
+        title: views.t("map_title", "地図で見る事例"),
+        description: views.t(
+            "map_description",
+            "事例{count}件のうち、位置のわかる{located}件を点で示しています。区を選ぶとその区の事例へ、点を選ぶとその事例のページへ移動します。",
+        ),
+    };
+    views.map.as_ref()?.draw(views.site, ward, &labels)
+}
+
+/// What `stats_of` reads: the files of every case in `scope`, and the names
+/// and paths of their terms (their summaries' fingerprints).
+fn stats_print(
+    prints: &Fingerprints<'_>,
+    site: &Site,
+    scope: Scope,
+    page_number: usize,
+) -> Option<Vec<u64>> {
+    (page_number == 1).then(|| prints.summaries(&scope.cases(site)))
+}
+
 fn to_value<T: Serialize>(value: T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
@@ -770,6 +827,8 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             "wards": ward_links(views),
             "schemes": scheme_links(views),
             "themes": theme_links(views),
+            "stats": to_value(StatsBuilder { site, strings: views.strings }.summary_of(Scope::Site)),
+            "map": map_svg(views, None),
         }})),
         code: has_code(&views.bodies.home),
         fingerprint: None,
@@ -818,7 +877,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 context.insert("case", &views.case_view(i))
             })),
             code: has_code(&views.bodies.cases[i]),
-            fingerprint: prints.map(|p| p.case_page(i)),
+            fingerprint: prints.map(|p| hash_of(&(p.case_page(i), views.case_images(i)))),
         });
     }
 
@@ -863,9 +922,11 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "case_count": ward.cases.len(),
                     },
                     "pagination": views.pagination(page.number, total, &ward.path),
+                    "stats": stats_of(views, Scope::Ward(w), page.number),
+                    "map": (page.number == 1).then(|| map_svg(views, Some(w))).flatten(),
                 })),
                 code: has_code(&views.bodies.wards[w]),
-                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.ward(w, items.clone())))),
+                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.ward(w, items.clone()), stats_print(p, site, Scope::Ward(w), page.number), views.map.as_ref().map(|m| m.fingerprint)))),
             });
         }
         for (a, area) in ward.areas.iter().enumerate() {
@@ -903,11 +964,14 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                                 "case_count": area.cases.len(),
                             },
                             "pagination": views.pagination(page.number, total, &area.path),
+                            "stats": stats_of(views, Scope::Area(w, a), page.number),
                         })
                     }),
                     code: has_code(&views.bodies.areas[w][a]),
-                    fingerprint: prints
-                        .map(|p| hash_of(&(page.number, total, p.area(w, a, items.clone())))),
+                    fingerprint: prints.map(|p| {
+                        let stats = stats_print(p, site, Scope::Area(w, a), page.number);
+                        hash_of(&(page.number, total, p.area(w, a, items.clone()), stats))
+                    }),
                 });
             }
         }
@@ -968,9 +1032,10 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "grants": grant_rows(views, scheme, page.items.clone()),
                     },
                     "pagination": views.pagination(page.number, total, &scheme.path),
+                    "stats": stats_of(views, Scope::Scheme(s), page.number),
                 })),
                 code: has_code(&views.bodies.schemes[s]),
-                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.scheme(s, items.clone())))),
+                fingerprint: prints.map(|p| hash_of(&(page.number, total, p.scheme(s, items.clone()), stats_print(p, site, Scope::Scheme(s), page.number)))),
             });
         }
     }
@@ -1056,6 +1121,23 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 "schemes": scheme_links(views),
                 "themes": theme_links(views),
             }})
+        }),
+        code: false,
+        fingerprint: None,
+    });
+
+    jobs.push(Job {
+        template: "stats.html",
+        path: "stats/".into(),
+        kind: "stats",
+        title: t("stats_title", "統計で見る事例"),
+        description: t(
+            "stats_description",
+            "区、制度、年度、状況、テーマごとの事例数と交付額、成果の合計",
+        ),
+        breadcrumbs: vec![home.clone()],
+        data: lazy(move || {
+            json!({ "stats": StatsBuilder { site, strings: views.strings }.view(Scope::Site) })
         }),
         code: false,
         fingerprint: None,

@@ -106,6 +106,14 @@ pub struct ImageView {
     pub url: String,
     pub alt: String,
     pub caption: Option<String>,
+    /// Responsive images (`images`): the renditions in the original format as
+    /// `srcset`, the WebP ones when published, the layout's `sizes`, and the
+    /// size of `src`. `None` for a file casebook does not resize.
+    pub srcset: Option<String>,
+    pub webp_srcset: Option<String>,
+    pub sizes: Option<&'static str>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -157,6 +165,9 @@ pub struct PageNumber {
 pub struct ViewBuilder<'a> {
     pub site: &'a Site,
     pub bodies: &'a Bodies,
+    pub images: &'a crate::images::Images,
+    /// The site's ward outlines (`content/districts/wards.geojson`), if any.
+    pub map: Option<crate::map::WardMap>,
     /// UI strings of the site's language (`themes/<theme>/i18n/<lang>.yaml`).
     pub strings: &'a std::collections::BTreeMap<String, String>,
     /// How the site's language writes dates, years and amounts.
@@ -171,6 +182,15 @@ impl<'a> ViewBuilder<'a> {
     /// The absolute URL of a site path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.site.config.base_url, href("", path))
+    }
+
+    /// `https://www.city.example.jp`: what turns an href into a URL.
+    fn origin(&self) -> &str {
+        let config = &self.site.config;
+        config
+            .base_url
+            .strip_suffix(&config.base_path)
+            .unwrap_or(config.base_url.trim_end_matches('/'))
     }
 
     /// A UI string, or `fallback` when the theme does not define it.
@@ -315,20 +335,7 @@ impl<'a> ViewBuilder<'a> {
             images: meta
                 .images
                 .iter()
-                .map(|image| ImageView {
-                    src: format!(
-                        "{}{}",
-                        self.href(&case.path),
-                        crate::model::encode_segment(&image.src)
-                    ),
-                    url: format!(
-                        "{}{}",
-                        self.url(&case.path),
-                        crate::model::encode_segment(&image.src)
-                    ),
-                    alt: image.alt.clone(),
-                    caption: image.caption.clone(),
-                })
+                .map(|image| self.image_view(case, image))
                 .collect(),
             location: meta.location.map(|l| (l.lat, l.lon)),
             body_html: body.html.clone(),
@@ -338,6 +345,45 @@ impl<'a> ViewBuilder<'a> {
         };
         view.json_ld = super::linked_data::article(&view, &self.url(&case.path), &self.site.config);
         view
+    }
+
+    /// The published renditions of a case's images, as its page shows them.
+    pub fn case_images(&self, index: usize) -> Vec<Option<&crate::images::Responsive>> {
+        let case = &self.site.cases[index];
+        let images = &case.entry.meta.images;
+        images
+            .iter()
+            .map(|image| self.images.get(&format!("{}{}", case.path, image.src)))
+            .collect()
+    }
+
+    fn image_view(&self, case: &Case, image: &crate::content::schema::Image) -> ImageView {
+        let output_path = format!("{}{}", case.path, image.src);
+        let responsive = self.images.get(&output_path);
+        // Images are published once, at the default language's paths.
+        let config = &self.site.config;
+        let image_href = |path: &str| href(config.shared_base_path(), path);
+        let srcset = |format: crate::images::Format| {
+            let renditions = responsive?.in_format(format);
+            let entries: Vec<String> = renditions
+                .map(|r| format!("{} {}w", image_href(&r.path), r.width))
+                .collect();
+            (!entries.is_empty()).then(|| entries.join(", "))
+        };
+        let src = image_href(&output_path);
+        ImageView {
+            url: format!("{}{src}", self.origin()),
+            src,
+            alt: image.alt.clone(),
+            caption: image.caption.clone(),
+            srcset: responsive
+                .and_then(|r| r.original_format())
+                .and_then(srcset),
+            webp_srcset: srcset(crate::images::Format::WebP),
+            sizes: responsive.map(|_| crate::images::CASE_IMAGE_SIZES),
+            width: responsive.map(|r| r.width),
+            height: responsive.map(|r| r.height),
+        }
     }
 
     pub fn pagination(&self, current: usize, total: usize, first_path: &str) -> Pagination {

@@ -124,6 +124,7 @@ export const SAMPLE_PAGES = [
   { type: 'theme', path: 'themes/tasedai-koryu/' },
   { type: 'search', path: 'search/?q=空き家' },
   { type: 'opendata', path: 'opendata/' },
+  { type: 'stats', path: 'stats/' },
   { type: 'not_found', path: 'no-such-page/', status: 404 },
   { type: 'page', path: 'about/' },
 ];

@@ -150,3 +150,14 @@ impl Run {
         html[start..end + "</main>".len()].to_string()
     }
 }
+
+/// A real 8×8 JPEG, for sites whose tests need an image that decodes.
+pub fn tiny_jpeg() -> Vec<u8> {
+    let pixels =
+        image::RgbImage::from_fn(8, 8, |x, y| image::Rgb([x as u8 * 30, y as u8 * 30, 90]));
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+        .encode_image(&pixels)
+        .unwrap();
+    bytes
+}

@@ -9,7 +9,7 @@
 //! must still parse as one well-formed value or record per case.
 
 use crate::fuzz_corpus::targets as detector;
-use crate::harness::{Run, SiteTest};
+use crate::harness::{Run, SiteTest, tiny_jpeg};
 use crate::hostile::{expect_built, walk};
 
 /// Everything at once. `{{ 1234 * 5 }}` would print 6170 if any stage ran
@@ -65,7 +65,7 @@ location: {{ lat: 35.4, lon: 139.6 }}
     SiteTest::fixture("hostile/site")
         .file("casebook.yaml", config)
         .file("content/cases/evil/index.md", case)
-        .file(&format!("content/cases/evil/{image}"), "jpeg")
+        .file(&format!("content/cases/evil/{image}"), tiny_jpeg())
         .file(
             "content/pages/about.md",
             format!("---\ntitle: {p}\nsummary: {p}\n---\n{BODY}\n"),

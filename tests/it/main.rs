@@ -10,8 +10,12 @@ mod cli;
 mod fuzz_corpus;
 /// Hostile sites: huge, deep, looping, oddly named or unwritable input.
 mod hostile;
+/// Responsive images: widths, formats, no EXIF or GPS, srcset on the page, the cache.
+mod images;
 /// No content field or body can put script into any output file.
 mod injection;
+/// The ward map from the site's GeoJSON: wards and cases as linked, named shapes.
+mod map;
 /// Open data files: CSV rules and JSON.
 mod opendata;
 /// Properties over generated input: paths stay inside, formats round-trip.
@@ -28,5 +32,7 @@ mod search;
 mod serve;
 /// Case pages for machines: Open Graph and schema.org JSON-LD, safely escaped.
 mod sharing;
+/// Statistics: chart numbers are the content's counts; bars link to their cases.
+mod stats;
 /// Translations: English versions under /en/, hreflang both ways, English formats.
 mod translations;

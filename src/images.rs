@@ -1,0 +1,817 @@
+//! Images: the JPEG and PNG files that pages use → metadata-free copies in a
+//! few widths, in their own format and (when smaller) WebP, and what pages need
+//! to offer them ([`Images`]: `srcset`, `width`, `height`).
+//!
+//! 1. Take the JPEG and PNG files among the assets (images beside a case, and
+//!    images a body links); every other file is left to be copied as is.
+//! 2. Hash each file's bytes. When the cache (`.casebook-cache/images/` in the
+//!    site root) holds that hash's renditions, reuse them; otherwise decode the
+//!    image, turn it upright as its EXIF orientation says, resize it to each
+//!    width and encode it. Encoding from pixels writes no EXIF, XMP or IPTC, so
+//!    GPS positions and camera data never reach the published files; only the
+//!    colour profile is carried over.
+//! 3. The largest rendition replaces the original at its own path (links to the
+//!    file keep working); the smaller ones go beside it as `name-640w.jpg`.
+//!    An original that is already upright and no wider than the largest width
+//!    is published as it is with its metadata cut out, when that is smaller
+//!    than encoding it again (re-encoding a well-compressed JPEG grows it).
+//! 4. Remove from the cache whatever this build did not use, so it holds one
+//!    site's images and never grows without bound.
+//!
+//! WebP: the `image` crate encodes WebP only losslessly, which makes photos
+//! larger than a JPEG, so a WebP set is published only when it is smaller than
+//! the original format's, width by width in total (typically for PNG
+//! screenshots and diagrams); encoding stops at the first width where it is not.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{Contents, OutputFile, Sink};
+use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageReader};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+/// Where resized images are kept between builds, under the site root.
+pub const CACHE_DIR: &str = ".casebook-cache/images";
+
+/// Rendition widths in CSS pixels. The content column is at most 40em (640px)
+/// wide, so 1280 covers it on a 2× screen and 320 a phone's half column.
+pub const WIDTHS: [u32; 4] = [320, 640, 960, 1280];
+
+/// The widest rendition; larger photos are scaled down to it.
+pub const MAX_WIDTH: u32 = 1280;
+
+/// JPEG quality of the renditions (0–100).
+const JPEG_QUALITY: u8 = 82;
+
+/// Changes whenever the renditions would come out differently (widths,
+/// quality, filter), so that old cache entries are not reused.
+const SETTINGS: &str = "casebook-images-v2 320,640,960,1280 q82 lanczos3 png-best webp-lossless";
+
+/// Larger images are refused rather than risk the build's memory.
+const MAX_PIXELS: u64 = 100_000_000;
+
+/// How the content column of a case page is laid out, for `sizes`: full width
+/// less the page padding on a phone, 40em from 42em up.
+pub const CASE_IMAGE_SIZES: &str = "(min-width: 42em) 40em, calc(100vw - 2rem)";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Jpeg,
+    Png,
+    WebP,
+}
+
+impl Format {
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+            Format::WebP => "image/webp",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+            Format::WebP => "webp",
+        }
+    }
+
+    /// The format of a file by its name; `None` for files left as they are.
+    fn of_path(path: &str) -> Option<Format> {
+        let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        match extension.as_str() {
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            "png" => Some(Format::Png),
+            _ => None,
+        }
+    }
+}
+
+/// One published file of an image.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Rendition {
+    /// Output path, `cases/a/exterior-320w.jpg`.
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+    pub format: Format,
+}
+
+/// An image as pages offer it: its renditions, narrowest first, in the
+/// original format and (when smaller) in WebP.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Responsive {
+    /// The largest rendition's size, for the `<img>`'s `width` and `height`.
+    pub width: u32,
+    pub height: u32,
+    pub renditions: Vec<Rendition>,
+}
+
+impl Responsive {
+    /// The renditions in one format, narrowest first.
+    pub fn in_format(&self, format: Format) -> impl Iterator<Item = &Rendition> {
+        self.renditions.iter().filter(move |r| r.format == format)
+    }
+
+    /// The format of the image itself (JPEG or PNG).
+    pub fn original_format(&self) -> Option<Format> {
+        self.renditions
+            .iter()
+            .map(|r| r.format)
+            .find(|&f| f != Format::WebP)
+    }
+}
+
+/// Every published image, by the output path of the original
+/// (`cases/a/exterior.jpg`).
+#[derive(Debug, Default)]
+pub struct Images {
+    by_path: BTreeMap<String, Responsive>,
+}
+
+impl Images {
+    pub fn get(&self, output_path: &str) -> Option<&Responsive> {
+        self.by_path.get(output_path)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Responsive)> {
+        self.by_path.iter()
+    }
+}
+
+/// Takes the JPEG and PNG files out of `assets`, publishes their renditions
+/// into `sink`, and says what was published. A file that cannot be read as
+/// an image is an error naming it.
+pub fn publish(
+    root: &Path,
+    assets: &mut Vec<OutputFile>,
+    diagnostics: &mut Diagnostics,
+    sink: &Sink<'_>,
+) -> Images {
+    let mut sources = Vec::new();
+    assets.retain(|file| match (&file.contents, Format::of_path(&file.path)) {
+        (Contents::Copy(source), Some(format)) => {
+            sources.push((file.path.clone(), source.clone(), format));
+            false
+        }
+        _ => true,
+    });
+    sources.sort();
+    let names = Names::new(assets, &sources);
+    let cache = Cache::new(root);
+    let outcomes: Vec<Outcome> = sources
+        .par_iter()
+        .map(|(path, source, format)| {
+            publish_one(root, path, source, *format, &names, &cache, sink)
+        })
+        .collect();
+    let mut images = Images::default();
+    let mut used = BTreeSet::new();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Published {
+                path,
+                responsive,
+                key,
+            } => {
+                used.insert(key);
+                images.by_path.insert(path, responsive);
+            }
+            Outcome::AsIs(diagnostic) => diagnostics.push(*diagnostic),
+        }
+    }
+    if !diagnostics.has_errors() {
+        cache.prune(&used);
+    }
+    images
+}
+
+enum Outcome {
+    Published {
+        path: String,
+        responsive: Responsive,
+        /// The cache key its renditions are kept under.
+        key: String,
+    },
+    /// Not published as renditions, for the reason given: an image that cannot
+    /// be decoded is a warning and goes out as it is (its metadata cut out
+    /// when its layout allows), a file that cannot be read is an error.
+    AsIs(Box<Diagnostic>),
+}
+
+/// One image's renditions, from the cache or freshly made, sent to `sink`.
+fn publish_one(
+    root: &Path,
+    path: &str,
+    source: &Path,
+    format: Format,
+    names: &Names,
+    cache: &Cache,
+    sink: &Sink<'_>,
+) -> Outcome {
+    let file = root_relative(root, source);
+    let bytes = match std::fs::read(source) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return Outcome::AsIs(Box::new(
+                Diagnostic::error(&file, format!("cannot read image: {e}"))
+                    .hint("check that the file is readable"),
+            ));
+        }
+    };
+    let key = cache_key(&bytes);
+    let set = match cache.load(&key, format) {
+        Some(set) => set,
+        None => match encode(&bytes, format) {
+            Ok(set) => {
+                cache.store(&key, &set);
+                set
+            }
+            Err(message) => {
+                let published = strip_metadata(&bytes, format).unwrap_or(bytes);
+                sink(OutputFile::new(path, published));
+                return Outcome::AsIs(Box::new(
+                    Diagnostic::warning(
+                        &file,
+                        format!("cannot read image ({message}); published as it is, without smaller sizes"),
+                    )
+                    .hint("save it again as a baseline JPEG or a PNG; the file may be damaged"),
+                ));
+            }
+        },
+    };
+    Outcome::Published {
+        path: path.to_string(),
+        responsive: names.publish(path, set, sink),
+        key,
+    }
+}
+
+fn root_relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The cache key of an image file: its content hash, with the settings that
+/// shape the renditions.
+fn cache_key(bytes: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(SETTINGS.as_bytes());
+    hasher.update([0]);
+    hasher.update(bytes);
+    hasher.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The widths an image of `width` is published in: the standard widths well
+/// below it (a 700px photo gets no 640px copy), then itself, capped.
+pub fn widths_for(width: u32) -> Vec<u32> {
+    let largest = width.min(MAX_WIDTH);
+    let mut widths: Vec<u32> = WIDTHS
+        .iter()
+        .copied()
+        .filter(|&w| u64::from(w) * 10 < u64::from(largest) * 9)
+        .collect();
+    widths.push(largest);
+    widths
+}
+
+/// One image's encoded renditions, before they are given output paths.
+struct EncodedSet {
+    /// Size of the upright image at its largest rendition.
+    width: u32,
+    height: u32,
+    format: Format,
+    /// Narrowest first, in the original format.
+    original: Vec<Encoded>,
+    /// The same widths in WebP, or empty when WebP is not smaller.
+    webp: Vec<Encoded>,
+}
+
+/// Width, height and encoded bytes of one rendition.
+type Encoded = (u32, u32, Vec<u8>);
+
+/// Decodes an image, turns it upright, and encodes every rendition.
+fn encode(bytes: &[u8], format: Format) -> Result<EncodedSet, String> {
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(match format {
+        Format::Jpeg => image::ImageFormat::Jpeg,
+        Format::Png => image::ImageFormat::Png,
+        Format::WebP => image::ImageFormat::WebP,
+    });
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(format!(
+            "{w}×{h} pixels is more than this site publishes; scale it down first"
+        ));
+    }
+    let orientation = decoder.orientation().map_err(|e| e.to_string())?;
+    let icc_profile = decoder.icc_profile().ok().flatten();
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    image.apply_orientation(orientation);
+    let (width, height) = (image.width(), image.height());
+    if width == 0 || height == 0 {
+        return Err("the image is empty".into());
+    }
+
+    let widths = widths_for(width);
+    let largest = *widths.last().unwrap_or(&width);
+    let base = if largest < width {
+        resize(&image, width, height, largest)
+    } else {
+        image
+    };
+    let mut original = Vec::new();
+    let mut webp = Vec::new();
+    let mut trying_webp = true;
+    let total = |set: &[Encoded]| set.iter().map(|(_, _, b)| b.len()).sum::<usize>();
+    for &w in &widths {
+        let sized;
+        let image = if w == largest {
+            &base
+        } else {
+            sized = resize(&base, base.width(), base.height(), w);
+            &sized
+        };
+        let h = image.height();
+        let icc = icc_profile.as_deref();
+        let mut encoded = encode_one(image, format, icc)?;
+        if w == width
+            && orientation == image::metadata::Orientation::NoTransforms
+            && let Some(stripped) = strip_metadata(bytes, format)
+            && stripped.len() <= encoded.len()
+        {
+            encoded = stripped;
+        }
+        original.push((w, h, encoded));
+        // Lossless WebP is slow to encode and, for photos, larger from the
+        // narrowest width on: stop trying as soon as it is not smaller.
+        if trying_webp {
+            webp.push((w, h, encode_one(image, Format::WebP, icc)?));
+            trying_webp = total(&webp) < total(&original);
+        }
+    }
+    if !trying_webp {
+        webp.clear();
+    }
+    Ok(EncodedSet {
+        width: largest,
+        height: scaled_height(width, height, largest),
+        format,
+        original,
+        webp,
+    })
+}
+
+fn scaled_height(width: u32, height: u32, new_width: u32) -> u32 {
+    let h = (u64::from(height) * u64::from(new_width) + u64::from(width) / 2) / u64::from(width);
+    (h as u32).max(1)
+}
+
+fn resize(image: &DynamicImage, width: u32, height: u32, new_width: u32) -> DynamicImage {
+    image.resize_exact(
+        new_width,
+        scaled_height(width, height, new_width),
+        image::imageops::FilterType::Lanczos3,
+    )
+}
+
+fn encode_one(image: &DynamicImage, format: Format, icc: Option<&[u8]>) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let grey = !image.color().has_color();
+    let alpha = image.color().has_alpha();
+    // 16-bit and float images are published as 8-bit, which is what screens show.
+    let pixels: DynamicImage = match (format, grey, alpha) {
+        (Format::Jpeg, true, _) => image.to_luma8().into(),
+        (Format::Jpeg, false, _) => image.to_rgb8().into(),
+        (_, true, false) if format == Format::Png => image.to_luma8().into(),
+        (_, true, true) if format == Format::Png => image.to_luma_alpha8().into(),
+        (_, _, true) => image.to_rgba8().into(),
+        (_, _, false) => image.to_rgb8().into(),
+    };
+    let (w, h) = (pixels.width(), pixels.height());
+    let color = pixels.color().into();
+    let result = match format {
+        Format::Jpeg => {
+            let mut encoder =
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+            if let Some(icc) = icc {
+                let _ = encoder.set_icc_profile(icc.to_vec());
+            }
+            encoder.write_image(pixels.as_bytes(), w, h, color)
+        }
+        Format::Png => {
+            let mut encoder = image::codecs::png::PngEncoder::new_with_quality(
+                &mut out,
+                image::codecs::png::CompressionType::Best,
+                image::codecs::png::FilterType::Adaptive,
+            );
+            if let Some(icc) = icc {
+                let _ = encoder.set_icc_profile(icc.to_vec());
+            }
+            encoder.write_image(pixels.as_bytes(), w, h, color)
+        }
+        Format::WebP => {
+            let mut encoder = image::codecs::webp::WebPEncoder::new_lossless(&mut out);
+            if let Some(icc) = icc {
+                let _ = encoder.set_icc_profile(icc.to_vec());
+            }
+            encoder.write_image(pixels.as_bytes(), w, h, color)
+        }
+    };
+    result.map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// The file itself without its metadata, for when it is already the size a
+/// rendition would be: cutting segments out loses nothing, where encoding
+/// again would lose detail and often grow an already small file. `None` when
+/// the file is not laid out as expected.
+///
+/// JPEG keeps only what decoding needs: JFIF (APP0), the colour profile
+/// (APP2 `ICC_PROFILE`), Adobe's colour transform (APP14), the tables and the
+/// scans, and nothing after the end marker (where phones append previews and
+/// motion-photo videos). PNG drops `eXIf`, `tEXt`, `zTXt`, `iTXt` and `tIME`.
+fn strip_metadata(bytes: &[u8], format: Format) -> Option<Vec<u8>> {
+    match format {
+        Format::Jpeg => strip_jpeg(bytes),
+        Format::Png => strip_png(bytes),
+        Format::WebP => None,
+    }
+}
+
+fn strip_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut out = vec![0xFF, 0xD8];
+    let mut at = 2;
+    loop {
+        // Markers may be padded with extra 0xFF bytes.
+        while bytes.get(at) == Some(&0xFF) && bytes.get(at + 1) == Some(&0xFF) {
+            at += 1;
+        }
+        let (&0xFF, &marker) = (bytes.get(at)?, bytes.get(at + 1)?) else {
+            return None;
+        };
+        if marker == 0xD9 {
+            out.extend_from_slice(&[0xFF, 0xD9]);
+            return Some(out);
+        }
+        if matches!(marker, 0x01 | 0xD0..=0xD7) {
+            // Markers without a length.
+            out.extend_from_slice(&[0xFF, marker]);
+            at += 2;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([
+            *bytes.get(at + 2)?,
+            *bytes.get(at + 3)?,
+        ]));
+        let segment = bytes.get(at..at + 2 + length)?;
+        let payload = &segment[4..];
+        let keep = match marker {
+            0xE0 => payload.starts_with(b"JFIF\0") || payload.starts_with(b"JFXX\0"),
+            0xE2 => payload.starts_with(b"ICC_PROFILE\0"),
+            0xEE => payload.starts_with(b"Adobe"),
+            0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
+            _ => true,
+        };
+        if keep {
+            out.extend_from_slice(segment);
+        }
+        at += 2 + length;
+        if marker == 0xDA {
+            // Scan data, then more tables and scans (progressive), up to the
+            // end marker: entropy-coded data never holds 0xFF 0xD9.
+            let rest = bytes.get(at..)?;
+            let end = rest.windows(2).position(|w| w == [0xFF, 0xD9])?;
+            out.extend_from_slice(&rest[..end + 2]);
+            return Some(out);
+        }
+    }
+}
+
+fn strip_png(bytes: &[u8]) -> Option<Vec<u8>> {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if !bytes.starts_with(SIGNATURE) {
+        return None;
+    }
+    let mut out = SIGNATURE.to_vec();
+    let mut at = SIGNATURE.len();
+    loop {
+        let length = u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize;
+        let chunk = bytes.get(at..at.checked_add(12 + length)?)?;
+        let kind = &chunk[4..8];
+        if !matches!(kind, b"eXIf" | b"tEXt" | b"zTXt" | b"iTXt" | b"tIME") {
+            out.extend_from_slice(chunk);
+        }
+        at += chunk.len();
+        if kind == b"IEND" {
+            return Some(out);
+        }
+    }
+}
+
+/// Output paths of the renditions. The largest rendition in the original
+/// format takes the original's path; the others are `stem-640w.ext`. A path
+/// already taken by another file is skipped, so nothing is overwritten.
+struct Names {
+    taken: BTreeSet<String>,
+    /// Images whose stem another image in the same folder shares
+    /// (`a.jpg`, `a.png`): their WebP files keep the whole name (`a.png-640w.webp`).
+    shared_stems: BTreeSet<String>,
+}
+
+impl Names {
+    fn new(assets: &[OutputFile], sources: &[(String, PathBuf, Format)]) -> Names {
+        let mut taken: BTreeSet<String> = assets.iter().map(|a| a.path.clone()).collect();
+        taken.extend(sources.iter().map(|(p, _, _)| p.clone()));
+        let mut stems: BTreeMap<&str, usize> = BTreeMap::new();
+        for (path, _, _) in sources {
+            *stems.entry(stem(path)).or_default() += 1;
+        }
+        let shared_stems = sources
+            .iter()
+            .filter(|(p, _, _)| stems.get(stem(p)).copied().unwrap_or(0) > 1)
+            .map(|(p, _, _)| p.clone())
+            .collect();
+        Names {
+            taken,
+            shared_stems,
+        }
+    }
+
+    fn path(&self, original: &str, width: u32, format: Format, largest: bool) -> Option<String> {
+        if largest && format != Format::WebP {
+            return Some(original.to_string());
+        }
+        let extension = match format {
+            Format::WebP => "webp".to_string(),
+            _ => original.rsplit_once('.').map_or("", |(_, e)| e).to_string(),
+        };
+        let stem = if format == Format::WebP && self.shared_stems.contains(original) {
+            original
+        } else {
+            stem(original)
+        };
+        let path = format!("{stem}-{width}w.{extension}");
+        (!self.taken.contains(&path)).then_some(path)
+    }
+
+    /// Sends one image's renditions to `sink` under their output paths.
+    fn publish(&self, original: &str, set: EncodedSet, sink: &Sink<'_>) -> Responsive {
+        let mut renditions = Vec::new();
+        let largest = set.width;
+        for (format, files) in [(set.format, set.original), (Format::WebP, set.webp)] {
+            for (width, height, encoded) in files {
+                let Some(path) = self.path(original, width, format, width == largest) else {
+                    continue;
+                };
+                sink(OutputFile::new(path.clone(), encoded));
+                renditions.push(Rendition {
+                    path,
+                    width,
+                    height,
+                    format,
+                });
+            }
+        }
+        Responsive {
+            width: set.width,
+            height: set.height,
+            renditions,
+        }
+    }
+}
+
+/// `cases/a/exterior.jpg` → `cases/a/exterior`.
+fn stem(path: &str) -> &str {
+    match path.rsplit_once('.') {
+        Some((stem, _)) if !stem.ends_with('/') && !stem.is_empty() => stem,
+        _ => path,
+    }
+}
+
+/// Renditions kept between builds: `<key>-<width>.<ext>` per file, and a
+/// manifest `<key>.txt` (`width height format webp|-`) written last, so an
+/// entry without its manifest is incomplete and made again.
+struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    fn new(root: &Path) -> Cache {
+        Cache {
+            dir: root.join(CACHE_DIR),
+        }
+    }
+
+    fn file(&self, key: &str, width: u32, format: Format) -> PathBuf {
+        self.dir
+            .join(format!("{key}-{width}.{}", format.extension()))
+    }
+
+    fn load(&self, key: &str, format: Format) -> Option<EncodedSet> {
+        let manifest = std::fs::read_to_string(self.dir.join(format!("{key}.txt"))).ok()?;
+        let mut fields = manifest.split_whitespace();
+        let width: u32 = fields.next()?.parse().ok()?;
+        let height: u32 = fields.next()?.parse().ok()?;
+        let stored_format = match fields.next()? {
+            "jpg" => Format::Jpeg,
+            "png" => Format::Png,
+            _ => return None,
+        };
+        let with_webp = fields.next()? == "webp";
+        if stored_format != format || width == 0 {
+            return None;
+        }
+        let sizes: Vec<(u32, u32)> = widths_for(width)
+            .into_iter()
+            .map(|w| (w, scaled_height(width, height, w)))
+            .collect();
+        let files = |format: Format| -> Option<Vec<Encoded>> {
+            sizes
+                .iter()
+                .map(|&(w, h)| {
+                    let path = self.file(key, w, format);
+                    // Read now rather than copy later: another build of the same
+                    // site may prune the cache before this one writes its output.
+                    let bytes = std::fs::read(&path).ok()?;
+                    Some((w, h, bytes))
+                })
+                .collect()
+        };
+        Some(EncodedSet {
+            width,
+            height,
+            format,
+            original: files(format)?,
+            webp: if with_webp {
+                files(Format::WebP)?
+            } else {
+                Vec::new()
+            },
+        })
+    }
+
+    /// Keeps the renditions for the next build; a cache that cannot be
+    /// written only costs time, so failures are ignored.
+    fn store(&self, key: &str, set: &EncodedSet) {
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        for (format, files) in [(set.format, &set.original), (Format::WebP, &set.webp)] {
+            for (width, _, bytes) in files {
+                if !self.write(&self.file(key, *width, format), bytes) {
+                    return;
+                }
+            }
+        }
+        let manifest = format!(
+            "{} {} {} {}\n",
+            set.width,
+            set.height,
+            set.format.extension(),
+            if set.webp.is_empty() { "-" } else { "webp" }
+        );
+        self.write(&self.dir.join(format!("{key}.txt")), manifest.as_bytes());
+    }
+
+    /// Writes through a temporary file, so a reader never sees half a file.
+    fn write(&self, path: &Path, bytes: &[u8]) -> bool {
+        let Some(name) = path.file_name() else {
+            return false;
+        };
+        let temporary = self.dir.join(format!(
+            ".tmp-{}-{}",
+            std::process::id(),
+            name.to_string_lossy()
+        ));
+        std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, path).is_ok()
+    }
+
+    /// Removes every entry whose key this build did not use, and temporary
+    /// files left by a build that was stopped an hour or more ago.
+    fn prune(&self, used: &BTreeSet<String>) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stale = if name.starts_with(".tmp-") {
+                entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age.as_secs() > 3600)
+            } else {
+                let key = name.split(['-', '.']).next().unwrap_or_default();
+                !used.contains(key)
+            };
+            if stale {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_never_upscale_and_skip_near_duplicates() {
+        for (width, expected) in [
+            (100, vec![100]),
+            (320, vec![320]),
+            (340, vec![340]),
+            (400, vec![320, 400]),
+            (640, vec![320, 640]),
+            (700, vec![320, 700]),
+            (1000, vec![320, 640, 1000]),
+            (1280, vec![320, 640, 960, 1280]),
+            (4032, vec![320, 640, 960, 1280]),
+        ] {
+            assert_eq!(widths_for(width), expected, "{width}");
+        }
+    }
+
+    #[test]
+    fn heights_keep_the_aspect_ratio() {
+        for (w, h, new_w, expected) in [
+            (640, 400, 320, 200),
+            (4032, 3024, 1280, 960),
+            (1000, 1, 320, 1),
+            (3, 2, 2, 1),
+        ] {
+            assert_eq!(scaled_height(w, h, new_w), expected);
+        }
+    }
+
+    #[test]
+    fn rendition_names() {
+        let sources = vec![
+            ("cases/a/x.jpg".to_string(), PathBuf::new(), Format::Jpeg),
+            ("cases/a/y.jpg".to_string(), PathBuf::new(), Format::Jpeg),
+            ("cases/a/y.png".to_string(), PathBuf::new(), Format::Png),
+        ];
+        let assets = vec![OutputFile::new("cases/a/x-320w.webp", "")];
+        let names = Names::new(&assets, &sources);
+        for (original, width, format, largest, expected) in [
+            (
+                "cases/a/x.jpg",
+                640,
+                Format::Jpeg,
+                true,
+                Some("cases/a/x.jpg"),
+            ),
+            (
+                "cases/a/x.jpg",
+                320,
+                Format::Jpeg,
+                false,
+                Some("cases/a/x-320w.jpg"),
+            ),
+            (
+                "cases/a/x.jpg",
+                640,
+                Format::WebP,
+                true,
+                Some("cases/a/x-640w.webp"),
+            ),
+            // Taken by a file of the site: not overwritten.
+            ("cases/a/x.jpg", 320, Format::WebP, false, None),
+            (
+                "cases/a/y.png",
+                320,
+                Format::WebP,
+                false,
+                Some("cases/a/y.png-320w.webp"),
+            ),
+            (
+                "cases/a/y.png",
+                320,
+                Format::Png,
+                false,
+                Some("cases/a/y-320w.png"),
+            ),
+        ] {
+            assert_eq!(
+                names.path(original, width, format, largest).as_deref(),
+                expected,
+                "{original} {width} {format:?}"
+            );
+        }
+    }
+}

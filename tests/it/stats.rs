@@ -1,0 +1,287 @@
+//! `/stats/` and the charts of district and scheme pages: every number a chart
+//! shows is counted from the content, and changes when the content does.
+
+use crate::harness::{Run, SiteTest};
+use std::collections::BTreeMap;
+
+const FIXTURE: &str = "stats/basic";
+
+/// One bar of a drawn chart.
+#[derive(Debug, PartialEq)]
+struct Bar {
+    label: String,
+    value: String,
+    href: String,
+    width: String,
+}
+
+/// The value of `attribute` in the first tag of `html`.
+fn attribute<'a>(html: &'a str, attribute: &str) -> &'a str {
+    let start = html.find(&format!("{attribute}=\"")).unwrap() + attribute.len() + 2;
+    &html[start..start + html[start..].find('"').unwrap()]
+}
+
+fn text_of<'a>(html: &'a str, class: &str) -> &'a str {
+    let start = html.find(&format!("class=\"{class}\"")).unwrap();
+    let start = start + html[start..].find('>').unwrap() + 1;
+    &html[start..start + html[start..].find('<').unwrap()]
+}
+
+/// The bars of the chart `id` on a page, read from its SVG.
+fn bars(html: &str, id: &str) -> Vec<Bar> {
+    let Some(start) = html.find(&format!("aria-labelledby=\"chart-{id}-title\"")) else {
+        return Vec::new();
+    };
+    let svg = &html[start..start + html[start..].find("</svg>").unwrap()];
+    svg.split("<a href=")
+        .skip(1)
+        .map(|row| {
+            let row = format!("<a href={row}");
+            Bar {
+                label: text_of(&row, "chart__label").to_string(),
+                value: text_of(&row, "chart__value").to_string(),
+                href: attribute(&row, "href").replace("&amp;", "&"),
+                width: attribute(&row[row.find("chart__bar").unwrap()..], "width").to_string(),
+            }
+        })
+        .collect()
+}
+
+/// label → value of a chart.
+fn values(html: &str, id: &str) -> BTreeMap<String, String> {
+    bars(html, id)
+        .into_iter()
+        .map(|bar| (bar.label, bar.value))
+        .collect()
+}
+
+fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(label, n)| (label.to_string(), format!("{n}件")))
+        .collect()
+}
+
+/// Counts a front matter field over the fixture's case files, as a reader of
+/// the content would: `district` by its ward, `status` by its label.
+fn count_field(site: &SiteTest, field: &str) -> BTreeMap<String, String> {
+    let mut counted: BTreeMap<String, usize> = BTreeMap::new();
+    let cases = site.root.join("content/cases");
+    for entry in std::fs::read_dir(cases).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{field}: ")))
+            .unwrap();
+        let value = match field {
+            "district" => line.split('/').next().unwrap(),
+            _ => match line {
+                "planned" => "計画中",
+                "in-progress" => "実施中",
+                "completed" => "完了",
+                other => other,
+            },
+        };
+        *counted.entry(value.to_string()).or_default() += 1;
+    }
+    counted
+        .into_iter()
+        .map(|(k, n)| (k, format!("{n}件")))
+        .collect()
+}
+
+fn stats_page(run: &Run) -> String {
+    run.expect_success();
+    run.main_html("stats/index.html")
+}
+
+#[test]
+fn chart_numbers_are_the_counts_of_the_content() {
+    let site = SiteTest::fixture(FIXTURE);
+    let main = stats_page(&site.build());
+    assert_eq!(values(&main, "by-ward"), count_field(&site, "district"));
+    assert_eq!(values(&main, "by-status"), count_field(&site, "status"));
+    assert_eq!(
+        values(&main, "by-area"),
+        counts(&[("南区 中村地区", 2), ("北区 北山地区", 1)])
+    );
+    assert_eq!(
+        values(&main, "by-theme"),
+        counts(&[("子育て", 2), ("防災", 2)])
+    );
+    // 年度 of `published`; 2020 has no case but keeps its place in the timeline.
+    assert_eq!(
+        values(&main, "by-fiscal-year"),
+        counts(&[
+            ("平成30年度（2018年度）", 1),
+            ("令和元年度（2019年度）", 1),
+            ("令和2年度（2020年度）", 0),
+            ("令和3年度（2021年度）", 2),
+        ])
+    );
+    // Amounts: 500万 + 300万; 20万 + 50万, and one grant without an amount.
+    assert_eq!(
+        values(&main, "by-scheme"),
+        BTreeMap::from([
+            ("まち普請事業".to_string(), "800万円".to_string()),
+            ("活動助成".to_string(), "70万円".to_string()),
+        ])
+    );
+    for expected in [
+        // The table beside the chart says the same, with cases and grants.
+        "<td class=\"num\">3件</td>\n            <td class=\"num\">3件</td>\n            <td class=\"num\"><data value=\"700000\">70万円</data></td>",
+        // Outcome totals by label and unit.
+        "<th scope=\"row\">整備した拠点</th>\n          <td class=\"num\"><data value=\"4.0\">4</data></td>\n          <td class=\"unit\">か所</td>\n          <td class=\"num\">3件</td>",
+        "<data value=\"150.5\">150.5</data>",
+        // The headline figures.
+        "<data value=\"4\">4件</data>",
+        "870万円",
+    ] {
+        assert!(
+            main.contains(expected),
+            "stats page lacks {expected:?}\n{main}"
+        );
+    }
+}
+
+#[test]
+fn changing_a_case_changes_the_charts() {
+    let site = SiteTest::fixture(FIXTURE);
+    let before = stats_page(&site.build());
+    assert_eq!(
+        values(&before, "by-ward"),
+        counts(&[("南区", 3), ("北区", 1)])
+    );
+    let path = "content/cases/c.md";
+    let text = std::fs::read_to_string(site.root.join(path)).unwrap();
+    site.change_file(
+        path,
+        text.replace("district: 南区", "district: 北区")
+            .replace("status: planned", "status: completed"),
+    );
+    let after = stats_page(&site.build());
+    assert_eq!(values(&after, "by-ward"), count_field(&site, "district"));
+    assert_eq!(
+        values(&after, "by-ward"),
+        counts(&[("南区", 2), ("北区", 2)])
+    );
+    assert_eq!(
+        values(&after, "by-status"),
+        counts(&[("計画中", 0), ("実施中", 1), ("完了", 3)])
+    );
+}
+
+#[test]
+fn bars_are_as_long_as_their_values_and_link_to_their_cases() {
+    let run = SiteTest::fixture(FIXTURE).build();
+    let main = stats_page(&run);
+    let wards = bars(&main, "by-ward");
+    // Most cases first; 南区 has three times 北区's cases.
+    assert_eq!(wards[0].label, "南区");
+    let percent = |bar: &Bar| bar.width.trim_end_matches('%').parse::<f64>().unwrap();
+    assert!((percent(&wards[0]) - 3.0 * percent(&wards[1])).abs() < 0.05);
+    // Site-wide, a bar links to the browse page of its term…
+    assert_eq!(wards[0].href, "/jirei/districts/minami/");
+    assert_eq!(bars(&main, "by-scheme")[0].href, "/jirei/funding/fushin/");
+    // …or, where there is none, to the search page with the filter set.
+    let years = bars(&main, "by-fiscal-year");
+    assert_eq!(years[0].href, "/jirei/search/?year=2018");
+    let statuses = bars(&main, "by-status");
+    assert_eq!(statuses[1].href, "/jirei/search/?status=in-progress");
+    // A bar of zero (no case in 2020) draws no bar but keeps its label and value.
+    assert_eq!(
+        (years[2].value.as_str(), years[2].width.as_str()),
+        ("0件", "0")
+    );
+}
+
+#[test]
+fn district_and_scheme_pages_chart_their_own_cases() {
+    let run = SiteTest::fixture(FIXTURE).build();
+    run.expect_success();
+    let ward = run.main_html("districts/minami/index.html");
+    assert!(
+        bars(&ward, "by-ward").is_empty(),
+        "a ward page charts no wards"
+    );
+    assert_eq!(values(&ward, "by-area"), counts(&[("中村地区", 2)]));
+    assert_eq!(
+        values(&ward, "by-status"),
+        counts(&[("計画中", 1), ("実施中", 1), ("完了", 1)])
+    );
+    let themes = bars(&ward, "by-theme");
+    assert_eq!(
+        themes[0].href,
+        "/jirei/search/?district=%E5%8D%97%E5%8C%BA&theme=%E5%AD%90%E8%82%B2%E3%81%A6"
+    );
+    // An area is filtered as the search page names it, `ward/area`.
+    let area = run.main_html("districts/minami/中村地区/index.html");
+    assert_eq!(
+        bars(&area, "by-status")[1].href,
+        "/jirei/search/?district=%E5%8D%97%E5%8C%BA%2F%E4%B8%AD%E6%9D%91%E5%9C%B0%E5%8C%BA&status=in-progress"
+    );
+    // Only the first page of a listing has the charts.
+    assert!(
+        !run.main_html("districts/minami/page/2/index.html")
+            .contains("chart")
+    );
+
+    let scheme = run.main_html("funding/josei/index.html");
+    assert!(bars(&scheme, "by-scheme").is_empty());
+    assert_eq!(
+        values(&scheme, "by-ward"),
+        counts(&[("南区", 2), ("北区", 1)])
+    );
+    assert!(
+        bars(&scheme, "by-ward")[0]
+            .href
+            .starts_with("/jirei/search/?scheme=%E6%B4%BB%E5%8B%95%E5%8A%A9%E6%88%90&district=")
+    );
+}
+
+#[test]
+fn charts_are_accessible_svg_without_styles_or_scripts() {
+    let run = SiteTest::fixture(FIXTURE).build();
+    let html = run.output("stats/index.html");
+    let svgs = html.matches("<svg").count();
+    assert_eq!(svgs, 6, "ward, area, scheme, year, status, theme");
+    assert_eq!(html.matches("<title id=\"chart-").count(), svgs);
+    assert_eq!(html.matches("<desc id=\"chart-").count(), svgs);
+    assert!(html.contains(
+        "<desc id=\"chart-by-ward-desc\">区別の事例数。2項目。最も多いのは南区（3件）です。</desc>"
+    ));
+    assert!(
+        !html.contains("style="),
+        "the CSP allows no style attributes"
+    );
+    assert!(!html.contains("<script"));
+    // Every chart has its table.
+    assert_eq!(
+        html.matches("class=\"data-table stats-table\"").count(),
+        svgs + 1
+    );
+}
+
+#[test]
+fn the_home_page_summarises_and_links_the_statistics() {
+    let run = SiteTest::fixture(FIXTURE).build();
+    run.expect_success();
+    let main = run.main_html("index.html");
+    assert!(main.contains("href=\"/jirei/stats/\""), "{main}");
+    assert!(main.contains("<data value=\"4\">4件</data>"), "{main}");
+    assert!(run.output("sitemap.xml").contains("/jirei/stats/</loc>"));
+}
+
+#[test]
+fn a_body_may_link_the_statistics_page() {
+    let site = SiteTest::fixture(FIXTURE);
+    let path = "content/cases/a.md";
+    let text = std::fs::read_to_string(site.root.join(path)).unwrap();
+    site.change_file(path, text.replace("本文", "[統計](/stats/)"));
+    let run = site.build();
+    run.expect_success();
+    assert!(
+        run.main_html("cases/a/index.html")
+            .contains("href=\"/jirei/stats/\"")
+    );
+}
