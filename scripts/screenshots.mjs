@@ -20,6 +20,11 @@ for (const width of [375, 1280]) {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   for (const path of paths) {
     await page.goto(server.url(path));
+    // A full-page shot does not scroll, so lazy images would stay blank.
+    await page.evaluate(() => Promise.all([...document.images].map((img) => {
+      img.loading = 'eager';
+      return img.complete ? null : new Promise((done) => { img.onload = img.onerror = done; });
+    })));
     const name = `${(path.replace(/\/$/, '').replaceAll('/', '_') || 'home')}-${width}.png`;
     await page.screenshot({ path: join(out, name), fullPage: true });
     console.log(join(out, name));

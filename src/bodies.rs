@@ -60,20 +60,35 @@ struct CachedBody {
 
 /// Every page's site path, and the source file of each.
 struct LinkIndex {
+    /// Where the pages are: the site's base path.
+    base_path: String,
     paths: BTreeSet<String>,
     by_source: BTreeMap<String, String>,
+    /// The original language's pages, for links to pages not translated.
+    fallback: Option<Box<LinkIndex>>,
 }
 
 impl LinkIndex {
     fn new(site: &Site) -> Self {
         let mut index = LinkIndex {
+            base_path: site.config.base_path.clone(),
             paths: BTreeSet::new(),
             by_source: BTreeMap::new(),
+            fallback: None,
         };
         let mut add = |path: &str, source: Option<&SourceFile>| {
             index.paths.insert(path.to_string());
             if let Some(source) = source {
                 index.by_source.insert(source.rel.clone(), path.to_string());
+                // A translation answers for its original too, so that a
+                // translated body can link pages by their original files.
+                if let Some(lang) = &source.lang
+                    && let Some(stem) = source.rel.strip_suffix(&format!(".{lang}.md"))
+                {
+                    index
+                        .by_source
+                        .insert(format!("{stem}.md"), path.to_string());
+                }
             }
         };
         add("", site.home.as_ref().map(|h| &h.source));
@@ -83,10 +98,14 @@ impl LinkIndex {
             "funding/",
             "themes/",
             "search/",
-            "opendata/",
             "stats/",
         ] {
             add(fixed, None);
+        }
+        // Open data is published by the default language's site only.
+        let open_data = !site.config.is_translation();
+        if open_data {
+            add("opendata/", None);
         }
         for case in &site.cases {
             add(&case.path, Some(&case.entry.source));
@@ -106,8 +125,8 @@ impl LinkIndex {
         for page in &site.pages {
             add(&page.path, Some(&page.entry.source));
         }
+        index.paths.insert("feed.xml".to_string());
         for file in [
-            "feed.xml",
             "cases.json",
             "cases.csv",
             "funding.csv",
@@ -115,23 +134,30 @@ impl LinkIndex {
             "themes.csv",
             "partners.csv",
         ] {
-            index.paths.insert(file.to_string());
+            if open_data {
+                index.paths.insert(file.to_string());
+            }
         }
         index
     }
 }
 
 pub fn render_bodies(site: &Site, diagnostics: &mut Diagnostics) -> Bodies {
-    render_bodies_cached(site, &mut Cache::default(), diagnostics)
+    render_bodies_cached(site, None, &mut Cache::default(), diagnostics)
 }
 
-/// [`render_bodies`], reusing what `cache` holds and refilling it.
+/// [`render_bodies`], reusing what `cache` holds and refilling it. A
+/// translation's site passes the default language's as `original`: a link to
+/// a page it has not translated goes to the original page.
 pub fn render_bodies_cached(
     site: &Site,
+    original: Option<&Site>,
     cache: &mut Cache,
     diagnostics: &mut Diagnostics,
 ) -> Bodies {
-    let index = LinkIndex::new(site);
+    let mut index = LinkIndex::new(site);
+    let fallback = original.map(LinkIndex::new);
+    index.fallback = fallback.map(Box::new);
     let assets = Mutex::new(BTreeMap::<String, OutputFile>::new());
     let problems = Mutex::new(Diagnostics::new());
     let fresh = Mutex::new(HashMap::new());
@@ -341,6 +367,14 @@ fn resolve_link(
         if index.paths.contains(&normalized) {
             return LinkTarget::Page(format!("{}{suffix}", href(base_path, &normalized)));
         }
+        if let Some(original) = index.fallback.as_deref()
+            && original.paths.contains(&normalized)
+        {
+            return LinkTarget::Page(format!(
+                "{}{suffix}",
+                href(&original.base_path, &normalized)
+            ));
+        }
         let candidates = index.paths.iter().map(String::as_str);
         let hint = crate::diagnostics::suggest(&normalized, candidates).map_or_else(
             || "link a page by its site path, e.g. `/cases/<slug>/`".to_string(),
@@ -362,8 +396,19 @@ fn resolve_link(
         };
     };
     if rel.ends_with(".md") {
-        return match index.by_source.get(&rel) {
-            Some(path) => LinkTarget::Page(format!("{}{suffix}", href(base_path, path))),
+        let original = index.fallback.as_deref();
+        let in_original = || {
+            let original = original?;
+            let path = original.by_source.get(&rel)?;
+            Some(href(&original.base_path, path))
+        };
+        let found = index
+            .by_source
+            .get(&rel)
+            .map(|path| href(base_path, path))
+            .or_else(in_original);
+        return match found {
+            Some(link) => LinkTarget::Page(format!("{link}{suffix}")),
             None => LinkTarget::Broken {
                 message: format!("broken link `{dest}`: {rel} is not a page of this site"),
                 hint: Some("check the file name; drafts are not built without --drafts".into()),
@@ -378,9 +423,11 @@ fn resolve_link(
                 .unwrap_or(&rel);
             let output_path = format!("{page_path}{name}");
             let encoded: Vec<String> = name.split('/').map(encode_segment).collect();
+            // A translation's page has its original's path, so the file is
+            // published once, beside the original, and both link it there.
             let link = format!(
                 "{}{}{suffix}",
-                href(base_path, page_path),
+                href(site.config.shared_base_path(), page_path),
                 encoded.join("/")
             );
             let mut assets = assets.lock().unwrap_or_else(|e| e.into_inner());

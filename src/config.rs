@@ -42,6 +42,10 @@ pub struct Config {
     /// `support_type` keys and their labels, in the order written.
     pub support_types: Vec<(String, String)>,
     pub search: SearchOptions,
+    /// Set only on the configuration a translation is built with (see
+    /// `translations`): the default language's base path, where the files
+    /// every language shares live (static files, open data).
+    pub default_base_path: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +71,17 @@ impl Config {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, label)| label.as_str())
+    }
+
+    /// The base path of the files every language shares: static files and
+    /// open data live under the default language's.
+    pub fn shared_base_path(&self) -> &str {
+        self.default_base_path.as_deref().unwrap_or(&self.base_path)
+    }
+
+    /// `true` for the configuration of a translation's site.
+    pub fn is_translation(&self) -> bool {
+        self.default_base_path.is_some()
     }
 
     /// Replaces the base URL (the `--base-url` flag).
@@ -192,6 +207,7 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
         markdown,
         support_types,
         search,
+        default_base_path: None,
     })
 }
 

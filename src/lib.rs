@@ -1,10 +1,12 @@
 //! casebook: Markdown case studies in, a static site out.
 //!
 //! The pipeline, one stage per module, data flowing one way:
-//! config → content → model → bodies (markdown) → images → render, search,
-//! feeds, sitemap, open data → output. `check` runs every stage but the last;
-//! `serve` keeps the output in memory and, with [`Caches`], re-runs only what a
-//! change touches.
+//! config → content → translations → model → bodies (markdown) → images →
+//! render, search, feeds, sitemap, open data → output. `check` runs every
+//! stage but the last; `serve` keeps the output in memory and, with
+//! [`Caches`], re-runs only what a change touches. A site with translated
+//! files is one `Site` per language, built by the same stages and written
+//! under its language's folder (`en/`).
 
 pub mod bodies;
 pub mod config;
@@ -26,6 +28,7 @@ pub mod serve;
 pub mod sitemap;
 pub mod stats;
 pub mod timings;
+pub mod translations;
 
 use diagnostics::{Diagnostic, Diagnostics};
 use output::{OutputFile, Sink};
@@ -58,7 +61,14 @@ pub struct Caches {
     /// The configuration and options the caches were filled with; any change
     /// empties them.
     settings: u64,
+    keep: bool,
     content: content::Cache,
+    /// Bodies and pages, per language.
+    languages: std::collections::BTreeMap<String, LanguageCaches>,
+}
+
+#[derive(Default)]
+struct LanguageCaches {
     bodies: bodies::Cache,
     pages: render::Cache,
 }
@@ -69,9 +79,9 @@ impl Caches {
     pub fn keeping() -> Caches {
         Caches {
             settings: 0,
+            keep: true,
             content: content::Cache::keeping(),
-            bodies: bodies::Cache::keeping(),
-            pages: render::Cache::keeping(),
+            languages: Default::default(),
         }
     }
 
@@ -82,8 +92,30 @@ impl Caches {
 
     /// How many pages the last run rendered; the others were reused.
     pub fn pages_rendered(&self) -> usize {
-        self.pages.rendered
+        self.languages.values().map(|c| c.pages.rendered).sum()
     }
+
+    /// The caches of one language's bodies and pages.
+    fn language(&mut self, lang: &str) -> &mut LanguageCaches {
+        let keep = self.keep;
+        self.languages
+            .entry(lang.to_string())
+            .or_insert_with(|| match keep {
+                true => LanguageCaches {
+                    bodies: bodies::Cache::keeping(),
+                    pages: render::Cache::keeping(),
+                },
+                false => LanguageCaches::default(),
+            })
+    }
+}
+
+/// The site in one language, and the folder its files go to: `""` for the
+/// default language, `"en/"` for English.
+struct Version {
+    site: model::Site,
+    bodies: bodies::Bodies,
+    folder: String,
 }
 
 /// Every output file of the site, sorted by path, or `None` when there are errors.
@@ -149,7 +181,7 @@ pub fn generate_staged(
     };
     let settings = render::hash_of(&(format!("{config:?}"), options.drafts));
     if caches.settings != settings {
-        let keeping = caches.pages.keeps();
+        let keeping = caches.keep;
         *caches = if keeping {
             Caches::keeping()
         } else {
@@ -169,61 +201,134 @@ pub fn generate_staged(
         },
     );
     let case_count = content.cases.len();
-    let site = timings.stage(
+    let others = timings.stage(
+        "translations",
+        || "laying translations over their originals…".into(),
+        || translations::languages(&config, &content, diagnostics),
+    );
+    let (site, translated) = timings.stage(
         "model",
         || format!("{case_count} cases loaded; linking…"),
-        || model::build(config, content, diagnostics),
+        || {
+            let site = model::build(config, content, diagnostics);
+            // A translation's facts are its original's, whose problems are
+            // reported already; its model is checked only when they are fixed.
+            let clean = !diagnostics.has_errors();
+            let translated: Vec<model::Site> = others
+                .into_iter()
+                .map(|language| {
+                    let mut found = Diagnostics::new();
+                    let site = model::build(language.config, language.content, &mut found);
+                    if clean {
+                        diagnostics.extend(found);
+                    }
+                    site
+                })
+                .collect();
+            (site, translated)
+        },
     );
-    let mut bodies = timings.stage(
+    let mut versions: Vec<Version> = timings.stage(
         "markdown",
         || format!("{case_count} cases loaded; rendering Markdown…"),
-        || bodies::render_bodies_cached(&site, &mut caches.bodies, diagnostics),
+        || {
+            let cache = &mut caches.language(&site.config.language).bodies;
+            let bodies = bodies::render_bodies_cached(&site, None, cache, diagnostics);
+            let mut others = Vec::with_capacity(translated.len());
+            for other in translated {
+                let cache = &mut caches.language(&other.config.language).bodies;
+                let bodies = bodies::render_bodies_cached(&other, Some(&site), cache, diagnostics);
+                let folder = format!("{}/", other.config.language);
+                others.push(Version {
+                    site: other,
+                    bodies,
+                    folder,
+                });
+            }
+            let default = Version {
+                site,
+                bodies,
+                folder: String::new(),
+            };
+            std::iter::once(default).chain(others).collect()
+        },
     );
+    // The files beside the pages are the same in every language (a
+    // translation shows its original's photos), so they are published once,
+    // at the default language's paths.
+    let mut assets = Vec::new();
+    let mut taken = std::collections::BTreeSet::new();
+    for version in &mut versions {
+        for file in std::mem::take(&mut version.bodies.assets) {
+            if taken.insert(file.path.clone()) {
+                assets.push(file);
+            }
+        }
+    }
     let images = timings.stage(
         "images",
         || "resizing images…".into(),
-        || images::publish(root, &mut bodies.assets, diagnostics, sink),
+        || images::publish(root, &mut assets, diagnostics, sink),
     );
+    let sites: Vec<&model::Site> = versions.iter().map(|v| &v.site).collect();
+    let site = sites[0];
     let Some(renderer) = timings.stage(
         "templates",
         || "compiling templates…".into(),
-        || render::Renderer::new(root, &site, diagnostics),
+        || render::Renderer::new(root, site, diagnostics),
     ) else {
         return false;
+    };
+    let alternates = render::Alternates::new(&renderer, &sites);
+    let shared = render::Shared {
+        alternates: &alternates,
+        images: &images,
     };
     timings.stage(
         "render",
         || format!("{case_count} cases; rendering pages…"),
         || {
-            renderer.render(
-                &site,
-                &bodies,
-                &images,
-                &mut caches.pages,
-                diagnostics,
-                sink,
-            )
+            for version in &versions {
+                let cache = &mut caches.language(&version.site.config.language).pages;
+                let under = |file: OutputFile| sink(file.under(&version.folder));
+                renderer.render(
+                    &version.site,
+                    &version.bodies,
+                    &shared,
+                    cache,
+                    diagnostics,
+                    &under,
+                );
+            }
+            renderer.static_files(sink);
         },
     );
-    bodies.assets.iter().cloned().for_each(sink);
+    assets.into_iter().for_each(sink);
     pages_made(diagnostics);
     timings.stage(
         "search",
         || format!("{case_count} cases; writing the search index…"),
         || {
-            search::files(&site, &bodies.cases)
-                .into_iter()
-                .for_each(sink)
+            for version in &versions {
+                let files = search::files(&version.site, &version.bodies.cases);
+                files
+                    .into_iter()
+                    .for_each(|file| sink(file.under(&version.folder)));
+            }
         },
     );
     timings.stage(
         "data",
         || "writing feed, sitemap and open data…".into(),
         || {
-            let data = feeds::files(&site)
+            for version in &versions {
+                let feed = feeds::files(&version.site);
+                feed.into_iter()
+                    .for_each(|file| sink(file.under(&version.folder)));
+            }
+            let data = sitemap::files(&sites)
                 .into_iter()
-                .chain(sitemap::files(&site))
-                .chain(opendata::files(&site));
+                .chain(opendata::files(site));
             data.for_each(sink);
         },
     );

@@ -133,6 +133,8 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
         pages,
         assets,
         sections,
+        // Built into sites of their own by the `translations` stage.
+        translations: _,
     } = content;
 
     cases.sort_by(|a, b| {

@@ -49,6 +49,13 @@ impl OutputFile {
         }
     }
 
+    /// The same file under the folder `prefix` (`en/`): a translation's
+    /// site is written under its language.
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.path = format!("{prefix}{}", self.path);
+        self
+    }
+
     /// An HTML page at a site path (`cases/a/` → `cases/a/index.html`).
     pub fn page(site_path: &str, html: String) -> Self {
         OutputFile::new(format!("{site_path}index.html"), html)

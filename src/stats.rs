@@ -19,7 +19,7 @@
 use crate::content::schema::Status;
 use crate::escape::escape_html;
 use crate::model::{Site, href};
-use crate::render::japanese::{fiscal_year_label, yen};
+use crate::render::locale::Locale;
 use crate::render::views::number_label;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -234,6 +234,11 @@ pub struct StatsBuilder<'a> {
 }
 
 impl StatsBuilder<'_> {
+    /// How the site's language writes years and amounts.
+    fn locale(&self) -> Locale {
+        Locale::of(&self.site.config.language)
+    }
+
     fn t(&self, key: &str, fallback: &str) -> String {
         self.strings
             .get(key)
@@ -310,7 +315,7 @@ impl StatsBuilder<'_> {
             theme_count: counts.themes.iter().filter(|&&n| n > 0).count(),
             grant_count: grants,
             grant_count_label: self.grants_label(grants),
-            total_granted_label: (with_amount > 0).then(|| yen(total)),
+            total_granted_label: (with_amount > 0).then(|| self.locale().yen(total)),
             stats_href: self.href("stats/"),
         }
     }
@@ -483,7 +488,7 @@ impl StatsBuilder<'_> {
                     href: self.link(scope, browse, ("scheme", scheme.name.clone())),
                     value: totals.total,
                     value_label: if totals.grants_with_amount > 0 {
-                        yen(totals.total)
+                        self.locale().yen(totals.total)
                     } else {
                         self.t("not_stated", "記載なし")
                     },
@@ -527,7 +532,7 @@ impl StatsBuilder<'_> {
             .into_iter()
             .map(|(year, n)| {
                 let href = self.link(scope, None, ("year", year.to_string()));
-                (fiscal_year_label(year), n, href)
+                (self.locale().fiscal_year(year), n, href)
             })
             .collect();
         self.count_chart(

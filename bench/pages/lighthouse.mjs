@@ -48,7 +48,7 @@ for (const theme of THEMES) {
   const server = await serve(join(root, 'public'), PREFIX, {}, { gzip: true, port });
   for (const target of PAGES) {
     const scores = Object.fromEntries(CATEGORIES.map((c) => [c, []]));
-    const metrics = { fcp: [], lcp: [], cls: [], bytes: [] };
+    const metrics = { fcp: [], lcp: [], tbt: [], cls: [], bytes: [] };
     for (let run = 0; run < RUNS; run += 1) {
       const result = await lighthouse(server.url(target.path), {
         port: chrome.port,
@@ -62,6 +62,7 @@ for (const theme of THEMES) {
       const audits = result.lhr.audits;
       metrics.fcp.push(audits['first-contentful-paint'].numericValue);
       metrics.lcp.push(audits['largest-contentful-paint'].numericValue);
+      metrics.tbt.push(audits['total-blocking-time'].numericValue);
       metrics.cls.push(audits['cumulative-layout-shift'].numericValue);
       metrics.bytes.push(audits['total-byte-weight'].numericValue);
       // What kept a score below 100, to act on or to explain.
@@ -72,15 +73,17 @@ for (const theme of THEMES) {
       }
     }
     const seconds = (ms) => (median(ms) / 1000).toFixed(1);
-    rows.push(`| ${theme} | ${target.type} | ${CATEGORIES.map((c) => median(scores[c])).join(' | ')} | ${seconds(metrics.fcp)} s | ${seconds(metrics.lcp)} s | ${median(metrics.cls).toFixed(2)} | ${(median(metrics.bytes) / 1024).toFixed(0)} KB |`);
+    rows.push(`| ${theme} | ${target.type} | ${CATEGORIES.map((c) => median(scores[c])).join(' | ')} | ${seconds(metrics.fcp)} s | ${seconds(metrics.lcp)} s | ${Math.round(median(metrics.tbt))} ms | ${median(metrics.cls).toFixed(2)} | ${(median(metrics.bytes) / 1024).toFixed(0)} KB |`);
   }
   await server.close();
 }
 await chrome.kill();
 
+const load = (await import('node:os')).loadavg()[0].toFixed(1);
+console.log(`Load average during the run: ${load} on ${(await import('node:os')).cpus().length} cores.`);
 console.log(`Lighthouse ${(await import('lighthouse/package.json', { with: { type: 'json' } })).default.version}, mobile profile, median of ${RUNS} runs.\n`);
-console.log('| theme | page | performance | accessibility | best practices | SEO | FCP | LCP | CLS | transferred |');
-console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+console.log('| theme | page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS | transferred |');
+console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const row of rows) console.log(row);
 if (failed.size) {
   console.log('\nFailed audits:');

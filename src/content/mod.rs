@@ -4,7 +4,9 @@
 //! 2. Read each Markdown file, in parallel: UTF-8 check, BOM/CRLF, size limit.
 //! 3. Split and parse its front matter (`front_matter`).
 //! 4. Read the fields of its section's schema (`schema`), pick its slug, and
-//!    check that the images it names exist beside it.
+//!    check that the images it names exist beside it. A translation
+//!    (`<slug>.<lang>.md`) is read with the schema of its words only, and kept
+//!    apart for the `translations` stage.
 //!
 //! Every file is checked even when others are broken; a broken file is left out
 //! of the result and its problems are in the diagnostics. The live preview
@@ -17,7 +19,7 @@ pub mod walk;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use front_matter::{SplitError, YamlDoc};
 use rayon::prelude::*;
-use schema::{CaseMeta, FundingMeta, PageMeta, TermMeta};
+use schema::{CaseMeta, CaseText, FundingMeta, PageMeta, TermMeta};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -55,6 +57,20 @@ pub struct Content {
     pub assets: BTreeMap<String, PathBuf>,
     /// Sections whose folder exists.
     pub sections: Vec<Section>,
+    /// The translations (`<slug>.<lang>.md`), by language.
+    pub translations: BTreeMap<String, Translations>,
+}
+
+/// The translated files of one language, each with its words only; its
+/// `source.lang` names the language and its slug is its file name's.
+#[derive(Debug, Default, Clone)]
+pub struct Translations {
+    pub home: Option<Entry<PageMeta>>,
+    pub cases: Vec<Entry<CaseText>>,
+    pub funding: Vec<Entry<FundingMeta>>,
+    pub districts: Vec<Entry<TermMeta>>,
+    pub themes: Vec<Entry<TermMeta>>,
+    pub pages: Vec<Entry<PageMeta>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -70,8 +86,20 @@ enum Loaded {
     District(Entry<TermMeta>),
     Theme(Entry<TermMeta>),
     Page(Entry<PageMeta>),
-    /// Drafts, translations (built separately), and broken files.
+    Translation(Translated),
+    /// Drafts and broken files.
     Skipped,
+}
+
+/// A translation, by the section of its original.
+#[derive(Clone)]
+enum Translated {
+    Home(Entry<PageMeta>),
+    Case(Entry<CaseText>),
+    Funding(Entry<FundingMeta>),
+    District(Entry<TermMeta>),
+    Theme(Entry<TermMeta>),
+    Page(Entry<PageMeta>),
 }
 
 /// Files read by an earlier run, reused while their size and modification
@@ -215,6 +243,26 @@ pub fn load_cached(
             Loaded::District(entry) => content.districts.push(entry),
             Loaded::Theme(entry) => content.themes.push(entry),
             Loaded::Page(entry) => content.pages.push(entry),
+            Loaded::Translation(translated) => {
+                let lang = match &translated {
+                    Translated::Home(e) | Translated::Page(e) => &e.source.lang,
+                    Translated::Case(e) => &e.source.lang,
+                    Translated::Funding(e) => &e.source.lang,
+                    Translated::District(e) | Translated::Theme(e) => &e.source.lang,
+                };
+                let table = content
+                    .translations
+                    .entry(lang.clone().unwrap_or_default())
+                    .or_default();
+                match translated {
+                    Translated::Home(entry) => table.home = Some(entry),
+                    Translated::Case(entry) => table.cases.push(entry),
+                    Translated::Funding(entry) => table.funding.push(entry),
+                    Translated::District(entry) => table.districts.push(entry),
+                    Translated::Theme(entry) => table.themes.push(entry),
+                    Translated::Page(entry) => table.pages.push(entry),
+                }
+            }
             Loaded::Skipped => {}
         }
     }
@@ -228,14 +276,10 @@ fn load_one(
     assets: &BTreeMap<String, PathBuf>,
     diagnostics: &mut Diagnostics,
 ) -> Loaded {
-    // Translations are built by their own stage; here only the default language.
-    if source
+    let is_translation = source
         .lang
         .as_deref()
-        .is_some_and(|lang| lang != default_language)
-    {
-        return Loaded::Skipped;
-    }
+        .is_some_and(|lang| lang != default_language);
     let Some(text) = read_text(source, diagnostics) else {
         return Loaded::Skipped;
     };
@@ -254,6 +298,9 @@ fn load_one(
             hasher.finish()
         },
     };
+    if is_translation {
+        return load_translation(&parsed, options, diagnostics).unwrap_or(Loaded::Skipped);
+    }
     let loaded = match source.section {
         Section::Home => schema::read_page(&doc, file, diagnostics)
             .map(|meta| Loaded::Home(parsed.entry(meta, String::new()))),
@@ -288,6 +335,46 @@ fn load_one(
         }),
     };
     loaded.unwrap_or(Loaded::Skipped)
+}
+
+/// A translation's words, for the `translations` stage to lay over its
+/// original. Its slug is its file name's: that is how it finds the original.
+fn load_translation(
+    parsed: &Parsed<'_>,
+    options: LoadOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<Loaded> {
+    let (doc, file, source) = (parsed.doc, parsed.source.rel.as_str(), parsed.source);
+    let slug = source.path_slug.clone();
+    let translated = match source.section {
+        Section::Home => {
+            Translated::Home(parsed.entry(schema::read_page_text(doc, file, diagnostics)?, slug))
+        }
+        Section::Cases => {
+            let text = schema::read_case_text(doc, file, diagnostics)?;
+            if text.draft && !options.drafts {
+                return Some(Loaded::Skipped);
+            }
+            Translated::Case(parsed.entry(text, slug))
+        }
+        Section::Funding => Translated::Funding(
+            parsed.entry(schema::read_funding_text(doc, file, diagnostics)?, slug),
+        ),
+        Section::Districts => Translated::District(
+            parsed.entry(schema::read_term_text(doc, file, diagnostics)?, slug),
+        ),
+        Section::Themes => {
+            Translated::Theme(parsed.entry(schema::read_term_text(doc, file, diagnostics)?, slug))
+        }
+        Section::Pages => {
+            let meta = schema::read_page_text(doc, file, diagnostics)?;
+            if meta.draft && !options.drafts {
+                return Some(Loaded::Skipped);
+            }
+            Translated::Page(parsed.entry(meta, slug))
+        }
+    };
+    Some(Loaded::Translation(translated))
 }
 
 /// A document whose front matter parsed, ready to become an entry of any section.

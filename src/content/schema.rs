@@ -287,6 +287,164 @@ pub fn read_page(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Op
     })
 }
 
+/// The words of a case in another language (`<slug>.en.md`, SPEC §5.4). The
+/// facts (district, dates, status, funding, place, numbers) come from the
+/// original, so the two versions cannot disagree; lists are in the
+/// original's order, and a list left out keeps the original's words.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseText {
+    pub title: String,
+    pub summary: String,
+    pub partners: Option<Vec<String>>,
+    pub outcomes: Option<Vec<OutcomeText>>,
+    pub images: Option<Vec<ImageText>>,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeText {
+    pub label: String,
+    pub unit: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageText {
+    pub alt: String,
+    pub caption: Option<String>,
+}
+
+pub const CASE_TEXT_FIELDS: &[&str] = &[
+    "title", "summary", "partners", "outcomes", "images", "draft",
+];
+pub const FUNDING_TEXT_FIELDS: &[&str] = &["name", "summary", "department", "url"];
+pub const TERM_TEXT_FIELDS: &[&str] = &["name", "summary"];
+pub const PAGE_TEXT_FIELDS: &[&str] = &["title", "summary", "description", "draft"];
+
+pub fn read_case_text(
+    doc: &YamlDoc,
+    file: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<CaseText> {
+    let mut r = Reader::new(doc, file, diagnostics);
+    let root = r.translation_root(CASE_TEXT_FIELDS, CASE_FIELDS)?;
+    let title = r.required_text(root, &[], "title");
+    let summary = r.required_text(root, &[], "summary");
+    let partners = root
+        .contains_key("partners")
+        .then(|| r.text_list(root, &[], "partners"));
+    let outcomes = root.contains_key("outcomes").then(|| {
+        r.items(root, "outcomes")
+            .into_iter()
+            .filter_map(|(item, path)| {
+                let map = r.object(
+                    item,
+                    &path,
+                    &["label", "unit", "note"],
+                    "- { label: Monthly visitors, unit: people }",
+                )?;
+                Some(OutcomeText {
+                    label: r.required_text(map, &path, "label")?,
+                    unit: r.optional(map, &path, "unit", Reader::text),
+                    note: r.optional(map, &path, "note", Reader::text),
+                })
+            })
+            .collect()
+    });
+    let images = root.contains_key("images").then(|| {
+        r.items(root, "images")
+            .into_iter()
+            .filter_map(|(item, path)| {
+                let map = r.object(
+                    item,
+                    &path,
+                    &["alt", "caption"],
+                    "- { alt: The renovated house from the street }",
+                )?;
+                Some(ImageText {
+                    alt: r.required_text(map, &path, "alt")?,
+                    caption: r.optional(map, &path, "caption", Reader::text),
+                })
+            })
+            .collect()
+    });
+    let draft = r
+        .optional(root, &[], "draft", Reader::boolean)
+        .unwrap_or(false);
+    Some(CaseText {
+        title: title?,
+        summary: summary?,
+        partners,
+        outcomes,
+        images,
+        draft,
+    })
+}
+
+/// A funding scheme's words in another language; its numbers stay the original's.
+pub fn read_funding_text(
+    doc: &YamlDoc,
+    file: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<FundingMeta> {
+    let mut r = Reader::new(doc, file, diagnostics);
+    let root = r.translation_root(FUNDING_TEXT_FIELDS, FUNDING_FIELDS)?;
+    let name = r.required_text(root, &[], "name");
+    let summary = r.optional(root, &[], "summary", Reader::text);
+    let department = r.optional(root, &[], "department", Reader::text);
+    let url = r.optional(root, &[], "url", Reader::web_address);
+    Some(FundingMeta {
+        name: name?,
+        department,
+        subsidy_rate: None,
+        max_amount: None,
+        max_grants: None,
+        url,
+        summary,
+        slug: None,
+    })
+}
+
+/// A district's or theme's name and summary in another language. An area's
+/// name is its own (`Nakamura`), without its ward's.
+pub fn read_term_text(
+    doc: &YamlDoc,
+    file: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<TermMeta> {
+    let mut r = Reader::new(doc, file, diagnostics);
+    let root = r.translation_root(TERM_TEXT_FIELDS, TERM_FIELDS)?;
+    let name = r.required_text(root, &[], "name");
+    let summary = r.optional(root, &[], "summary", Reader::text);
+    Some(TermMeta {
+        name: name?,
+        summary,
+        slug: None,
+    })
+}
+
+/// A page's (or the home page's) words in another language.
+pub fn read_page_text(
+    doc: &YamlDoc,
+    file: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<PageMeta> {
+    let mut r = Reader::new(doc, file, diagnostics);
+    let root = r.translation_root(PAGE_TEXT_FIELDS, PAGE_FIELDS)?;
+    let title = r.required_text(root, &[], "title");
+    let summary = r.optional(root, &[], "summary", Reader::text);
+    let description = r.optional(root, &[], "description", Reader::text);
+    let draft = r
+        .optional(root, &[], "draft", Reader::boolean)
+        .unwrap_or(false);
+    Some(PageMeta {
+        title: title?,
+        summary: summary.or(description),
+        slug: None,
+        draft,
+    })
+}
+
 /// Reads typed fields from a YAML data tree, reporting each problem at its field.
 pub struct Reader<'a> {
     doc: &'a YamlDoc,
@@ -375,6 +533,35 @@ impl<'a> Reader<'a> {
                 None
             }
         }
+    }
+
+    /// The top-level mapping of a translation, which holds only the fields
+    /// in `known`: a field of the original's schema (`original`) is an error
+    /// that says where its value comes from.
+    pub fn translation_root(
+        &mut self,
+        known: &[&'static str],
+        original: &[&'static str],
+    ) -> Option<&'a Map<String, Value>> {
+        let doc = self.doc;
+        if let Value::Object(map) = &doc.value {
+            for key in map.keys() {
+                if !known.contains(&key.as_str()) && original.contains(&key.as_str()) {
+                    self.error(
+                        &[PathSeg::Key(key)],
+                        format!("a translation cannot set `{key}`"),
+                        Some(format!(
+                            "a translation holds only words ({}); everything else comes from the original file beside it",
+                            known.join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+        let mut allowed = known.to_vec();
+        allowed.extend(original.iter().filter(|key| !known.contains(key)));
+        let root = self.root(&allowed)?;
+        Some(root)
     }
 
     fn check_keys(&mut self, map: &Map<String, Value>, path: Path, known: &[&'static str]) {

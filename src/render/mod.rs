@@ -8,12 +8,18 @@
 //!    keeps pages (the live preview), a job whose fingerprint (`fingerprint`)
 //!    is unchanged since the last run reuses its page instead.
 //! 4. Add the theme's static files and the code-highlighting stylesheet, CSS
-//!    and JS also under content-hashed names (`assets`).
+//!    and JS also under content-hashed names (`assets`), once for all languages.
+//!
+//! A site in several languages is one `Site` per language, each rendered by
+//! its own call under its own base path; [`Alternates`] links each page to its
+//! versions in the others (`hreflang`, the language switcher), and each
+//! language's dates and amounts are written by its `locale`.
 
 mod assets;
 mod fingerprint;
 pub mod japanese;
 mod linked_data;
+pub mod locale;
 pub mod theme;
 pub mod views;
 
@@ -28,6 +34,7 @@ use crate::output::{OutputFile, Sink};
 use crate::stats::{Scope, StatsBuilder};
 use assets::Assets;
 use fingerprint::Fingerprints;
+use locale::Locale;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -118,10 +125,146 @@ struct PageView<'a> {
     /// Whether the page shows highlighted code (and so needs
     /// `site.highlight_css_href`).
     code: bool,
+    /// This page in every language it exists in, this one included; empty
+    /// when it exists in one only.
+    translations: &'a [Alternate],
+    /// One entry per other language of the site: this page there, else that
+    /// language's home page.
+    languages: &'a [LanguageLink],
+}
+
+/// A version of a page, for `<link rel="alternate" hreflang>`.
+#[derive(Serialize, Clone, Hash)]
+pub struct Alternate {
+    pub lang: String,
+    pub href: String,
+    pub url: String,
+}
+
+/// What the pages of every language share: the published images (each
+/// published once) and each page's versions in the other languages.
+#[derive(Clone, Copy)]
+pub struct Shared<'a> {
+    pub alternates: &'a Alternates,
+    pub images: &'a Images,
+}
+
+/// An entry of the language switcher.
+#[derive(Serialize, Clone, Hash)]
+pub struct LanguageLink {
+    pub lang: String,
+    /// The language's name in itself: `English`, `日本語`.
+    pub name: String,
+    pub href: String,
+    /// `false` when `href` is that language's home, for want of this page.
+    pub translated: bool,
+}
+
+/// The pages of every language of the site, to link each page to its
+/// versions: pages with the same site path (`cases/a/`) are versions of each
+/// other. Listing pages after the first are left out, since their pages
+/// hold different cases in each language.
+pub struct Alternates {
+    languages: Vec<SiteLanguage>,
+}
+
+struct SiteLanguage {
+    lang: String,
+    name: String,
+    base_url: String,
+    base_path: String,
+    paths: std::collections::BTreeSet<String>,
+}
+
+impl Alternates {
+    /// `sites`: the site in each of its languages, the default first.
+    pub fn new(renderer: &Renderer, sites: &[&Site]) -> Alternates {
+        Alternates {
+            languages: sites
+                .iter()
+                .map(|site| SiteLanguage {
+                    lang: site.config.language.clone(),
+                    name: renderer
+                        .strings(site)
+                        .get("language_name")
+                        .cloned()
+                        .unwrap_or_else(|| site.config.language.clone()),
+                    base_url: site.config.base_url.clone(),
+                    base_path: site.config.base_path.clone(),
+                    paths: page_paths(site),
+                })
+                .collect(),
+        }
+    }
+
+    /// The versions of the page at `path` of the `lang` site, and its
+    /// language switcher.
+    fn of(&self, lang: &str, path: &str) -> (Vec<Alternate>, Vec<LanguageLink>) {
+        let versions: Vec<Alternate> = self
+            .languages
+            .iter()
+            .filter(|l| l.paths.contains(path))
+            .map(|l| Alternate {
+                lang: l.lang.clone(),
+                href: href(&l.base_path, path),
+                url: format!("{}{}", l.base_url, encoded_path(path)),
+            })
+            .collect();
+        let switcher = self
+            .languages
+            .iter()
+            .filter(|l| l.lang != lang)
+            .map(|l| {
+                let translated = l.paths.contains(path);
+                LanguageLink {
+                    lang: l.lang.clone(),
+                    name: l.name.clone(),
+                    href: href(&l.base_path, if translated { path } else { "" }),
+                    translated,
+                }
+            })
+            .collect();
+        let versions = if versions.len() > 1 {
+            versions
+        } else {
+            Vec::new()
+        };
+        (versions, switcher)
+    }
+}
+
+/// The site paths of a site's pages that can have versions in other languages.
+fn page_paths(site: &Site) -> std::collections::BTreeSet<String> {
+    let mut paths: std::collections::BTreeSet<String> = [
+        "",
+        "cases/",
+        "districts/",
+        "funding/",
+        "themes/",
+        "search/",
+        "stats/",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    if !site.config.is_translation() {
+        paths.insert("opendata/".into());
+    }
+    paths.extend(site.cases.iter().map(|c| c.path.clone()));
+    for ward in &site.wards {
+        paths.insert(ward.path.clone());
+        paths.extend(ward.areas.iter().map(|a| a.path.clone()));
+    }
+    paths.extend(site.schemes.iter().map(|s| s.path.clone()));
+    paths.extend(site.themes.iter().map(|t| t.path.clone()));
+    paths.extend(site.pages.iter().map(|p| p.path.clone()));
+    paths
 }
 
 pub struct Renderer {
     tera: tera::Tera,
+    /// The language of the site's default version.
+    default_language: String,
     files: ThemeFiles,
     /// The static files, CSS and JS under hashed names too.
     assets: Arc<Assets>,
@@ -165,36 +308,44 @@ impl Renderer {
             return None;
         }
         let template_fingerprints = fingerprint::templates(&files);
-        let mut renderer = Renderer {
+        Some(Renderer {
             tera,
+            default_language: site.config.language.clone(),
             files,
             assets,
             template_fingerprints,
-        };
-        // Site-wide variables go in Tera's global context, shared by every page
-        // rather than copied into each page's context.
-        let common = renderer.common_context(site);
-        renderer.tera.global_context().extend(common);
-        Some(renderer)
+        })
     }
 
-    /// Renders every page and theme file into `sink`. Pages whose fingerprint
-    /// `cache` holds are reused rather than rendered.
+    /// The theme's static files, for every language at once.
+    pub fn static_files(&self, sink: &Sink<'_>) {
+        self.assets.files().for_each(sink);
+    }
+
+    /// Renders every page of `site` (the site in one language) into `sink`,
+    /// at paths relative to its base path. Pages whose fingerprint `cache`
+    /// holds are reused rather than rendered.
     pub fn render(
         &self,
         site: &Site,
         bodies: &Bodies,
-        images: &Images,
+        shared: &Shared<'_>,
         cache: &mut Cache,
         diagnostics: &mut Diagnostics,
         sink: &Sink<'_>,
     ) {
+        // Site-wide variables go in Tera's global context, shared by every page
+        // rather than copied into each page's context; one per language.
+        let mut tera = self.tera.clone();
+        tera.global_context().extend(self.common_context(site));
+        let Shared { alternates, images } = *shared;
         let views = ViewBuilder {
             site,
             bodies,
             images,
             map: crate::map::WardMap::load(site, diagnostics),
             strings: self.strings(site),
+            locale: Locale::of(&site.config.language),
         };
         let keep = cache.keep;
         let prints = keep.then(|| Fingerprints::new(&views, &mut cache.fingerprints));
@@ -215,6 +366,13 @@ impl Renderer {
                     "404.html".to_string()
                 } else {
                     format!("{}index.html", job.path)
+                };
+                // The 404 page stands for every missing page, not for the home
+                // page whose path it has.
+                let (translations, languages) = if job.kind == "not_found" {
+                    (Vec::new(), alternates.of(&site.config.language, "\0").1)
+                } else {
+                    alternates.of(&site.config.language, &job.path)
                 };
                 // The data of a page hashed whole is made once, for both.
                 let mut made = None;
@@ -238,6 +396,7 @@ impl Renderer {
                         (shared, template, own),
                         (&job.path, job.kind, &job.title, &job.description, crumbs),
                         job.code,
+                        (&translations, &languages),
                     ))
                 });
                 if let (Some(fingerprint), Some((cached, bytes))) =
@@ -264,6 +423,8 @@ impl Renderer {
                         ),
                         breadcrumbs: &job.breadcrumbs,
                         code: job.code,
+                        translations: &translations,
+                        languages: &languages,
                     },
                 );
                 match (&job.data, made) {
@@ -271,8 +432,7 @@ impl Renderer {
                     (Data::Object(make), None) => insert_object(&mut context, make()),
                     (Data::Context(fill), None) => fill(&mut context),
                 }
-                let html = self
-                    .tera
+                let html = tera
                     .render(job.template, &context)
                     .map_err(|error| template_diagnostics(&error, &self.files))?;
                 let bytes: Arc<[u8]> = html.into_bytes().into();
@@ -293,7 +453,6 @@ impl Renderer {
                 Err(found) => found.into_iter().for_each(|d| diagnostics.push(d)),
             }
         }
-        self.assets.files().for_each(sink);
     }
 
     /// The UI strings of the site's language (Japanese when it has none).
@@ -316,6 +475,9 @@ impl Renderer {
                 .cloned()
                 .unwrap_or_else(|| fallback.to_string())
         };
+        // Open data is published once, in the default language, and every
+        // language links to it.
+        let shared = |path: &str| href(config.shared_base_path(), path);
         let mut context = tera::Context::new();
         context.insert(
             "site",
@@ -331,7 +493,11 @@ impl Renderer {
                 "funding_href": at("funding/"),
                 "themes_href": at("themes/"),
                 "search_href": at("search/"),
-                "opendata_href": at("opendata/"),
+                "opendata_href": shared("opendata/"),
+                "opendata_hreflang": config.is_translation().then(|| {
+                    // The default language: whatever this is a translation of.
+                    self.default_language.clone()
+                }),
                 "feed_href": at("feed.xml"),
                 "css_href": self.asset_href(site, "css/casebook.css"),
                 "highlight_css_href": self.asset_href(site, "css/highlight.css"),
@@ -353,7 +519,7 @@ impl Renderer {
     /// The href of a static file, hashed for CSS and JS; the plain path when
     /// the theme lacks the file (its link then fails visibly, not the build).
     fn asset_href(&self, site: &Site, path: &str) -> String {
-        let base = &site.config.base_path;
+        let base = site.config.shared_base_path();
         self.assets
             .href(base, path)
             .unwrap_or_else(|| href(base, &format!("static/{path}")))
@@ -586,11 +752,11 @@ fn paginate(path: &str, count: usize, per_page: usize) -> Vec<ListingPage> {
 }
 
 /// "事例一覧（2/5）" on page 2 of 5; the plain title on a single page.
-fn numbered_title(title: &str, page: &ListingPage, total: usize) -> String {
-    if total > 1 && page.number > 1 {
-        format!("{title}（{}/{total}）", page.number)
-    } else {
-        title.to_string()
+fn numbered_title(title: &str, page: &ListingPage, total: usize, locale: Locale) -> String {
+    match locale {
+        _ if total <= 1 || page.number <= 1 => title.to_string(),
+        Locale::Japanese => format!("{title}（{}/{total}）", page.number),
+        Locale::English => format!("{title} ({}/{total})", page.number),
     }
 }
 
@@ -613,9 +779,9 @@ fn grant_rows(
             json!({
                 "case": views.case_summary(c),
                 "amount": grant.amount,
-                "amount_label": grant.amount.map(japanese::yen),
+                "amount_label": grant.amount.map(|a| views.locale.yen(a)),
                 "fiscal_year": grant.fiscal_year,
-                "fiscal_year_label": grant.fiscal_year.map(japanese::fiscal_year_label),
+                "fiscal_year_label": grant.fiscal_year.map(|y| views.locale.fiscal_year(y)),
             })
         })
         .collect()
@@ -623,8 +789,8 @@ fn grant_rows(
 
 /// The total a scheme granted; `None` when no grant states its amount, since
 /// that total is unknown rather than zero.
-fn total_granted_label(scheme: &crate::model::Scheme) -> Option<String> {
-    (scheme.grants_with_amount > 0).then(|| japanese::yen(scheme.total_granted))
+fn total_granted_label(scheme: &crate::model::Scheme, locale: Locale) -> Option<String> {
+    (scheme.grants_with_amount > 0).then(|| locale.yen(scheme.total_granted))
 }
 
 /// Whether a body holds a highlighted code block (see `markdown::render`).
@@ -676,7 +842,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             template: "cases.html",
             path: page.path.clone(),
             kind: "cases",
-            title: numbered_title(&t("cases", "事例一覧"), &page, total),
+            title: numbered_title(&t("cases", "事例一覧"), &page, total, views.locale),
             description: config.description.clone(),
             breadcrumbs: vec![home.clone()],
             data: lazy(move || {
@@ -742,7 +908,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 template: "district.html",
                 path: page.path.clone(),
                 kind: "ward",
-                title: numbered_title(&ward.name, &page, total),
+                title: numbered_title(&ward.name, &page, total, views.locale),
                 description: summary_of(ward.entry.as_ref()).unwrap_or_else(|| ward.name.clone()),
                 breadcrumbs: vec![home.clone(), districts_crumb.clone()],
                 data: lazy(move || json!({
@@ -772,9 +938,14 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                     template: "district.html",
                     path: page.path.clone(),
                     kind: "area",
-                    title: numbered_title(&format!("{} {}", ward.name, area.name), &page, total),
+                    title: numbered_title(
+                        &views.locale.district(&ward.name, Some(&area.name)),
+                        &page,
+                        total,
+                        views.locale,
+                    ),
                     description: summary_of(area.entry.as_ref())
-                        .unwrap_or_else(|| format!("{} {}", ward.name, area.name)),
+                        .unwrap_or_else(|| views.locale.district(&ward.name, Some(&area.name))),
                     breadcrumbs: vec![
                         home.clone(),
                         districts_crumb.clone(),
@@ -821,7 +992,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             "summary": s.entry.as_ref().and_then(|e| e.meta.summary.clone()),
             "department": s.entry.as_ref().and_then(|e| e.meta.department.clone()),
             "total_granted": s.total_granted,
-            "total_granted_label": total_granted_label(s),
+            "total_granted_label": total_granted_label(s, views.locale),
             "grant_count": s.grant_count,
         })).collect::<Vec<_>>() })
         }),
@@ -839,7 +1010,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 template: "funding.html",
                 path: page.path.clone(),
                 kind: "funding",
-                title: numbered_title(&scheme.name, &page, total),
+                title: numbered_title(&scheme.name, &page, total, views.locale),
                 description: meta.and_then(|m| m.summary.clone()).unwrap_or_else(|| scheme.name.clone()),
                 breadcrumbs: vec![home.clone(), funding_crumb.clone()],
                 data: lazy(move || json!({
@@ -848,14 +1019,14 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "department": meta.and_then(|m| m.department.clone()),
                         "subsidy_rate": meta.and_then(|m| m.subsidy_rate),
                         "subsidy_rate_label": meta.and_then(|m| m.subsidy_rate).map(|r| format!("{}%", views::number_label((r * 1000.0).round() / 10.0))),
-                        "max_amount_label": meta.and_then(|m| m.max_amount).map(japanese::yen),
+                        "max_amount_label": meta.and_then(|m| m.max_amount).map(|a| views.locale.yen(a)),
                         "max_grants": meta.and_then(|m| m.max_grants),
                         "url": meta.and_then(|m| m.url.clone()),
                         "summary": meta.and_then(|m| m.summary.clone()),
                         "body_html": views.bodies.schemes[s].html,
                         "toc": views.bodies.schemes[s].toc,
                         "total_granted": scheme.total_granted,
-                        "total_granted_label": total_granted_label(scheme),
+                        "total_granted_label": total_granted_label(scheme, views.locale),
                         "grant_count": scheme.grant_count,
                         "case_count": scheme.cases.len(),
                         "grants": grant_rows(views, scheme, page.items.clone()),
@@ -890,7 +1061,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 template: "theme.html",
                 path: page.path.clone(),
                 kind: "theme",
-                title: numbered_title(&theme.name, &page, total),
+                title: numbered_title(&theme.name, &page, total, views.locale),
                 description: summary_of(theme.entry.as_ref()).unwrap_or_else(|| theme.name.clone()),
                 breadcrumbs: vec![home.clone(), themes_crumb.clone()],
                 data: lazy(move || {
@@ -972,20 +1143,23 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
         fingerprint: None,
     });
 
-    jobs.push(Job {
-        template: "opendata.html",
-        path: "opendata/".into(),
-        kind: "opendata",
-        title: t("open_data", "オープンデータ"),
-        description: t(
-            "open_data_description",
-            "掲載事例のオープンデータ（JSON・CSV）",
-        ),
-        breadcrumbs: vec![home.clone()],
-        data: lazy(move || to_value(crate::opendata::page_data(site))),
-        code: false,
-        fingerprint: prints.map(|p| p.open_data()),
-    });
+    // Open data is published once, by the default language's site.
+    if !config.is_translation() {
+        jobs.push(Job {
+            template: "opendata.html",
+            path: "opendata/".into(),
+            kind: "opendata",
+            title: t("open_data", "オープンデータ"),
+            description: t(
+                "open_data_description",
+                "掲載事例のオープンデータ（JSON・CSV）",
+            ),
+            breadcrumbs: vec![home.clone()],
+            data: lazy(move || to_value(crate::opendata::page_data(site))),
+            code: false,
+            fingerprint: prints.map(|p| p.open_data()),
+        });
+    }
 
     jobs.push(Job {
         template: "404.html",

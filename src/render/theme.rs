@@ -193,3 +193,24 @@ fn load_strings(
     }
     strings
 }
+
+#[cfg(test)]
+mod tests {
+    /// An English page shows no Japanese UI string only if every key of the
+    /// Japanese table has an English string. `support_type_*` labels exist
+    /// only for translations (Japanese takes casebook.yaml's).
+    #[test]
+    fn the_default_theme_has_every_ui_string_in_both_languages() {
+        let mut diagnostics = crate::diagnostics::Diagnostics::new();
+        let strings = super::load_strings(&Default::default(), &mut diagnostics);
+        assert!(!diagnostics.has_errors());
+        let keys = |lang: &str| -> Vec<&String> {
+            strings[lang]
+                .keys()
+                .filter(|k| !k.starts_with("support_type_"))
+                .collect()
+        };
+        assert_eq!(keys("ja"), keys("en"));
+        assert!(keys("ja").len() > 100);
+    }
+}

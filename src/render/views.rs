@@ -1,9 +1,10 @@
 //! Views: what templates see. Built from the model, kept apart from it so that
 //! template field names stay stable when the model changes. Every href is
 //! final (base path applied, segments percent-encoded); every date, year and
-//! amount comes both raw and in its Japanese label.
+//! amount comes both raw and as the page's language writes it (`locale`).
 
-use super::japanese::{date_label, fiscal_year_label, wareki_date, yen};
+use super::japanese::wareki_date;
+use super::locale::Locale;
 use crate::bodies::Bodies;
 use crate::content::schema::Status;
 use crate::date::Date;
@@ -36,7 +37,7 @@ pub struct StatusView {
 pub struct DistrictView {
     pub ward: Link,
     pub area: Option<Link>,
-    /// `南区 中村地区`
+    /// `南区 中村地区` (`Nakamura, Minami Ward` in English)
     pub label: String,
 }
 
@@ -44,18 +45,21 @@ pub struct DistrictView {
 pub struct DateView {
     /// `2019-05-01`
     pub iso: String,
-    /// `令和元年5月1日`
+    /// The date as the page's language writes it: `令和元年5月1日`, `May 1, 2019`.
+    pub text: String,
+    /// `令和元年5月1日`, whatever the page's language.
     pub wareki: String,
-    /// `令和元年5月1日（2019年5月1日）`
+    /// `令和元年5月1日（2019年5月1日）`; in English the same as `text`.
     pub label: String,
 }
 
-impl From<Date> for DateView {
-    fn from(date: Date) -> Self {
+impl DateView {
+    pub fn new(date: Date, locale: Locale) -> Self {
         DateView {
             iso: date.to_string(),
+            text: locale.date(date),
             wareki: wareki_date(date),
-            label: date_label(date),
+            label: locale.date_label(date),
         }
     }
 }
@@ -166,6 +170,8 @@ pub struct ViewBuilder<'a> {
     pub map: Option<crate::map::WardMap>,
     /// UI strings of the site's language (`themes/<theme>/i18n/<lang>.yaml`).
     pub strings: &'a std::collections::BTreeMap<String, String>,
+    /// How the site's language writes dates, years and amounts.
+    pub locale: Locale,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -176,6 +182,15 @@ impl<'a> ViewBuilder<'a> {
     /// The absolute URL of a site path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.site.config.base_url, href("", path))
+    }
+
+    /// `https://www.city.example.jp`: what turns an href into a URL.
+    fn origin(&self) -> &str {
+        let config = &self.site.config;
+        config
+            .base_url
+            .strip_suffix(&config.base_path)
+            .unwrap_or(config.base_url.trim_end_matches('/'))
     }
 
     /// A UI string, or `fallback` when the theme does not define it.
@@ -217,15 +232,14 @@ impl<'a> ViewBuilder<'a> {
                     title: a.name.clone(),
                     href: self.href(&a.path),
                 }),
-                label: match area {
-                    Some(a) => format!("{} {}", ward.name, a.name),
-                    None => ward.name.clone(),
-                },
+                label: self
+                    .locale
+                    .district(&ward.name, area.map(|a| a.name.as_str())),
             },
-            published: meta.published.into(),
+            published: DateView::new(meta.published, self.locale),
             status: self.status(meta.status),
             fiscal_year: case.fiscal_year,
-            fiscal_year_label: fiscal_year_label(case.fiscal_year),
+            fiscal_year_label: self.locale.fiscal_year(case.fiscal_year),
             themes: case
                 .themes
                 .iter()
@@ -264,24 +278,45 @@ impl<'a> ViewBuilder<'a> {
                         href: self.href(&scheme.path),
                     },
                     amount: grant.amount,
-                    amount_label: grant.amount.map(yen),
+                    amount_label: grant.amount.map(|a| self.locale.yen(a)),
                     fiscal_year: grant.fiscal_year,
-                    fiscal_year_label: grant.fiscal_year.map(fiscal_year_label),
+                    fiscal_year_label: grant.fiscal_year.map(|y| self.locale.fiscal_year(y)),
                 })
             })
             .collect();
+        // The labels in casebook.yaml are in the site's own language; a
+        // translation takes its label from the theme's strings
+        // (`support_type_B1`), else shows the key alone.
+        let label = match self.site.config.is_translation() {
+            false => |builder: &Self, key: &str| {
+                builder
+                    .site
+                    .config
+                    .support_type_label(key)
+                    .map(str::to_string)
+            },
+            true => |builder: &Self, key: &str| {
+                builder.strings.get(&format!("support_type_{key}")).cloned()
+            },
+        };
         let support_type = meta.support_type.as_ref().map(|key| {
-            self.site
-                .config
-                .support_type_label(key)
-                .map_or_else(|| key.clone(), |label| format!("{key}（{label}）"))
+            label(self, key).map_or_else(
+                || key.clone(),
+                |label| {
+                    format!(
+                        "{key}{}{label}{}",
+                        self.t("paren_open", "（"),
+                        self.t("paren_close", "）")
+                    )
+                },
+            )
         });
         let mut view = CaseView {
             summary: self.case_summary(index),
-            updated: meta.updated.map(DateView::from),
+            updated: meta.updated.map(|d| DateView::new(d, self.locale)),
             period: meta.period.map(|p| PeriodView {
-                start: p.start.into(),
-                end: p.end.map(DateView::from),
+                start: DateView::new(p.start, self.locale),
+                end: p.end.map(|d| DateView::new(d, self.locale)),
             }),
             grants,
             support_type,
@@ -325,16 +360,20 @@ impl<'a> ViewBuilder<'a> {
     fn image_view(&self, case: &Case, image: &crate::content::schema::Image) -> ImageView {
         let output_path = format!("{}{}", case.path, image.src);
         let responsive = self.images.get(&output_path);
+        // Images are published once, at the default language's paths.
+        let config = &self.site.config;
+        let image_href = |path: &str| href(config.shared_base_path(), path);
         let srcset = |format: crate::images::Format| {
             let renditions = responsive?.in_format(format);
             let entries: Vec<String> = renditions
-                .map(|r| format!("{} {}w", self.href(&r.path), r.width))
+                .map(|r| format!("{} {}w", image_href(&r.path), r.width))
                 .collect();
             (!entries.is_empty()).then(|| entries.join(", "))
         };
+        let src = image_href(&output_path);
         ImageView {
-            src: self.href(&output_path),
-            url: self.url(&output_path),
+            url: format!("{}{src}", self.origin()),
+            src,
             alt: image.alt.clone(),
             caption: image.caption.clone(),
             srcset: responsive

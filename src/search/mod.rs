@@ -19,7 +19,7 @@ pub mod shard;
 use crate::markdown::Rendered;
 use crate::model::{Site, href};
 use crate::output::OutputFile;
-use crate::render::japanese::fiscal_year_label;
+use crate::render::locale::Locale;
 use index::CaseText;
 use normalize::{Variants, normalize};
 use rayon::prelude::*;
@@ -181,7 +181,7 @@ pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
         "themes": site.themes.iter().map(|t| &t.name).collect::<Vec<_>>(),
         "years": fiscal_years(site).into_iter().map(|y| json!({
             "year": y,
-            "label": fiscal_year_label(y),
+            "label": Locale::of(&site.config.language).fiscal_year(y),
         })).collect::<Vec<_>>(),
         "statuses": STATUSES,
     });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildSample, serve, launch, openPage, axeViolations, describeViolations, SAMPLE_PAGES,
+  buildSample, serve, launch, openPage, axeViolations, describeViolations, SAMPLE_PAGES, SAMPLE_PAGES_EN,
 } from './helpers.mjs';
 
 const PREFIX = '/machizukuri/jirei/';
@@ -43,7 +43,7 @@ async function visit(page, server, { path, status = 200 }) {
 for (const theme of THEMES) {
   describe(`axe, ${theme} theme`, () => {
     for (const width of [375, 1280]) {
-      for (const target of SAMPLE_PAGES) {
+      for (const target of [...SAMPLE_PAGES, ...SAMPLE_PAGES_EN]) {
         test(`${target.type} (/${target.path}) at ${width}px has no axe violations`, async () => {
           const { page, problems, context } = await openPage(browser, { viewport: { width, height: 900 } });
           await visit(page, sites[theme].server, target);
@@ -257,18 +257,24 @@ describe('what axe cannot see', () => {
     }
   });
 
-  test('the page language is Japanese, and English parts say so', async () => {
+  test('each page says its language, and parts in another language say theirs', async () => {
     const { page, context } = await openPage(browser);
     // A case body marks an English title with <span lang="en">, which the
     // sanitizer keeps.
     await visit(page, sites.default.server, { path: 'cases/kyodo-keiyaku-oyako/' });
     assert.equal(await page.getAttribute('html', 'lang'), 'ja');
     assert.equal(await page.locator('main .prose [lang="en"]').first().textContent(), 'AMPERSAND');
-    await visit(page, sites.default.server, { path: '' });
-    const unmarked = await page.evaluate(() => [...document.querySelectorAll('[hreflang]')]
-      .filter((el) => el.getAttribute('hreflang') !== document.documentElement.lang && el.closest('[lang]') === document.documentElement)
-      .map((el) => el.outerHTML));
-    assert.deepEqual(unmarked, [], 'links to other-language pages carry their lang');
+    for (const [path, lang, other] of [['cases/nakamura-hub/', 'ja', 'en'], ['en/cases/nakamura-hub/', 'en', 'ja']]) {
+      await visit(page, sites.default.server, { path });
+      assert.equal(await page.getAttribute('html', 'lang'), lang, `/${path}`);
+      // The switcher's link names the other language in itself (「English」),
+      // so it is marked as such.
+      const switcher = page.locator('.lang-switch a');
+      assert.equal(await switcher.getAttribute('lang'), other, `/${path}`);
+      assert.equal(await switcher.getAttribute('hreflang'), other, `/${path}`);
+      const versions = await page.locator('link[rel="alternate"][hreflang]').evaluateAll((links) => links.map((l) => l.hreflang));
+      assert.deepEqual(versions, ['ja', 'en'], `/${path} links both versions`);
+    }
     await context.close();
   });
 
@@ -281,6 +287,54 @@ describe('what axe cannot see', () => {
         .map((img) => img.src));
       assert.deepEqual(bad, [], `/${target.path}: images without a real alt`);
     }
+    await context.close();
+  });
+});
+
+describe('English pages', () => {
+  test('read as English throughout: no Japanese UI string on any English page', async () => {
+    for (const theme of THEMES) {
+      const root = sites[theme].public;
+      const paths = htmlFiles(join(root, 'en'))
+        .filter((file) => !file.endsWith('404.html'))
+        .map((file) => file.slice(root.length + 1).replace(/index\.html$/, ''));
+      assert.ok(paths.length >= 20, `${theme}: ${paths.length} English pages`);
+      const { page, problems, context } = await openPage(browser);
+      for (const path of [...paths, 'en/search/?q=bench']) {
+        await visit(page, sites[theme].server, { path });
+        const japanese = await page.evaluate(() => {
+          const isJapanese = (text) => /[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]/.test(text);
+          const exempt = (el) => el.closest('[lang]:not(html)')?.lang === 'ja';
+          const found = [];
+          const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const el = node.parentElement;
+            if (el.closest('script, style') || exempt(el)) continue;
+            if (isJapanese(node.textContent)) found.push(node.textContent.trim());
+          }
+          for (const el of document.querySelectorAll('*')) {
+            if (exempt(el)) continue;
+            for (const attr of el.attributes) {
+              if (/^(alt|title|placeholder|aria-label|content|data-t-.*)$/.test(attr.name) && isJapanese(attr.value)) {
+                found.push(`${attr.name}="${attr.value}"`);
+              }
+            }
+          }
+          return found;
+        });
+        assert.deepEqual(japanese, [], `${theme} /${path}`);
+      }
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+  });
+
+  test('the English search finds English cases and reports in English', async () => {
+    const { page, context } = await openPage(browser);
+    await visit(page, sites.default.server, { path: 'en/search/?q=bench' });
+    const status = await page.locator('[role="status"]').innerText();
+    assert.doesNotMatch(status, /[\u3040-\u30ff\u4e00-\u9fff]/, status);
+    assert.ok(await page.locator('main a[href$="/en/cases/slope-benches/"]').count(), 'the benches case is a result');
     await context.close();
   });
 });

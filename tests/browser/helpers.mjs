@@ -117,7 +117,7 @@ export const SAMPLE_PAGES = [
   { type: 'case', path: 'cases/nakamura-hub/' },
   { type: 'districts', path: 'districts/' },
   { type: 'ward', path: 'districts/minami/' },
-  { type: 'area', path: 'districts/minami/中村地区/' },
+  { type: 'area', path: 'districts/minami/nakamura/' },
   { type: 'funding_index', path: 'funding/' },
   { type: 'funding', path: 'funding/machi-fushin/' },
   { type: 'themes', path: 'themes/' },
@@ -127,6 +127,15 @@ export const SAMPLE_PAGES = [
   { type: 'stats', path: 'stats/' },
   { type: 'not_found', path: 'no-such-page/', status: 404 },
   { type: 'page', path: 'about/' },
+];
+
+/** English versions of the main page types (the sample translates three cases). */
+export const SAMPLE_PAGES_EN = [
+  { type: 'home (en)', path: 'en/' },
+  { type: 'case (en)', path: 'en/cases/nakamura-hub/' },
+  { type: 'ward (en)', path: 'en/districts/minami/' },
+  { type: 'funding (en)', path: 'en/funding/machi-fushin/' },
+  { type: 'search (en)', path: 'en/search/?q=bench' },
 ];
 
 const AXE_SOURCE = join(repo, 'node_modules', 'axe-core', 'axe.min.js');

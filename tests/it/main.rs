@@ -34,3 +34,5 @@ mod serve;
 mod sharing;
 /// Statistics: chart numbers are the content's counts; bars link to their cases.
 mod stats;
+/// Translations: English versions under /en/, hreflang both ways, English formats.
+mod translations;
