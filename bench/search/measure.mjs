@@ -9,8 +9,10 @@
 // files unless configured). For each engine and each query:
 //   cold   a fresh browser context (empty cache) opens the search page with the
 //          query in its URL; every response is counted except the page's own
-//          HTML and CSS (search JS, index and data files are counted); time is
-//          from navigation start to the first 10 results rendered;
+//          HTML and CSS (search JS, index and data files are counted); two
+//          times: from navigation start, and from the search's start (its
+//          script running, nothing of the index loaded yet), to the first 10
+//          results rendered;
 //   later  in one context that has already run the first query, the query is
 //          set by history.pushState + popstate (both pages handle it as
 //          back/forward); bytes and time from the query's start to rendered;
@@ -121,8 +123,8 @@ for (const [name, engine] of Object.entries(engines).filter(([n]) => !only || on
     const m = meter(page);
     await page.goto(server.url(engine.url(q)));
     await settle(page, engine);
-    const { rendered } = await marks(page, engine);
-    result.cold.push({ q: q.q, ...(await m.take()), ms: rendered, shown: await page.evaluate(engine.shown) });
+    const { start, rendered } = await marks(page, engine);
+    result.cold.push({ q: q.q, ...(await m.take()), ms: rendered, queryMs: rendered - start, shown: await page.evaluate(engine.shown) });
     await context.close();
   }
 
@@ -172,6 +174,7 @@ for (const [name, engine] of Object.entries(engines).filter(([n]) => !only || on
     coldBytesMin: Math.min(...result.cold.map((r) => r.bytes)),
     coldBytesMax: Math.max(...result.cold.map((r) => r.bytes)),
     coldMsMedian: median(result.cold.map((r) => r.ms)),
+    coldQueryMsMedian: median(result.cold.map((r) => r.queryMs)),
     laterBytesMedian: median(result.later.map((r) => r.bytes)),
     laterBytesMax: Math.max(...result.later.map((r) => r.bytes)),
     laterMsMedian: median(result.later.map((r) => r.ms)),

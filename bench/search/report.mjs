@@ -20,6 +20,7 @@ for (const r of runs) {
   row('cold first query, downloaded (median; min–max)', `${kib(c.coldBytesMedian)} (${kib(c.coldBytesMin)}–${kib(c.coldBytesMax)})`, `${kib(p.coldBytesMedian)} (${kib(p.coldBytesMin)}–${kib(p.coldBytesMax)})`, c.coldBytesMedian, p.coldBytesMedian);
   row('later query, downloaded (median; max)', `${kib(c.laterBytesMedian)} (${kib(c.laterBytesMax)})`, `${kib(p.laterBytesMedian)} (${kib(p.laterBytesMax)})`, c.laterBytesMedian, p.laterBytesMedian);
   row('cold: navigation to first 10 rendered (median)', `${c.coldMsMedian.toFixed(0)} ms`, `${p.coldMsMedian.toFixed(0)} ms`, c.coldMsMedian, p.coldMsMedian);
+  row('cold: query start to first 10 rendered (median)', `${c.coldQueryMsMedian.toFixed(0)} ms`, `${p.coldQueryMsMedian.toFixed(0)} ms`, c.coldQueryMsMedian, p.coldQueryMsMedian);
   row('later: query to first 10 rendered (median)', `${c.laterMsMedian.toFixed(0)} ms`, `${p.laterMsMedian.toFixed(0)} ms`, c.laterMsMedian, p.laterMsMedian);
   row(`misses / false hits (${int(c.truth)} expected, ${r.browser.queries.length} queries)`, `${c.misses} / ${c.falseHits}`, `${p.misses} / ${p.falseHits}`, 0, 0);
 }
