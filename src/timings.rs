@@ -9,7 +9,9 @@ const QUIET_FOR: Duration = Duration::from_secs(1);
 
 pub struct Timings {
     started: Instant,
-    stages: Vec<(&'static str, Duration)>,
+    /// Each stage's name, time, and the process's peak resident memory at
+    /// its end (bytes; 0 where the system does not say).
+    stages: Vec<(&'static str, Duration, u64)>,
     /// Whether to draw the progress line (stderr is a terminal).
     progress: bool,
     drawn: bool,
@@ -41,7 +43,8 @@ impl Timings {
         }
         let start = Instant::now();
         let result = run();
-        self.stages.push((name, start.elapsed()));
+        self.stages
+            .push((name, start.elapsed(), peak_resident_bytes()));
         result
     }
 
@@ -57,18 +60,39 @@ impl Timings {
         self.started.elapsed()
     }
 
-    /// One line per stage with its share of the total.
+    /// One line per stage with its share of the total, and the peak memory
+    /// reached by its end (which stage made the peak is where it grows).
     pub fn report(&self) -> String {
         let total = self.total().as_secs_f64().max(1e-9);
         let mut out = String::new();
-        for (name, took) in &self.stages {
+        for (name, took, peak) in &self.stages {
             out.push_str(&format!(
-                "{name:>10}  {:>9.1} ms  {:>5.1}%\n",
+                "{name:>12}  {:>9.1} ms  {:>5.1}%  {:>6} MiB peak\n",
                 took.as_secs_f64() * 1000.0,
-                100.0 * took.as_secs_f64() / total
+                100.0 * took.as_secs_f64() / total,
+                peak >> 20,
             ));
         }
-        out.push_str(&format!("{:>10}  {:>9.1} ms\n", "total", total * 1000.0));
+        out.push_str(&format!("{:>12}  {:>9.1} ms\n", "total", total * 1000.0));
         out
     }
+}
+
+/// The most memory the process has held resident so far (`VmHWM`), in bytes;
+/// 0 where `/proc/self/status` does not exist.
+fn peak_resident_bytes() -> u64 {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return 0;
+    };
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .map_or(0, |kib| kib << 10)
 }

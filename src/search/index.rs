@@ -49,13 +49,114 @@ pub struct Context {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gram {
     pub text: String,
-    /// Cases holding the gram, ascending.
-    pub cases: Vec<u32>,
-    /// Per entry of `cases`, the fields (`TITLE | SUMMARY | REST`) holding it.
-    pub fields: Vec<u8>,
+    /// Cases holding the gram, ascending, each with the fields
+    /// (`TITLE | SUMMARY | REST`) holding it.
+    pub postings: Postings,
     /// Trigrams only: the context before (read backwards) and after.
     pub left: Context,
     pub right: Context,
+}
+
+/// A gram's cases and their fields, delta-coded as they are scanned: one
+/// varint of `gap << 3 | fields` per case, where `gap` counts the cases
+/// skipped since the previous one (the first counts from case 0). Lists of
+/// plain integers took most of the build's peak memory at 10,000 cases; this
+/// takes about a quarter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Postings {
+    bytes: Vec<u8>,
+    len: u32,
+    /// The last case pushed, when `len > 0`.
+    last: u32,
+}
+
+impl Postings {
+    /// Adds `case`, which comes after every case already in.
+    pub fn push(&mut self, case: u32, fields: u8) {
+        let gap = match self.len {
+            0 => case,
+            _ => case - self.last - 1,
+        };
+        write_varint(
+            &mut self.bytes,
+            (u64::from(gap) << 3) | u64::from(fields & 7),
+        );
+        self.last = case;
+        self.len += 1;
+    }
+
+    /// Adds `later`, whose cases all come after these.
+    fn append(&mut self, later: Postings) {
+        if self.len == 0 {
+            *self = later;
+            return;
+        }
+        let Some((case, fields)) = later.iter().next() else {
+            return;
+        };
+        // Only the first posting changes: it counted from case 0.
+        let first_len = varint_len(&later.bytes);
+        self.push(case, fields);
+        self.bytes.extend_from_slice(&later.bytes[first_len..]);
+        self.len += later.len - 1;
+        self.last = later.last;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// `(case, fields)` in ascending case order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+        let mut at = 0;
+        let mut next_case = 0u32;
+        (0..self.len).map(move |_| {
+            let mut value = 0u64;
+            let mut shift = 0;
+            loop {
+                let byte = self.bytes[at];
+                at += 1;
+                value |= u64::from(byte & 0x7f) << shift;
+                shift += 7;
+                if byte < 0x80 {
+                    break;
+                }
+            }
+            let case = next_case + (value >> 3) as u32;
+            next_case = case + 1;
+            (case, (value & 7) as u8)
+        })
+    }
+
+    /// The cases, ascending.
+    pub fn cases(&self) -> Vec<u32> {
+        self.iter().map(|(case, _)| case).collect()
+    }
+
+    /// Per case, its fields.
+    pub fn fields(&self) -> Vec<u8> {
+        self.iter().map(|(_, fields)| fields).collect()
+    }
+}
+
+fn write_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Bytes of the varint at the start of `bytes`.
+fn varint_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| b < 0x80)
+        .map_or(bytes.len(), |i| i + 1)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -108,8 +209,7 @@ type GramMap<V> = HashMap<u64, V, BuildHasherDefault<GramHasher>>;
 /// One gram's cases and contexts, once the scan is done.
 #[derive(Default)]
 struct Entry {
-    cases: Vec<u32>,
-    fields: Vec<u8>,
+    postings: Postings,
     left: Kept,
     right: Kept,
 }
@@ -168,15 +268,15 @@ fn before(chars: &[char], start: usize, j: usize) -> Option<u32> {
 
 /// The grams seen while scanning. What every occurrence touches (the last
 /// case seen and its fields so far, whether contexts are left to shrink) sits
-/// in small arrays; a posting is pushed once per gram and case, as
-/// `case << 3 | fields`, to a list apart. A scan that pushed per occurrence
-/// into lists of (case, fields) spent most of its time in cache misses.
+/// in small arrays; a posting is pushed once per gram and case, to
+/// [`Postings`] apart. A scan that pushed per occurrence into lists of
+/// (case, fields) spent most of its time in cache misses.
 struct Entries {
     last_case: Vec<u32>,
     last_fields: Vec<u8>,
     /// Both contexts are empty: nothing left to compare.
     settled: Vec<bool>,
-    postings: Vec<Vec<u32>>,
+    postings: Vec<Postings>,
     contexts: Vec<[Kept; 2]>,
     /// The slot of the gram without its last character, once looked up: a
     /// trigram's lookup then finds its bigram's and unigram's by index.
@@ -215,7 +315,7 @@ impl Entries {
             *self.map.entry(key).or_insert(next)
         };
         if slot == next {
-            self.postings.push(Vec::new());
+            self.postings.push(Postings::default());
             self.contexts.push([Kept::default(); 2]);
             self.prefix.push(NO_ENTRY);
             self.last_case.push(u32::MAX);
@@ -247,8 +347,7 @@ impl Entries {
 
     fn flush(&mut self, slot: usize) {
         if self.last_case[slot] != u32::MAX {
-            let posting = self.last_case[slot] << 3 | self.last_fields[slot] as u32;
-            self.postings[slot].push(posting);
+            self.postings[slot].push(self.last_case[slot], self.last_fields[slot]);
         }
     }
 
@@ -267,11 +366,11 @@ impl Entries {
         let mut postings = self.postings;
         keys.into_iter()
             .map(|(key, slot)| {
-                let postings = std::mem::take(&mut postings[slot as usize]);
+                let mut postings = std::mem::take(&mut postings[slot as usize]);
+                postings.bytes.shrink_to_fit();
                 let [left, right] = self.contexts[slot as usize];
                 let entry = Entry {
-                    cases: postings.iter().map(|p| p >> 3).collect(),
-                    fields: postings.iter().map(|p| (p & 7) as u8).collect(),
+                    postings,
                     left,
                     right,
                 };
@@ -356,8 +455,7 @@ pub fn build(texts: &[CaseText]) -> GramIndex {
                     merged.insert(key, later);
                 }
                 Some(entry) => {
-                    entry.cases.extend(later.cases);
-                    entry.fields.extend(later.fields);
+                    entry.postings.append(later.postings);
                     let (left, right) = (later.left, later.right);
                     entry.left.keep_common(|j| left.as_slice().get(j).copied());
                     entry
@@ -371,8 +469,7 @@ pub fn build(texts: &[CaseText]) -> GramIndex {
         .into_iter()
         .map(|(key, entry)| Gram {
             text: unpack(key),
-            cases: entry.cases,
-            fields: entry.fields,
+            postings: entry.postings,
             left: context(entry.left.as_slice()),
             right: context(entry.right.as_slice()),
         })
@@ -419,7 +516,11 @@ mod tests {
             ("も会", vec![0], vec![REST]),
         ] {
             let g = find(&index, gram);
-            assert_eq!((&g.cases, &g.fields), (&cases, &fields), "{gram}");
+            assert_eq!(
+                (g.postings.cases(), g.postings.fields()),
+                (cases, fields),
+                "{gram}"
+            );
         }
         assert!(index.grams.iter().all(|g| g.text.chars().count() <= 3));
         assert!(index.grams.windows(2).all(|w| w[0].text < w[1].text));
@@ -466,15 +567,39 @@ mod tests {
     }
 
     #[test]
+    fn postings_round_trip_and_append() {
+        let cases = [0u32, 1, 2, 127, 128, 300, 16_384, 16_385, 2_000_000];
+        let mut whole = Postings::default();
+        let (mut front, mut back) = (Postings::default(), Postings::default());
+        for (i, &case) in cases.iter().enumerate() {
+            let fields = (i % 7 + 1) as u8;
+            whole.push(case, fields);
+            if i < 4 { &mut front } else { &mut back }.push(case, fields);
+        }
+        let expected: Vec<(u32, u8)> = cases
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (c, (i % 7 + 1) as u8))
+            .collect();
+        assert_eq!(whole.iter().collect::<Vec<_>>(), expected);
+        front.append(back);
+        assert_eq!(front, whole);
+        let mut empty = Postings::default();
+        empty.append(whole.clone());
+        assert_eq!(empty, whole);
+        whole.append(Postings::default());
+        assert_eq!(whole.len(), cases.len());
+    }
+
+    #[test]
     fn parts_merge_in_case_order() {
         let texts: Vec<CaseText> = (0..2000)
             .map(|i| text(if i % 3 == 0 { "防災" } else { "" }, "", "防災訓練"))
             .collect();
         let index = build(&texts);
         let g = find(&index, "防災");
-        assert_eq!(g.cases, (0..2000).collect::<Vec<u32>>());
-        assert_eq!(g.fields[0], TITLE | REST);
-        assert_eq!(g.fields[1], REST);
+        assert_eq!(g.postings.cases(), (0..2000).collect::<Vec<u32>>());
+        assert_eq!(g.postings.fields()[..2], [TITLE | REST, REST]);
         assert_eq!(
             find(&index, "防災訓").right,
             Context {

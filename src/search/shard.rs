@@ -204,24 +204,23 @@ pub fn file_key(gram: &str) -> &str {
     }
 }
 
-fn encode_gram(entry: &mut Vec<u8>, gram: &Gram, prefix: Option<&Gram>, cases: u32) {
+/// `prefix`: a trigram's bigram's cases, which its own are ranks within.
+fn encode_gram(entry: &mut Vec<u8>, gram: &Gram, prefix: Option<&[u32]>, cases: u32) {
     write_text(entry, &gram.text);
     // The rest goes behind its length, so a reader can skip to the gram it wants.
     let mut body = Vec::new();
     let out = &mut body;
+    let own = gram.postings.cases();
     match prefix {
-        Some(prefix) => write_set(
-            out,
-            &ranks(&gram.cases, &prefix.cases),
-            prefix.cases.len() as u32,
-        ),
-        None => write_set(out, &gram.cases, cases),
+        Some(prefix) => write_set(out, &ranks(&own, prefix), prefix.len() as u32),
+        None => write_set(out, &own, cases),
     }
+    let fields = gram.postings.fields();
     for flag in [TITLE, SUMMARY] {
-        let within: Vec<u32> = (0..gram.cases.len() as u32)
-            .filter(|&i| gram.fields[i as usize] & flag != 0)
+        let within: Vec<u32> = (0..own.len() as u32)
+            .filter(|&i| fields[i as usize] & flag != 0)
             .collect();
-        write_set(out, &within, gram.cases.len() as u32);
+        write_set(out, &within, own.len() as u32);
     }
     if prefix.is_some() {
         write_context(out, &gram.left);
@@ -248,10 +247,13 @@ pub fn gram_files(index: &GramIndex, target: usize) -> Vec<(String, Vec<u8>)> {
         .map(|range| {
             let grams = &index.grams[range[0]..range[1]];
             let key = file_key(&grams[0].text);
-            let bigram = grams.iter().find(|g| g.text == key);
+            let bigram = grams
+                .iter()
+                .find(|g| g.text == key)
+                .map(|g| g.postings.cases());
             let mut group = Vec::new();
             for gram in grams {
-                let prefix = bigram.filter(|_| gram.text.chars().count() == 3);
+                let prefix = bigram.as_deref().filter(|_| gram.text.chars().count() == 3);
                 encode_gram(&mut group, gram, prefix, index.cases as u32);
             }
             (key, group)
