@@ -363,8 +363,8 @@ pub fn search_tokenizer(data: &[u8]) {
                     panic!("{gram:?} of {segment:?} is not indexed");
                 };
                 assert_eq!(
-                    (&found.cases[..], &found.fields[..]),
-                    (&[0][..], &[REST][..])
+                    (found.postings.cases(), found.postings.fields()),
+                    (vec![0], vec![REST])
                 );
                 if len < 3 {
                     continue;
