@@ -4,7 +4,10 @@
 //!    so nothing can land outside the output folder.
 //! 2. Write each file, as soon as it is made, into a fresh temporary folder
 //!    beside the output ([`Staging`]), so a build never holds the whole site in
-//!    memory.
+//!    memory. A file whose bytes equal the previous output's at the same path
+//!    is hard-linked from it instead: it keeps its modification time (a sync
+//!    to the web server sends only what changed), and neither writing it nor
+//!    later removing the previous output costs a block of disk.
 //! 3. Swap it in with two renames; on any error the previous output is untouched
 //!    and the temporary folder is removed.
 
@@ -119,6 +122,8 @@ pub struct Staging {
     layout: Mutex<Layout>,
     /// The first write that failed; later writes are skipped.
     failed: Mutex<Option<WriteError>>,
+    /// The previous output is a folder whose unchanged files can be linked.
+    previous: bool,
     committed: bool,
 }
 
@@ -151,6 +156,7 @@ impl Staging {
             retired,
             layout: Mutex::new(Layout::default()),
             failed: Mutex::new(None),
+            previous: output.is_dir(),
             committed: false,
         })
     }
@@ -192,6 +198,14 @@ impl Staging {
             std::fs::create_dir_all(parent)
                 .map_err(|e| error(&self.output.join(&file.path), e.to_string()))?;
         }
+        if self.previous {
+            let previous = self.output.join(&file.path);
+            if unchanged(&previous, &file.contents)
+                && std::fs::hard_link(&previous, &target).is_ok()
+            {
+                return Ok(());
+            }
+        }
         match &file.contents {
             Contents::Bytes(bytes) => std::fs::write(&target, bytes),
             Contents::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
@@ -215,6 +229,30 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Whether the file at `previous` holds exactly `contents`. Any doubt (an
+/// unreadable file, a link, a folder) says no, and the file is written anew.
+fn unchanged(previous: &Path, contents: &Contents) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(previous) else {
+        return false;
+    };
+    if !meta.is_file() {
+        return false;
+    }
+    match contents {
+        Contents::Bytes(bytes) => {
+            meta.len() == bytes.len() as u64
+                && std::fs::read(previous).is_ok_and(|old| old[..] == bytes[..])
+        }
+        Contents::Copy(source) => {
+            std::fs::metadata(source).is_ok_and(|m| m.len() == meta.len())
+                && matches!(
+                    (std::fs::read(source), std::fs::read(previous)),
+                    (Ok(new), Ok(old)) if new == old
+                )
         }
     }
 }
@@ -360,6 +398,55 @@ mod tests {
         write_atomically(&output, &[OutputFile::new("new.html", "new")]).unwrap();
         assert!(!output.join("index.html").exists());
         assert!(output.join("new.html").exists());
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_output() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let source = dir.path().join("photo.jpg");
+        std::fs::write(&source, "jpeg").unwrap();
+        let first = [
+            OutputFile::new("same.html", "same"),
+            OutputFile::new("changed.html", "before"),
+            OutputFile::new("resized.html", "short"),
+            OutputFile::copy("photo.jpg", source.clone()),
+        ];
+        write_atomically(&output, &first).unwrap();
+        let inode = |name: &str| std::fs::metadata(output.join(name)).unwrap().ino();
+        let before: Vec<u64> = ["same.html", "changed.html", "resized.html", "photo.jpg"]
+            .map(inode)
+            .into();
+        std::fs::write(&source, "jpeg").unwrap();
+        let second = [
+            OutputFile::new("same.html", "same"),
+            OutputFile::new("changed.html", "after!"),
+            OutputFile::new("resized.html", "longer text"),
+            OutputFile::copy("photo.jpg", source),
+        ];
+        write_atomically(&output, &second).unwrap();
+        let after: Vec<u64> = ["same.html", "changed.html", "resized.html", "photo.jpg"]
+            .map(inode)
+            .into();
+        // Same bytes: the same file, now only in the new output.
+        assert_eq!(after[0], before[0]);
+        assert_eq!(after[3], before[3]);
+        assert_eq!(
+            std::fs::metadata(output.join("same.html")).unwrap().nlink(),
+            1
+        );
+        // Different bytes (same length or not): a new file.
+        assert_ne!(after[1], before[1]);
+        assert_ne!(after[2], before[2]);
+        for (name, text) in [
+            ("same.html", "same"),
+            ("changed.html", "after!"),
+            ("resized.html", "longer text"),
+            ("photo.jpg", "jpeg"),
+        ] {
+            assert_eq!(std::fs::read_to_string(output.join(name)).unwrap(), text);
+        }
     }
 
     /// Regression (issue 7): two outputs at one path, or a file where another
