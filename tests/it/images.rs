@@ -1,6 +1,7 @@
 //! Responsive images: the renditions casebook publishes have the promised
 //! widths and formats, carry no EXIF (no GPS position), and the case page
-//! offers them with `srcset`, `sizes`, `width` and `height`.
+//! offers them with `srcset`, `sizes`, `width` and `height`. GIF and WebP
+//! files keep their pixels and lose their metadata.
 
 use crate::harness::{Run, SiteTest};
 use std::collections::BTreeMap;
@@ -229,6 +230,106 @@ fn the_case_page_offers_srcset_sizes_width_and_height() {
     );
     assert!(main.contains(&expected), "{main}");
     assert!(main.contains("width=\"400\" height=\"240\" alt=\"配置図\""));
+}
+
+/// XMP saying where a picture was taken.
+const XMP: &[u8] = b"<x:xmpmeta><exif:GPSLatitude>35,26.57N</exif:GPSLatitude></x:xmpmeta>";
+
+/// A 1×1 GIF with a comment and an XMP application extension (its packet
+/// written raw and followed by the 258-byte trailer that lets readers skip it).
+fn gif_with_metadata() -> (Vec<u8>, Vec<u8>) {
+    let mut head = b"GIF89a".to_vec();
+    head.extend([1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+    let mut comment = vec![0x21, 0xFE, 11];
+    comment.extend(b"GPS 35.44 N");
+    comment.push(0);
+    let mut xmp = vec![0x21, 0xFF, 11];
+    xmp.extend(b"XMP DataXMP");
+    xmp.extend(XMP);
+    xmp.push(0x01);
+    xmp.extend((0..=255u8).rev());
+    xmp.push(0);
+    let frame = [
+        0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B,
+    ];
+    let file = [&head[..], &comment, &xmp, &frame].concat();
+    let stripped = [&head[..], &frame].concat();
+    (file, stripped)
+}
+
+fn riff_chunk(id: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut chunk = id.to_vec();
+    chunk.extend((data.len() as u32).to_le_bytes());
+    chunk.extend(data);
+    if data.len() % 2 == 1 {
+        chunk.push(0);
+    }
+    chunk
+}
+
+/// A 3×2 lossless WebP with an EXIF chunk (the GPS position) and an XMP one.
+fn webp_with_metadata() -> Vec<u8> {
+    let pixels = image::RgbImage::from_pixel(3, 2, image::Rgb([23, 63, 109]));
+    let mut simple = Vec::new();
+    image::codecs::webp::WebPEncoder::new_lossless(&mut simple)
+        .encode(pixels.as_raw(), 3, 2, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    // VP8X: EXIF and XMP flags, a 3×2 canvas; then the image and the metadata.
+    let body = [
+        &b"WEBP"[..],
+        &riff_chunk(b"VP8X", &[0x08 | 0x04, 0, 0, 0, 2, 0, 0, 1, 0, 0]),
+        &simple[12..],
+        &riff_chunk(b"EXIF", &exif(1)[6..]),
+        &riff_chunk(b"XMP ", XMP),
+    ]
+    .concat();
+    let mut file = b"RIFF".to_vec();
+    file.extend((body.len() as u32).to_le_bytes());
+    file.extend(body);
+    file
+}
+
+#[test]
+fn gif_and_webp_files_go_out_in_their_own_pixels_without_metadata() {
+    let (gif, stripped_gif) = gif_with_metadata();
+    let webp = webp_with_metadata();
+    assert_eq!(format_and_size(&webp), (image::ImageFormat::WebP, (3, 2)));
+    let run = site()
+        .file("content/cases/photos/moving.gif", &gif)
+        .file("content/cases/photos/still.webp", &webp)
+        .build();
+    run.expect_success();
+    assert_eq!(bytes(&run, "cases/photos/moving.gif"), stripped_gif);
+    let published = bytes(&run, "cases/photos/still.webp");
+    assert_eq!(
+        format_and_size(&published),
+        (image::ImageFormat::WebP, (3, 2))
+    );
+    let decoded = |file: &[u8]| image::load_from_memory(file).unwrap().to_rgb8();
+    assert_eq!(decoded(&published), decoded(&webp), "the same pixels");
+    for (name, gone) in [("EXIF", &b"EXIF"[..]), ("XMP", b"XMP "), ("GPS", &LATITUDE)] {
+        assert!(
+            !published.windows(gone.len()).any(|w| w == gone),
+            "{name} is still there"
+        );
+    }
+    assert!(webp.windows(LATITUDE.len()).any(|w| w == LATITUDE));
+    assert!(gif.windows(XMP.len()).any(|w| w == XMP));
+}
+
+/// A GIF cut short inside a frame cannot be walked: it goes out as it is,
+/// with a warning that says so.
+#[test]
+fn a_damaged_gif_is_a_warning_and_goes_out_as_it_is() {
+    let (gif, _) = gif_with_metadata();
+    let damaged = &gif[..gif.len() - 3];
+    let run = site()
+        .file("content/cases/photos/moving.gif", damaged)
+        .build();
+    run.expect_success().expect_stderr_contains(
+        "content/cases/photos/moving.gif: warning: not a well-formed GIF file; published as it is",
+    );
+    assert_eq!(bytes(&run, "cases/photos/moving.gif"), damaged);
 }
 
 /// Name → modification time of every file in the image cache.
