@@ -94,6 +94,32 @@ pub fn markdown(data: &[u8]) {
                 rendered.html
             );
         }
+        assert_images_listed(&rendered, body);
+    }
+}
+
+/// Every image the markdown stage lists is an `<img>` tag of the HTML, in
+/// order, and no marker is left in the HTML.
+fn assert_images_listed(rendered: &markdown::Rendered, body: &str) {
+    let mut after = 0;
+    for image in &rendered.images {
+        let tag = rendered.html.get(image.tag.clone()).unwrap_or_else(|| {
+            panic!("{:?} outside the HTML: {body:?}", image.tag);
+        });
+        assert!(image.tag.start >= after, "images out of order: {body:?}");
+        after = image.tag.end;
+        assert!(
+            tag.starts_with(&format!("<img src=\"{}\"{}", image.src, image.attributes))
+                && tag.ends_with('>'),
+            "not the image's tag: {tag}\nbody: {body:?}"
+        );
+    }
+    if !body.contains("casebook-image") {
+        assert!(
+            !rendered.html.contains("casebook-image"),
+            "a marker is left: {body:?}\nhtml: {}",
+            rendered.html
+        );
     }
 }
 
@@ -105,7 +131,10 @@ fn resolve(dest: &str) -> LinkTarget {
             message: format!("no page at {dest}"),
             hint: None,
         },
-        Some(b'a'..=b'm') => LinkTarget::Asset(format!("/base/cases/a/{dest}")),
+        Some(b'a'..=b'm') => LinkTarget::Asset {
+            href: format!("/base/cases/a/{dest}"),
+            path: format!("cases/a/{dest}"),
+        },
         _ => LinkTarget::External,
     }
 }
