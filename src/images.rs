@@ -153,6 +153,16 @@ impl Responsive {
             .map(|r| r.format)
             .find(|&f| f != Format::WebP)
     }
+
+    /// The renditions in one format as a `srcset` (`a-320w.jpg 320w, a.jpg 640w`),
+    /// each output path made an href by `href`; `None` when there are none.
+    pub fn srcset(&self, format: Format, href: impl Fn(&str) -> String) -> Option<String> {
+        let entries: Vec<String> = self
+            .in_format(format)
+            .map(|r| format!("{} {}w", href(&r.path), r.width))
+            .collect();
+        (!entries.is_empty()).then(|| entries.join(", "))
+    }
 }
 
 /// Every published image, by the output path of the original
