@@ -433,8 +433,11 @@ fn resolve_link(
             let mut assets = assets.lock().unwrap_or_else(|e| e.into_inner());
             assets
                 .entry(output_path.clone())
-                .or_insert_with(|| OutputFile::copy(output_path, file.clone()));
-            LinkTarget::Asset(link)
+                .or_insert_with(|| OutputFile::copy(output_path.clone(), file.clone()));
+            LinkTarget::Asset {
+                href: link,
+                path: output_path,
+            }
         }
         None => LinkTarget::Broken {
             message: format!("file `{target}` not found beside {}", source.rel),

@@ -1,27 +1,37 @@
-//! Images: the JPEG and PNG files that pages use → metadata-free copies in a
-//! few widths, in their own format and (when smaller) WebP, and what pages need
-//! to offer them ([`Images`]: `srcset`, `width`, `height`).
+//! Images: the image files that pages use → metadata-free copies; JPEG and
+//! PNG also in a few widths, in their own format and (when smaller) WebP, with
+//! what pages need to offer them ([`Images`]: `srcset`, `width`, `height`).
 //!
-//! 1. Take the JPEG and PNG files among the assets (images beside a case, and
-//!    images a body links); every other file is left to be copied as is.
-//! 2. Hash each file's bytes. When the cache (`.casebook-cache/images/` in the
-//!    site root) holds that hash's renditions, reuse them; otherwise decode the
-//!    image, turn it upright as its EXIF orientation says, resize it to each
-//!    width and encode it. Encoding from pixels writes no EXIF, XMP or IPTC, so
-//!    GPS positions and camera data never reach the published files; only the
-//!    colour profile is carried over.
+//! 1. Take the image files among the assets (images beside a case, and images
+//!    a body links); every other file is left to be copied as is.
+//! 2. Hash each JPEG and PNG file's bytes. When the cache
+//!    (`.casebook-cache/images/` in the site root) holds that hash's
+//!    renditions, reuse them; otherwise decode the image, turn it upright as
+//!    its EXIF orientation says, resize it to each width and encode it.
+//!    Encoding from pixels writes no EXIF, XMP or IPTC, so GPS positions and
+//!    camera data never reach the published files; only the colour profile is
+//!    carried over.
 //! 3. The largest rendition replaces the original at its own path (links to the
 //!    file keep working); the smaller ones go beside it as `name-640w.jpg`.
 //!    An original that is already upright and no wider than the largest width
 //!    is published as it is with its metadata cut out, when that is smaller
 //!    than encoding it again (re-encoding a well-compressed JPEG grows it).
-//! 4. Remove from the cache whatever this build did not use, so it holds one
+//! 4. GIF and WebP files are published in their own pixels, never decoded,
+//!    so an animation keeps every frame: only their metadata blocks are cut
+//!    out (a WebP's `EXIF` and `XMP ` chunks, a GIF's comments and XMP
+//!    application extension). A file laid out otherwise goes out as it is,
+//!    with a warning.
+//! 5. Remove from the cache whatever this build did not use, so it holds one
 //!    site's images and never grows without bound.
 //!
 //! WebP: the `image` crate encodes WebP only losslessly, which makes photos
 //! larger than a JPEG, so a WebP set is published only when it is smaller than
 //! the original format's, width by width in total (typically for PNG
 //! screenshots and diagrams); encoding stops at the first width where it is not.
+//!
+//! The metadata of each format is cut by a small walker over its blocks
+//! (`strip_jpeg`, `strip_png`, `strip_webp`, `strip_gif`), which copies the
+//! blocks that draw the image and drops the rest without touching pixels.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Contents, OutputFile, Sink};
@@ -91,6 +101,25 @@ impl Format {
     }
 }
 
+/// A format published in its own pixels with only its metadata cut out:
+/// resizing would cost an animated GIF or WebP its frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unresized {
+    Gif,
+    WebP,
+}
+
+impl Unresized {
+    fn of_path(path: &str) -> Option<Unresized> {
+        let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        match extension.as_str() {
+            "gif" => Some(Unresized::Gif),
+            "webp" => Some(Unresized::WebP),
+            _ => None,
+        }
+    }
+}
+
 /// One published file of an image.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Rendition {
@@ -124,6 +153,16 @@ impl Responsive {
             .map(|r| r.format)
             .find(|&f| f != Format::WebP)
     }
+
+    /// The renditions in one format as a `srcset` (`a-320w.jpg 320w, a.jpg 640w`),
+    /// each output path made an href by `href`; `None` when there are none.
+    pub fn srcset(&self, format: Format, href: impl Fn(&str) -> String) -> Option<String> {
+        let entries: Vec<String> = self
+            .in_format(format)
+            .map(|r| format!("{} {}w", href(&r.path), r.width))
+            .collect();
+        (!entries.is_empty()).then(|| entries.join(", "))
+    }
 }
 
 /// Every published image, by the output path of the original
@@ -143,9 +182,9 @@ impl Images {
     }
 }
 
-/// Takes the JPEG and PNG files out of `assets`, publishes their renditions
-/// into `sink`, and says what was published. A file that cannot be read as
-/// an image is an error naming it.
+/// Takes the image files out of `assets`, publishes their renditions (JPEG,
+/// PNG) or their metadata-free copies (GIF, WebP) into `sink`, and says what
+/// renditions were published. A file that cannot be read is an error naming it.
 pub fn publish(
     root: &Path,
     assets: &mut Vec<OutputFile>,
@@ -161,7 +200,24 @@ pub fn publish(
         _ => true,
     });
     sources.sort();
+    // Named while the GIF and WebP files are still among the assets, so that
+    // no rendition takes one's path.
     let names = Names::new(assets, &sources);
+    let mut unresized = Vec::new();
+    assets.retain(
+        |file| match (&file.contents, Unresized::of_path(&file.path)) {
+            (Contents::Copy(source), Some(format)) => {
+                unresized.push((file.path.clone(), source.clone(), format));
+                false
+            }
+            _ => true,
+        },
+    );
+    let problems: Vec<Diagnostic> = unresized
+        .par_iter()
+        .filter_map(|(path, source, format)| publish_unresized(root, path, source, *format, sink))
+        .collect();
+    problems.into_iter().for_each(|d| diagnostics.push(d));
     let cache = Cache::new(root);
     let outcomes: Vec<Outcome> = sources
         .par_iter()
@@ -248,6 +304,47 @@ fn publish_one(
         path: path.to_string(),
         responsive: names.publish(path, set, sink),
         key,
+    }
+}
+
+/// Publishes a GIF or WebP file with its metadata cut out; one laid out
+/// otherwise than its format says goes out as it is, with a warning.
+fn publish_unresized(
+    root: &Path,
+    path: &str,
+    source: &Path,
+    format: Unresized,
+    sink: &Sink<'_>,
+) -> Option<Diagnostic> {
+    let file = root_relative(root, source);
+    let bytes = match std::fs::read(source) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return Some(
+                Diagnostic::error(&file, format!("cannot read image: {e}"))
+                    .hint("check that the file is readable"),
+            );
+        }
+    };
+    let (stripped, name) = match format {
+        Unresized::Gif => (strip_gif(&bytes), "GIF"),
+        Unresized::WebP => (strip_webp(&bytes), "WebP"),
+    };
+    match stripped {
+        Some(stripped) => {
+            sink(OutputFile::new(path, stripped));
+            None
+        }
+        None => {
+            sink(OutputFile::new(path, bytes));
+            Some(
+                Diagnostic::warning(
+                    &file,
+                    format!("not a well-formed {name} file; published as it is, with any metadata it holds"),
+                )
+                .hint(format!("save it again as a {name}; the file may be damaged")),
+            )
+        }
     }
 }
 
@@ -518,6 +615,133 @@ fn strip_png(bytes: &[u8]) -> Option<Vec<u8>> {
         at += chunk.len();
         if kind == b"IEND" {
             return Some(out);
+        }
+    }
+}
+
+/// A WebP file without its metadata: only the chunks that draw the image are
+/// kept (`VP8 `, `VP8L`, `VP8X`, `ALPH`, `ANIM`, `ANMF`, `ICCP`), so `EXIF`,
+/// `XMP ` and any chunk the format does not define are dropped (readers skip
+/// unknown chunks, so no pixel depends on one). The `VP8X` header's EXIF and
+/// XMP flags are cleared to match, and the RIFF size is written anew. `None`
+/// when the file is not laid out as a RIFF WebP.
+fn strip_webp(bytes: &[u8]) -> Option<Vec<u8>> {
+    const KEPT: [&[u8; 4]; 7] = [
+        b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP",
+    ];
+    const EXIF_AND_XMP_FLAGS: u8 = 0x08 | 0x04;
+    if bytes.get(..4)? != b"RIFF" || bytes.get(8..12)? != b"WEBP" {
+        return None;
+    }
+    let size = u32::from_le_bytes(bytes.get(4..8)?.try_into().ok()?) as usize;
+    // The size counts from `WEBP`; anything after the RIFF chunk is not the image's.
+    let body = bytes.get(12..size.checked_add(8)?)?;
+    let mut chunks = Vec::with_capacity(body.len());
+    let mut at = 0;
+    while at < body.len() {
+        let id = body.get(at..at + 4)?;
+        let length = u32::from_le_bytes(body.get(at + 4..at + 8)?.try_into().ok()?) as usize;
+        let start = at + 8;
+        let mut data = body.get(start..start.checked_add(length)?)?.to_vec();
+        // Chunks are padded to an even length; some writers leave the last
+        // one's pad byte out.
+        at = (start + length + length % 2).min(body.len());
+        if !KEPT.iter().any(|kept| kept.as_slice() == id) {
+            continue;
+        }
+        if id == b"VP8X" {
+            *data.first_mut()? &= !EXIF_AND_XMP_FLAGS;
+        }
+        chunks.extend_from_slice(id);
+        chunks.extend_from_slice(&(length as u32).to_le_bytes());
+        chunks.extend_from_slice(&data);
+        if length % 2 == 1 {
+            chunks.push(0);
+        }
+    }
+    let mut out = b"RIFF".to_vec();
+    out.extend_from_slice(&u32::try_from(chunks.len() + 4).ok()?.to_le_bytes());
+    out.extend_from_slice(b"WEBP");
+    out.extend_from_slice(&chunks);
+    Some(out)
+}
+
+/// A GIF file without its metadata: the header, colour tables, frames and the
+/// extensions that say how to show them (graphic control: delay and
+/// transparency; plain text; the looping and colour-profile application
+/// extensions) are kept; comments, the XMP application extension and any
+/// other extension are dropped, as is anything after the trailer. A file that
+/// ends without its trailer (a truncated download, which browsers still show)
+/// gets one. `None` when the file is not laid out as a GIF.
+fn strip_gif(bytes: &[u8]) -> Option<Vec<u8>> {
+    /// Application extensions that change how the image looks or plays.
+    const KEPT_APPLICATIONS: [&[u8; 11]; 3] = [b"NETSCAPE2.0", b"ANIMEXTS1.0", b"ICCRGBG1012"];
+    let header = bytes.get(..13)?;
+    if !header.starts_with(b"GIF87a") && !header.starts_with(b"GIF89a") {
+        return None;
+    }
+    // Logical screen descriptor, then the global colour table if it has one.
+    let mut at = 13 + colour_table_length(header[10]);
+    let mut out = bytes.get(..at)?.to_vec();
+    loop {
+        match bytes.get(at) {
+            None => {
+                out.push(0x3B);
+                return Some(out);
+            }
+            Some(0x3B) => {
+                out.push(0x3B);
+                return Some(out);
+            }
+            Some(0x2C) => {
+                // Image descriptor, local colour table, LZW code size, data.
+                let descriptor = bytes.get(at..at + 10)?;
+                let data = at + 10 + colour_table_length(descriptor[9]) + 1;
+                let end = sub_blocks_end(bytes, data)?;
+                out.extend_from_slice(&bytes[at..end]);
+                at = end;
+            }
+            Some(0x21) => {
+                let label = *bytes.get(at + 1)?;
+                let end = sub_blocks_end(bytes, at + 2)?;
+                let keep = match label {
+                    0xF9 | 0x01 => true,
+                    0xFF => bytes
+                        .get(at + 2..at + 14)
+                        .and_then(|block| block.split_first())
+                        .is_some_and(|(&length, name)| {
+                            length == 11
+                                && KEPT_APPLICATIONS.iter().any(|kept| kept.as_slice() == name)
+                        }),
+                    _ => false,
+                };
+                if keep {
+                    out.extend_from_slice(&bytes[at..end]);
+                }
+                at = end;
+            }
+            Some(_) => return None,
+        }
+    }
+}
+
+/// The length of the colour table a GIF descriptor's packed byte announces.
+fn colour_table_length(packed: u8) -> usize {
+    if packed & 0x80 == 0 {
+        0
+    } else {
+        3 << ((packed & 0x07) + 1)
+    }
+}
+
+/// Where a GIF's run of data sub-blocks starting at `at` ends: each is a length
+/// byte and that many bytes, and a zero length ends the run.
+fn sub_blocks_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+    loop {
+        let length = usize::from(*bytes.get(at)?);
+        at += 1 + length;
+        if length == 0 {
+            return Some(at);
         }
     }
 }
@@ -812,6 +1036,285 @@ mod tests {
                 expected,
                 "{original} {width} {format:?}"
             );
+        }
+    }
+
+    /// A GIF block: an extension (`0x21`, its label, then `blocks` as data
+    /// sub-blocks).
+    fn extension(label: u8, blocks: &[&[u8]]) -> Vec<u8> {
+        let mut out = vec![0x21, label];
+        for block in blocks {
+            out.push(block.len() as u8);
+            out.extend_from_slice(block);
+        }
+        out.push(0);
+        out
+    }
+
+    /// One 1×1 frame with its graphic control extension (delay, transparency).
+    fn gif_frame(colour: u8, delay: u8) -> Vec<u8> {
+        let mut out = extension(0xF9, &[&[0x04, delay, 0, 0]]);
+        // Image descriptor at 0,0, 1×1, no local colour table.
+        out.extend([0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0]);
+        // LZW minimum code size 2; clear, the pixel, end of information.
+        out.extend([0x02, 0x02, 0x44 | (colour << 3), 0x01, 0x00]);
+        out
+    }
+
+    /// XMP in a GIF is written raw inside an application extension and
+    /// followed by a 258-byte "magic trailer", so that a reader walking
+    /// sub-blocks lands on the terminator whatever the packet holds.
+    fn gif_xmp(packet: &[u8]) -> Vec<u8> {
+        let mut out = vec![0x21, 0xFF, 11];
+        out.extend_from_slice(b"XMP DataXMP");
+        out.extend_from_slice(packet);
+        out.push(0x01);
+        out.extend((0..=255u8).rev());
+        out.push(0x00);
+        out
+    }
+
+    struct Gif {
+        /// The parts in file order, each marked kept or not.
+        parts: Vec<(bool, Vec<u8>)>,
+    }
+
+    impl Gif {
+        /// An animated GIF of two frames that loops, with a comment and XMP
+        /// saying where it was taken.
+        fn animated_with_metadata() -> Gif {
+            let mut head = b"GIF89a".to_vec();
+            // 1×1 screen, a global colour table of 2 colours.
+            head.extend([1, 0, 1, 0, 0x80, 0, 0]);
+            head.extend([0, 0, 0, 255, 255, 255]);
+            Gif {
+                parts: vec![
+                    (true, head),
+                    (true, extension(0xFF, &[b"NETSCAPE2.0", &[1, 0, 0]])),
+                    (false, extension(0xFE, &[b"GPS 35.4428N 139.6380E"])),
+                    (false, gif_xmp(b"<x:xmpmeta><exif:GPSLatitude>35,26.57N</exif:GPSLatitude></x:xmpmeta>")),
+                    (true, gif_frame(0, 10)),
+                    (false, extension(0xFF, &[b"MGKIPTC0000", b"by-line"])),
+                    (true, gif_frame(1, 10)),
+                    (true, vec![0x3B]),
+                ],
+            }
+        }
+
+        fn bytes(&self) -> Vec<u8> {
+            self.parts
+                .iter()
+                .flat_map(|(_, part)| part.clone())
+                .collect()
+        }
+
+        fn kept(&self) -> Vec<u8> {
+            self.parts
+                .iter()
+                .filter(|(kept, _)| *kept)
+                .flat_map(|(_, part)| part.clone())
+                .collect()
+        }
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    fn image_descriptors(gif: &[u8]) -> usize {
+        let mut count = 0;
+        let mut at = 13 + colour_table_length(gif[10]);
+        while let Some(&byte) = gif.get(at) {
+            at = match byte {
+                0x2C => {
+                    count += 1;
+                    sub_blocks_end(gif, at + 10 + colour_table_length(gif[at + 9]) + 1).unwrap()
+                }
+                0x21 => sub_blocks_end(gif, at + 2).unwrap(),
+                _ => break,
+            };
+        }
+        count
+    }
+
+    #[test]
+    fn gif_metadata_is_cut_and_every_frame_kept() {
+        let gif = Gif::animated_with_metadata();
+        let input = gif.bytes();
+        assert!(contains(&input, b"GPS") && contains(&input, b"XMP DataXMP"));
+        let stripped = strip_gif(&input).unwrap();
+        assert_eq!(stripped, gif.kept());
+        for gone in [&b"GPS"[..], b"XMP", b"xmpmeta", b"MGKIPTC", b"by-line"] {
+            assert!(
+                !contains(&stripped, gone),
+                "{}",
+                String::from_utf8_lossy(gone)
+            );
+        }
+        assert_eq!(image_descriptors(&input), 2);
+        assert_eq!(image_descriptors(&stripped), 2);
+        assert!(contains(&stripped, b"NETSCAPE2.0"), "it still loops");
+        // Stripping twice changes nothing more.
+        assert_eq!(strip_gif(&stripped).unwrap(), stripped);
+    }
+
+    #[test]
+    fn gif_layouts() {
+        let gif = Gif::animated_with_metadata();
+        let input = gif.bytes();
+        let kept = gif.kept();
+        let mut trailing = input.clone();
+        trailing.extend(b"appended after the trailer");
+        let mut old = input.clone();
+        old[..6].copy_from_slice(b"GIF87a");
+        let mut old_kept = kept.clone();
+        old_kept[..6].copy_from_slice(b"GIF87a");
+        for (name, input, expected) in [
+            ("anything after the trailer", trailing, Some(kept.clone())),
+            (
+                "no trailer",
+                input[..input.len() - 1].to_vec(),
+                Some(kept.clone()),
+            ),
+            ("GIF87a", old, Some(old_kept)),
+            (
+                "cut inside a frame",
+                input[..input.len() - 4].to_vec(),
+                None,
+            ),
+            ("cut inside the colour table", input[..15].to_vec(), None),
+            ("not a GIF", b"PNG89a and more bytes".to_vec(), None),
+            (
+                "an unknown block",
+                [&input[..19], &[0x99][..], &input[19..]].concat(),
+                None,
+            ),
+            ("empty", Vec::new(), None),
+        ] {
+            assert_eq!(strip_gif(&input), expected, "{name}");
+        }
+    }
+
+    fn riff_chunk(id: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut out = id.to_vec();
+        out.extend((data.len() as u32).to_le_bytes());
+        out.extend_from_slice(data);
+        if data.len() % 2 == 1 {
+            out.push(0);
+        }
+        out
+    }
+
+    fn riff(chunks: &[Vec<u8>]) -> Vec<u8> {
+        let body: Vec<u8> = chunks.concat();
+        let mut out = b"RIFF".to_vec();
+        out.extend(((body.len() + 4) as u32).to_le_bytes());
+        out.extend_from_slice(b"WEBP");
+        out.extend(body);
+        out
+    }
+
+    /// The `VP8L` chunk of a lossless 2×2 WebP of one colour.
+    fn vp8l(colour: [u8; 3]) -> Vec<u8> {
+        let image = image::RgbImage::from_pixel(2, 2, image::Rgb(colour));
+        let mut webp = Vec::new();
+        image::codecs::webp::WebPEncoder::new_lossless(&mut webp)
+            .encode(image.as_raw(), 2, 2, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        assert_eq!(&webp[12..16], b"VP8L");
+        webp[12..].to_vec()
+    }
+
+    /// An animation frame: at 0,0, 2×2, shown for 100 ms.
+    fn anmf(colour: [u8; 3]) -> Vec<u8> {
+        let mut data = vec![0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 100, 0, 0, 0];
+        data.extend(vp8l(colour));
+        riff_chunk(b"ANMF", &data)
+    }
+
+    /// VP8X flags: animation, EXIF and XMP; a 2×2 canvas.
+    const VP8X_FLAGS: u8 = 0x02 | 0x08 | 0x04;
+
+    fn animated_webp(metadata: &[Vec<u8>]) -> Vec<u8> {
+        let mut chunks = vec![
+            riff_chunk(b"VP8X", &[VP8X_FLAGS, 0, 0, 0, 1, 0, 0, 1, 0, 0]),
+            riff_chunk(b"ANIM", &[255, 255, 255, 255, 0, 0]),
+            anmf([200, 40, 40]),
+            anmf([40, 40, 200]),
+        ];
+        chunks.extend_from_slice(metadata);
+        riff(&chunks)
+    }
+
+    fn webp_frames(bytes: &[u8]) -> usize {
+        use image::AnimationDecoder;
+        let decoder = image::codecs::webp::WebPDecoder::new(Cursor::new(bytes)).unwrap();
+        decoder.into_frames().collect_frames().unwrap().len()
+    }
+
+    const GPS_EXIF: &[u8] = b"Exif\0\0MM\0\x2a\0\0\0\x08GPS 35.4428N";
+    const XMP_PACKET: &[u8] =
+        b"<x:xmpmeta><exif:GPSLatitude>35,26.57N</exif:GPSLatitude></x:xmpmeta>";
+
+    #[test]
+    fn webp_metadata_is_cut_and_every_frame_kept() {
+        let metadata = [
+            riff_chunk(b"EXIF", GPS_EXIF),
+            riff_chunk(b"XMP ", XMP_PACKET),
+            riff_chunk(b"ZZZZ", b"unknown, odd-length"),
+        ];
+        let input = animated_webp(&metadata);
+        assert_eq!(webp_frames(&input), 2);
+        let stripped = strip_webp(&input).unwrap();
+        let mut expected = animated_webp(&[]);
+        // The header no longer announces EXIF or XMP.
+        expected[20] = 0x02;
+        assert_eq!(stripped, expected);
+        for gone in [&b"EXIF"[..], b"XMP ", b"GPS", b"xmpmeta", b"ZZZZ"] {
+            assert!(
+                !contains(&stripped, gone),
+                "{}",
+                String::from_utf8_lossy(gone)
+            );
+        }
+        assert_eq!(webp_frames(&stripped), 2);
+        assert_eq!(strip_webp(&stripped).unwrap(), stripped);
+    }
+
+    #[test]
+    fn webp_layouts() {
+        let simple = riff(&[vp8l([1, 2, 3])]);
+        let odd = riff(&[vp8l([1, 2, 3]), riff_chunk(b"EXIF", b"odd")]);
+        let mut unpadded = odd.clone();
+        // The last chunk's pad byte left out, and the size saying so.
+        unpadded.pop();
+        let size = (unpadded.len() - 8) as u32;
+        unpadded[4..8].copy_from_slice(&size.to_le_bytes());
+        let mut trailing = simple.clone();
+        trailing.extend(b"appended");
+        let mut overlong = simple.clone();
+        overlong[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        let mut chunk_too_long = simple.clone();
+        chunk_too_long[16..20].copy_from_slice(&1000u32.to_le_bytes());
+        for (name, input, expected) in [
+            ("nothing to cut", simple.clone(), Some(simple.clone())),
+            (
+                "an odd-length chunk with its pad byte",
+                odd,
+                Some(simple.clone()),
+            ),
+            ("the last pad byte left out", unpadded, Some(simple.clone())),
+            (
+                "anything after the RIFF chunk",
+                trailing,
+                Some(simple.clone()),
+            ),
+            ("a size past the end", overlong, None),
+            ("a chunk past the end", chunk_too_long, None),
+            ("not a WebP", b"RIFF\x04\0\0\0WAVE".to_vec(), None),
+            ("cut in the header", b"RIFF".to_vec(), None),
+        ] {
+            assert_eq!(strip_webp(&input), expected, "{name}");
         }
     }
 }

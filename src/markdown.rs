@@ -4,13 +4,20 @@
 //! 2. Take the plain text (for search and excerpts) before any markup is added.
 //! 3. Give every heading a unique id and list it for the table of contents.
 //! 4. Resolve link and image destinations through the caller; report broken ones at their
-//!    line and column in the source file, and drop `javascript:`-like destinations.
+//!    line and column in the source file, and drop `javascript:`-like destinations. The
+//!    `src` of an image beside the Markdown gets a marker, to find its tag in step 10.
 //! 5. Apply `markdown.raw_html`: with `escape`, raw HTML becomes text.
 //! 6. Highlight fenced code with syntect CSS classes.
 //! 7. Write table column alignment as `align` attributes, and wrap each table in a
 //!    labelled region that scrolls on its own on a phone.
 //! 8. Flatten quotes and lists nested deeper than [`MAX_NESTING`].
 //! 9. Write HTML; with `sanitize` (the default), clean it with ammonia.
+//! 10. Find the `<img>` tag of each image beside the Markdown by its marker, take the
+//!     marker out, and list the tag's place ([`BodyImage`]).
+//!
+//! Step 10 is for the images stage, which runs after this one: only then are an image's
+//! widths known, so the render stage offers its renditions by rewriting the tags listed
+//! (see `render/body_images.rs`), and never a tag written in raw HTML.
 //!
 //! Before step 3, a body that uses `#` headings has all its headings demoted one
 //! level, since the page title is the page's only `h1`.
@@ -26,6 +33,7 @@ use std::sync::OnceLock;
 use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
+use sha2::{Digest, Sha256};
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
@@ -61,8 +69,9 @@ pub enum LinkTarget {
     External,
     /// An internal page; the href to write (already prefixed with the base path).
     Page(String),
-    /// A file beside the Markdown source (an image); the href to write.
-    Asset(String),
+    /// A file beside the Markdown source (an image): the href to write, and the file's
+    /// output path (`cases/a/photo.jpg`), by which the images stage knows it.
+    Asset { href: String, path: String },
     /// An internal link or file that does not exist: a build error.
     Broken {
         message: String,
@@ -93,6 +102,46 @@ pub struct Rendered {
     /// The body as plain text (for search, feeds and excerpts).
     pub text: String,
     pub problems: Vec<BodyProblem>,
+    /// The images beside the Markdown that the body shows, in the order of their tags.
+    pub images: Vec<BodyImage>,
+}
+
+/// An image beside the Markdown that a body shows (`![外観](photo.jpg)`), and the
+/// `<img>` tag this module wrote for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BodyImage {
+    /// The output path of the image file (`cases/a/photo.jpg`).
+    pub path: String,
+    /// Where the whole `<img …>` tag is in [`Rendered::html`].
+    pub tag: Range<usize>,
+    /// The tag's `src` value, as written (escaped).
+    pub src: String,
+    /// The tag's other attributes as written: ` alt="外観"`, then ` title="…"` if it has one.
+    pub attributes: String,
+}
+
+impl Rendered {
+    /// `html` with the tag of each of its [`images`](Rendered::images) replaced by what
+    /// `replace` makes of it; `None` keeps the tag.
+    pub fn html_with_images(&self, replace: impl Fn(&BodyImage) -> Option<String>) -> String {
+        if self.images.is_empty() {
+            return self.html.clone();
+        }
+        let mut out = String::with_capacity(self.html.len() + 512 * self.images.len());
+        let mut copied = 0;
+        for image in &self.images {
+            let Some(before) = self.html.get(copied..image.tag.start) else {
+                continue;
+            };
+            if let Some(markup) = replace(image) {
+                out.push_str(before);
+                out.push_str(&markup);
+                copied = image.tag.end;
+            }
+        }
+        out.push_str(self.html.get(copied..).unwrap_or_default());
+        out
+    }
 }
 
 /// An event with the byte range of the body it came from.
@@ -111,7 +160,8 @@ pub fn render(
     demote_headings(&mut events);
     let toc = assign_heading_ids(&mut events);
     let position = BodyPosition { body, body_line };
-    let (events, problems) = resolve_links(events, &position, resolve);
+    let mut local_images = LocalImages::new(body);
+    let (events, problems) = resolve_links(events, &position, resolve, &mut local_images);
     let events = match options.raw_html {
         RawHtml::Escape => escape_raw_html(events),
         RawHtml::Sanitize | RawHtml::Allow => events,
@@ -126,11 +176,13 @@ pub fn render(
     if options.raw_html == RawHtml::Sanitize {
         html = sanitizer().clean(&html).to_string();
     }
+    let (html, images) = local_images.find_tags(html);
     Rendered {
         html,
         toc,
         text,
         problems,
+        images,
     }
 }
 
@@ -437,6 +489,8 @@ impl BodyPosition<'_> {
 enum LinkAction {
     Keep,
     Rewrite(String),
+    /// A file beside the Markdown: its href and its output path.
+    RewriteAsset(String, String),
     /// Drop the element and keep its text (a link's text, an image's alt text).
     Unwrap(Option<BodyProblem>),
 }
@@ -447,6 +501,7 @@ fn resolve_links<'a>(
     events: Vec<Located<'a>>,
     position: &BodyPosition<'_>,
     resolve: &dyn Fn(&str) -> LinkTarget,
+    local_images: &mut LocalImages<'_>,
 ) -> (Vec<Event<'a>>, Vec<BodyProblem>) {
     let mut out = Vec::with_capacity(events.len());
     let mut problems = Vec::new();
@@ -454,6 +509,7 @@ fn resolve_links<'a>(
     // inside links, so this is a stack, not a flag.
     let mut open: Vec<bool> = Vec::new();
     for (mut event, range) in events {
+        let image = matches!(event, Event::Start(Tag::Image { .. }));
         match &mut event {
             Event::Start(
                 Tag::Link {
@@ -468,7 +524,12 @@ fn resolve_links<'a>(
                 },
             ) => match link_action(*link_type, dest_url, || position.span(range.start), resolve) {
                 LinkAction::Keep => open.push(true),
-                LinkAction::Rewrite(href) => {
+                LinkAction::RewriteAsset(href, path) if image => {
+                    let marker = local_images.mark(path);
+                    *dest_url = CowStr::from(format!("{href}{marker}"));
+                    open.push(true);
+                }
+                LinkAction::Rewrite(href) | LinkAction::RewriteAsset(href, _) => {
                     *dest_url = CowStr::from(href);
                     open.push(true);
                 }
@@ -503,7 +564,8 @@ fn link_action(
     }
     match resolve(dest) {
         LinkTarget::External => LinkAction::Keep,
-        LinkTarget::Page(href) | LinkTarget::Asset(href) => LinkAction::Rewrite(href),
+        LinkTarget::Page(href) => LinkAction::Rewrite(href),
+        LinkTarget::Asset { href, path } => LinkAction::RewriteAsset(href, path),
         LinkTarget::Broken { message, hint } => LinkAction::Unwrap(Some(BodyProblem {
             span: span(),
             message,
@@ -524,6 +586,105 @@ fn has_unsafe_scheme(dest: &str) -> bool {
         .take("javascript:".len())
         .collect();
     UNSAFE.iter().any(|s| prefix.starts_with(s))
+}
+
+/// The images beside the Markdown that a body shows, in order, and the key of the
+/// markers that find their tags again once the HTML is written (step 10).
+struct LocalImages<'b> {
+    body: &'b str,
+    /// Made on the first image: most bodies have none.
+    key: Option<String>,
+    paths: Vec<String>,
+}
+
+impl<'b> LocalImages<'b> {
+    fn new(body: &'b str) -> Self {
+        LocalImages {
+            body,
+            key: None,
+            paths: Vec::new(),
+        }
+    }
+
+    /// Lists the image at `path` and returns the marker to end its `src` with:
+    /// `#casebook-image-<key>-<n>`, a fragment, so the URL stays valid even if the
+    /// marker were left in.
+    ///
+    /// Raw HTML can write any `src`, and the sanitizer keeps it, so a marker must be
+    /// one the body's author cannot write: its key is a hash of the body itself, which
+    /// a body could only hold by holding its own hash. It is also the same in every
+    /// build, and never reaches the output.
+    fn mark(&mut self, path: String) -> String {
+        let key = self.key.get_or_insert_with(|| {
+            let hash = Sha256::digest(self.body.as_bytes());
+            hash[..8].iter().map(|b| format!("{b:02x}")).collect()
+        });
+        let marker = format!("#casebook-image-{key}-{}", self.paths.len());
+        self.paths.push(path);
+        marker
+    }
+
+    /// `html` without the markers, and the place of each marked `<img>` tag. An image
+    /// whose marker is not found (one inside another image's alt text is written as
+    /// text) or whose tag does not read as expected is left out of the list; its
+    /// marker is taken out all the same.
+    fn find_tags(&self, html: String) -> (String, Vec<BodyImage>) {
+        let Some(key) = &self.key else {
+            return (html, Vec::new());
+        };
+        let mut out = String::with_capacity(html.len());
+        let mut images = Vec::with_capacity(self.paths.len());
+        let mut rest = html.as_str();
+        for (n, path) in self.paths.iter().enumerate() {
+            // The marker ends the `src` value: the quote after it closes the attribute.
+            let marker = format!("#casebook-image-{key}-{n}\"");
+            let Some(at) = rest.find(&marker) else {
+                continue;
+            };
+            let before = &rest[..at];
+            let after = &rest[at + marker.len()..];
+            let written = out.len();
+            out.push_str(before);
+            out.push('"');
+            rest = after;
+            const OPEN: &str = "<img src=\"";
+            let Some(start) = before.rfind(OPEN) else {
+                continue;
+            };
+            let src = &before[start + OPEN.len()..];
+            let Some(end) = tag_end(after) else {
+                continue;
+            };
+            let attributes = after[..end].trim_end().trim_end_matches('/').trim_end();
+            out.push_str(&after[..=end]);
+            rest = &after[end + 1..];
+            if src.contains(['"', '<', '>']) || !attributes.starts_with(" alt=\"") {
+                continue;
+            }
+            images.push(BodyImage {
+                path: path.clone(),
+                tag: written + start..out.len(),
+                src: src.to_string(),
+                attributes: attributes.to_string(),
+            });
+        }
+        out.push_str(rest);
+        (out, images)
+    }
+}
+
+/// The index of the `>` that closes a tag whose attribute values are all double-quoted,
+/// in `attributes` (the rest of the tag and beyond); a `>` inside a value does not count.
+fn tag_end(attributes: &str) -> Option<usize> {
+    let mut quoted = false;
+    for (i, c) in attributes.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '>' if !quoted => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 // ── 5. Raw HTML ─────────────────────────────────────────────────────────────
@@ -943,7 +1104,10 @@ mod tests {
         match dest {
             "/cases/a/" => LinkTarget::Page("/jirei/cases/a/".into()),
             "/cases/a/#history" => LinkTarget::Page("/jirei/cases/a/#history".into()),
-            "photo.jpg" => LinkTarget::Asset("/jirei/cases/b/photo.jpg?v=1".into()),
+            "photo.jpg" => LinkTarget::Asset {
+                href: "/jirei/cases/b/photo.jpg?v=1".into(),
+                path: "cases/b/photo.jpg".into(),
+            },
             d if d.starts_with('/') || d.ends_with(".jpg") => LinkTarget::Broken {
                 message: format!("no page or file at `{d}`"),
                 hint: Some("did you mean `/cases/a/`?".into()),
@@ -1016,6 +1180,49 @@ mod tests {
                 rendered.html
             );
             assert_eq!(rendered.problems, vec![], "{body}");
+        }
+    }
+
+    #[test]
+    fn images_beside_the_body_are_listed_with_their_tags() {
+        let body = "前 ![外観 \"a>b\"](photo.jpg \"題\") 後 ![外部](https://example.jp/a.png)";
+        let attributes = " alt=\"外観 &quot;a&gt;b&quot;\" title=\"題\"";
+        for raw_html in [RawHtml::Sanitize, RawHtml::Escape, RawHtml::Allow] {
+            let rendered = render(body, 1, &options(raw_html), &site);
+            let [image] = &rendered.images[..] else {
+                panic!("{raw_html:?}: {:?}", rendered.images);
+            };
+            assert_eq!(image.path, "cases/b/photo.jpg");
+            assert_eq!(image.src, "/jirei/cases/b/photo.jpg?v=1");
+            assert_eq!(image.attributes, attributes, "{raw_html:?}");
+            let tag = &rendered.html[image.tag.clone()];
+            assert!(
+                tag.starts_with(&format!("<img src=\"{}\"{attributes}", image.src))
+                    && tag.ends_with('>'),
+                "{raw_html:?}: {tag}"
+            );
+            assert!(
+                !rendered.html.contains("casebook-image"),
+                "{}",
+                rendered.html
+            );
+            let replaced = rendered.html_with_images(|_| Some("[画像]".into()));
+            assert!(
+                replaced.starts_with("<p>前 [画像] 後 <img src=\"https://example.jp/a.png\""),
+                "{replaced}"
+            );
+        }
+    }
+
+    #[test]
+    fn tag_ends_skip_quoted_values() {
+        for (rest, expected) in [
+            (" alt=\"a\">after", Some(8)),
+            (" alt=\"a>b\" />", Some(12)),
+            (" alt=\"a>", None),
+            ("", None),
+        ] {
+            assert_eq!(tag_end(rest), expected, "{rest}");
         }
     }
 

@@ -10,7 +10,9 @@ use casebook::content::front_matter::{normalize_source, parse_yaml, split};
 use casebook::content::schema;
 use casebook::date::Date;
 use casebook::diagnostics::Diagnostics;
+use casebook::images::{Format, Rendition, Responsive};
 use casebook::markdown::{self, LinkTarget, MarkdownOptions, RawHtml};
+use casebook::render::body_images::body_html;
 use casebook::render::japanese;
 use casebook::search::index::{self, CaseText, REST};
 use casebook::search::normalize::{
@@ -94,6 +96,59 @@ pub fn markdown(data: &[u8]) {
                 rendered.html
             );
         }
+        assert_images_listed(&rendered, body);
+        // A page shows the body with its images in their renditions: that
+        // markup must be as safe as the body's.
+        let page = body_html(&rendered, |_| Some(&*RESPONSIVE), "/base/");
+        if raw_html != RawHtml::Allow
+            && let Some(problem) = script_in_html(&page)
+        {
+            panic!("{raw_html:?}: {problem}\nbody: {body:?}\npage: {page}");
+        }
+    }
+}
+
+/// Renditions for every image, in both formats.
+static RESPONSIVE: std::sync::LazyLock<Responsive> = std::sync::LazyLock::new(|| Responsive {
+    width: 640,
+    height: 480,
+    renditions: [
+        (320, Format::Jpeg),
+        (640, Format::Jpeg),
+        (320, Format::WebP),
+    ]
+    .into_iter()
+    .map(|(width, format)| Rendition {
+        path: format!("cases/a/x-{width}w.{format:?}"),
+        width,
+        height: width * 3 / 4,
+        format,
+    })
+    .collect(),
+});
+
+/// Every image the markdown stage lists is an `<img>` tag of the HTML, in
+/// order, and no marker is left in the HTML.
+fn assert_images_listed(rendered: &markdown::Rendered, body: &str) {
+    let mut after = 0;
+    for image in &rendered.images {
+        let tag = rendered.html.get(image.tag.clone()).unwrap_or_else(|| {
+            panic!("{:?} outside the HTML: {body:?}", image.tag);
+        });
+        assert!(image.tag.start >= after, "images out of order: {body:?}");
+        after = image.tag.end;
+        assert!(
+            tag.starts_with(&format!("<img src=\"{}\"{}", image.src, image.attributes))
+                && tag.ends_with('>'),
+            "not the image's tag: {tag}\nbody: {body:?}"
+        );
+    }
+    if !body.contains("casebook-image") {
+        assert!(
+            !rendered.html.contains("casebook-image"),
+            "a marker is left: {body:?}\nhtml: {}",
+            rendered.html
+        );
     }
 }
 
@@ -105,7 +160,10 @@ fn resolve(dest: &str) -> LinkTarget {
             message: format!("no page at {dest}"),
             hint: None,
         },
-        Some(b'a'..=b'm') => LinkTarget::Asset(format!("/base/cases/a/{dest}")),
+        Some(b'a'..=b'm') => LinkTarget::Asset {
+            href: format!("/base/cases/a/{dest}"),
+            path: format!("cases/a/{dest}"),
+        },
         _ => LinkTarget::External,
     }
 }

@@ -7,9 +7,14 @@
 //! `views.rs` or `mod.rs`: when a view starts to read something new, hash it
 //! here too, or the live preview will keep showing the old page. The tests in
 //! `tests/it/serve.rs` compare a rebuilt site with a clean build to catch that.
+//!
+//! A body's print covers its HTML and table of contents, and the renditions of
+//! the images it shows (`body_images.rs`), which the images stage may change
+//! while the body stays the same (a photo saved over under the same name).
 
 use super::theme::ThemeFiles;
 use super::views::ViewBuilder;
+use crate::images::Images;
 use crate::markdown::Rendered;
 use crate::model::Site;
 use rayon::prelude::*;
@@ -60,7 +65,11 @@ impl<'a> Fingerprints<'a> {
                 let key = Arc::as_ptr(body) as usize;
                 let print = match previous.get(&key) {
                     Some((held, print)) if Arc::ptr_eq(held, body) => *print,
-                    _ => hash_of(&(&body.html, serde_json::to_string(&body.toc).ok())),
+                    _ => hash_of(&(
+                        &body.html,
+                        serde_json::to_string(&body.toc).ok(),
+                        &body.images,
+                    )),
                 };
                 (key, (Arc::clone(body), print))
             })
@@ -71,7 +80,7 @@ impl<'a> Fingerprints<'a> {
             .bodies
             .cases
             .iter()
-            .map(|b| body_print(&memo.bodies, b))
+            .map(|b| body_print(&memo.bodies, b, views.images))
             .collect();
         Fingerprints {
             site,
@@ -83,7 +92,7 @@ impl<'a> Fingerprints<'a> {
     }
 
     fn body(&self, body: &Arc<Rendered>) -> u64 {
-        body_print(&self.memo.bodies, body)
+        body_print(&self.memo.bodies, body, self.views.images)
     }
 
     pub fn summaries(&self, cases: &[usize]) -> Vec<u64> {
@@ -185,9 +194,20 @@ impl<'a> Fingerprints<'a> {
     }
 }
 
-fn body_print(memo: &HashMap<usize, (Arc<Rendered>, u64)>, body: &Arc<Rendered>) -> u64 {
-    memo.get(&(Arc::as_ptr(body) as usize))
-        .map_or_else(|| hash_of(&body.html), |(_, print)| *print)
+/// A body's print from the memo, with the renditions of its images.
+fn body_print(
+    memo: &HashMap<usize, (Arc<Rendered>, u64)>,
+    body: &Arc<Rendered>,
+    images: &Images,
+) -> u64 {
+    let print = memo
+        .get(&(Arc::as_ptr(body) as usize))
+        .map_or_else(|| hash_of(&body.html), |(_, print)| *print);
+    if body.images.is_empty() {
+        return print;
+    }
+    let published: Vec<_> = body.images.iter().map(|i| images.get(&i.path)).collect();
+    hash_of(&(print, published))
 }
 
 fn bodies<'b>(views: &'b ViewBuilder<'_>) -> impl Iterator<Item = &'b Arc<Rendered>> {

@@ -2,7 +2,8 @@
 //!
 //! 1. Resolve the theme chain (`theme`) and compile its templates once, with
 //!    the Japanese filters (`japanese`) registered.
-//! 2. Make one job per page: its template, its path and its view (`views`).
+//! 2. Make one job per page: its template, its path and its view (`views`),
+//!    with the images of its body in their renditions (`body_images`).
 //! 3. Render the jobs in parallel; a template error names the template file and
 //!    line, and the build goes on to report the others. With a [`Cache`] that
 //!    keeps pages (the live preview), a job whose fingerprint (`fingerprint`)
@@ -16,6 +17,7 @@
 //! language's dates and amounts are written by its `locale`.
 
 mod assets;
+pub mod body_images;
 mod fingerprint;
 pub mod japanese;
 mod linked_data;
@@ -821,7 +823,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             .unwrap_or_else(|| config.description.clone()),
         breadcrumbs: Vec::new(),
         data: lazy(move || json!({ "home": {
-            "intro_html": views.bodies.home.html,
+            "intro_html": views.body_html(&views.bodies.home),
             "latest": views.case_summaries(&(0..site.cases.len().min(HOME_LATEST)).collect::<Vec<_>>()),
             "case_count": site.cases.len(),
             "wards": ward_links(views),
@@ -916,7 +918,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "name": ward.name,
                         "kind": "ward",
                         "summary": summary_of(ward.entry.as_ref()),
-                        "body_html": views.bodies.wards[w].html,
+                        "body_html": views.body_html(&views.bodies.wards[w]),
                         "areas": term_links(views, ward.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
                         "cases": views.case_summaries(&ward.cases[page.items.clone()]),
                         "case_count": ward.cases.len(),
@@ -957,7 +959,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                                 "name": area.name,
                                 "kind": "area",
                                 "summary": summary_of(area.entry.as_ref()),
-                                "body_html": views.bodies.areas[w][a].html,
+                                "body_html": views.body_html(&views.bodies.areas[w][a]),
                                 "parent": crumb(views, &ward.name, &ward.path),
                                 "areas": [],
                                 "cases": views.case_summaries(&area.cases[page.items.clone()]),
@@ -1023,7 +1025,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "max_grants": meta.and_then(|m| m.max_grants),
                         "url": meta.and_then(|m| m.url.clone()),
                         "summary": meta.and_then(|m| m.summary.clone()),
-                        "body_html": views.bodies.schemes[s].html,
+                        "body_html": views.body_html(&views.bodies.schemes[s]),
                         "toc": views.bodies.schemes[s].toc,
                         "total_granted": scheme.total_granted,
                         "total_granted_label": total_granted_label(scheme, views.locale),
@@ -1069,7 +1071,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         "theme": {
                             "name": theme.name,
                             "summary": summary_of(theme.entry.as_ref()),
-                            "body_html": views.bodies.themes[i].html,
+                            "body_html": views.body_html(&views.bodies.themes[i]),
                             "cases": views.case_summaries(&theme.cases[page.items.clone()]),
                             "case_count": theme.cases.len(),
                         },
@@ -1099,7 +1101,7 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 json!({ "content": {
                     "title": meta.title,
                     "summary": meta.summary,
-                    "body_html": views.bodies.pages[p].html,
+                    "body_html": views.body_html(&views.bodies.pages[p]),
                     "toc": views.bodies.pages[p].toc,
                 }})
             }),

@@ -8,7 +8,7 @@ use super::locale::Locale;
 use crate::bodies::Bodies;
 use crate::content::schema::Status;
 use crate::date::Date;
-use crate::markdown::TocEntry;
+use crate::markdown::{Rendered, TocEntry};
 use crate::model::{Case, Site, href};
 use serde::Serialize;
 
@@ -338,7 +338,7 @@ impl<'a> ViewBuilder<'a> {
                 .map(|image| self.image_view(case, image))
                 .collect(),
             location: meta.location.map(|l| (l.lat, l.lon)),
-            body_html: body.html.clone(),
+            body_html: self.body_html(body),
             toc: body.toc.clone(),
             related: self.case_summaries(&case.related),
             json_ld: String::new(),
@@ -357,19 +357,20 @@ impl<'a> ViewBuilder<'a> {
             .collect()
     }
 
+    /// A body's HTML as its page shows it: each image beside the Markdown offered
+    /// in its renditions (`body_images`).
+    pub fn body_html(&self, body: &Rendered) -> String {
+        let base_path = self.site.config.shared_base_path();
+        super::body_images::body_html(body, |path| self.images.get(path), base_path)
+    }
+
     fn image_view(&self, case: &Case, image: &crate::content::schema::Image) -> ImageView {
         let output_path = format!("{}{}", case.path, image.src);
         let responsive = self.images.get(&output_path);
         // Images are published once, at the default language's paths.
         let config = &self.site.config;
         let image_href = |path: &str| href(config.shared_base_path(), path);
-        let srcset = |format: crate::images::Format| {
-            let renditions = responsive?.in_format(format);
-            let entries: Vec<String> = renditions
-                .map(|r| format!("{} {}w", image_href(&r.path), r.width))
-                .collect();
-            (!entries.is_empty()).then(|| entries.join(", "))
-        };
+        let srcset = |format: crate::images::Format| responsive?.srcset(format, image_href);
         let src = image_href(&output_path);
         ImageView {
             url: format!("{}{src}", self.origin()),

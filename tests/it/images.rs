@@ -1,6 +1,8 @@
 //! Responsive images: the renditions casebook publishes have the promised
 //! widths and formats, carry no EXIF (no GPS position), and the case page
-//! offers them with `srcset`, `sizes`, `width` and `height`.
+//! offers them with `srcset`, `sizes`, `width` and `height`, for its images
+//! and for those its body shows. GIF and WebP files keep their pixels and
+//! lose their metadata.
 
 use crate::harness::{Run, SiteTest};
 use std::collections::BTreeMap;
@@ -229,6 +231,242 @@ fn the_case_page_offers_srcset_sizes_width_and_height() {
     );
     assert!(main.contains(&expected), "{main}");
     assert!(main.contains("width=\"400\" height=\"240\" alt=\"配置図\""));
+}
+
+/// XMP saying where a picture was taken.
+const XMP: &[u8] = b"<x:xmpmeta><exif:GPSLatitude>35,26.57N</exif:GPSLatitude></x:xmpmeta>";
+
+/// A 1×1 GIF with a comment and an XMP application extension (its packet
+/// written raw and followed by the 258-byte trailer that lets readers skip it).
+fn gif_with_metadata() -> (Vec<u8>, Vec<u8>) {
+    let mut head = b"GIF89a".to_vec();
+    head.extend([1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+    let mut comment = vec![0x21, 0xFE, 11];
+    comment.extend(b"GPS 35.44 N");
+    comment.push(0);
+    let mut xmp = vec![0x21, 0xFF, 11];
+    xmp.extend(b"XMP DataXMP");
+    xmp.extend(XMP);
+    xmp.push(0x01);
+    xmp.extend((0..=255u8).rev());
+    xmp.push(0);
+    let frame = [
+        0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B,
+    ];
+    let file = [&head[..], &comment, &xmp, &frame].concat();
+    let stripped = [&head[..], &frame].concat();
+    (file, stripped)
+}
+
+fn riff_chunk(id: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut chunk = id.to_vec();
+    chunk.extend((data.len() as u32).to_le_bytes());
+    chunk.extend(data);
+    if data.len() % 2 == 1 {
+        chunk.push(0);
+    }
+    chunk
+}
+
+/// A 3×2 lossless WebP with an EXIF chunk (the GPS position) and an XMP one.
+fn webp_with_metadata() -> Vec<u8> {
+    let pixels = image::RgbImage::from_pixel(3, 2, image::Rgb([23, 63, 109]));
+    let mut simple = Vec::new();
+    image::codecs::webp::WebPEncoder::new_lossless(&mut simple)
+        .encode(pixels.as_raw(), 3, 2, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    // VP8X: EXIF and XMP flags, a 3×2 canvas; then the image and the metadata.
+    let body = [
+        &b"WEBP"[..],
+        &riff_chunk(b"VP8X", &[0x08 | 0x04, 0, 0, 0, 2, 0, 0, 1, 0, 0]),
+        &simple[12..],
+        &riff_chunk(b"EXIF", &exif(1)[6..]),
+        &riff_chunk(b"XMP ", XMP),
+    ]
+    .concat();
+    let mut file = b"RIFF".to_vec();
+    file.extend((body.len() as u32).to_le_bytes());
+    file.extend(body);
+    file
+}
+
+#[test]
+fn gif_and_webp_files_go_out_in_their_own_pixels_without_metadata() {
+    let (gif, stripped_gif) = gif_with_metadata();
+    let webp = webp_with_metadata();
+    assert_eq!(format_and_size(&webp), (image::ImageFormat::WebP, (3, 2)));
+    let run = site()
+        .file("content/cases/photos/moving.gif", &gif)
+        .file("content/cases/photos/still.webp", &webp)
+        .build();
+    run.expect_success();
+    assert_eq!(bytes(&run, "cases/photos/moving.gif"), stripped_gif);
+    let published = bytes(&run, "cases/photos/still.webp");
+    assert_eq!(
+        format_and_size(&published),
+        (image::ImageFormat::WebP, (3, 2))
+    );
+    let decoded = |file: &[u8]| image::load_from_memory(file).unwrap().to_rgb8();
+    assert_eq!(decoded(&published), decoded(&webp), "the same pixels");
+    for (name, gone) in [("EXIF", &b"EXIF"[..]), ("XMP", b"XMP "), ("GPS", &LATITUDE)] {
+        assert!(
+            !published.windows(gone.len()).any(|w| w == gone),
+            "{name} is still there"
+        );
+    }
+    assert!(webp.windows(LATITUDE.len()).any(|w| w == LATITUDE));
+    assert!(gif.windows(XMP.len()).any(|w| w == XMP));
+}
+
+/// A GIF cut short inside a frame cannot be walked: it goes out as it is,
+/// with a warning that says so.
+#[test]
+fn a_damaged_gif_is_a_warning_and_goes_out_as_it_is() {
+    let (gif, _) = gif_with_metadata();
+    let damaged = &gif[..gif.len() - 3];
+    let run = site()
+        .file("content/cases/photos/moving.gif", damaged)
+        .build();
+    run.expect_success().expect_stderr_contains(
+        "content/cases/photos/moving.gif: warning: not a well-formed GIF file; published as it is",
+    );
+    assert_eq!(bytes(&run, "cases/photos/moving.gif"), damaged);
+}
+
+const BODY_FIXTURE: &str = "images/body";
+const BODY_PHOTO: &str = "content/cases/engawa.jpg";
+
+/// A photo-like JPEG of `width`×`height` (smooth light and fine grain).
+fn photo(width: u32, height: u32) -> Vec<u8> {
+    let mut seed = 54321u32;
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        let grain = (seed >> 24) as i32 % 24 - 12;
+        let shade = |base: i32| (base + grain).clamp(0, 255) as u8;
+        image::Rgb([
+            shade((x / 5) as i32),
+            shade((y / 3) as i32),
+            shade(200 - (x / 8) as i32),
+        ])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&pixels)
+        .unwrap();
+    jpeg
+}
+
+/// The `<img>` tag whose `alt` is `alt`.
+fn img<'a>(html: &'a str, alt: &str) -> &'a str {
+    let at = html
+        .find(&format!("alt=\"{alt}\""))
+        .unwrap_or_else(|| panic!("no image {alt}: {html}"));
+    let start = html[..at].rfind("<img").unwrap();
+    &html[start..start + html[start..].find('>').unwrap() + 1]
+}
+
+/// A case whose body (not its front matter) shows a JPEG beside it: the body's
+/// `<img>` gets what a case image gets.
+#[test]
+fn an_image_in_a_case_body_is_offered_in_its_renditions() {
+    let site = SiteTest::fixture(BODY_FIXTURE).file(BODY_PHOTO, photo(1000, 600));
+    let run = site.build();
+    run.expect_success();
+    let main = run.main_html("cases/engawa/index.html");
+    let body_img = img(&main, "夕方の縁側");
+    assert_eq!(
+        body_img,
+        "<img src=\"/jirei/cases/engawa/engawa.jpg\" \
+         srcset=\"/jirei/cases/engawa/engawa-320w.jpg 320w, /jirei/cases/engawa/engawa-640w.jpg 640w, \
+         /jirei/cases/engawa/engawa.jpg 1000w\" sizes=\"(min-width: 42em) 40em, calc(100vw - 2rem)\" \
+         width=\"1000\" height=\"600\" alt=\"夕方の縁側\" loading=\"lazy\" decoding=\"async\">"
+    );
+    assert_eq!(
+        attribute(body_img, "sizes"),
+        Some(casebook::images::CASE_IMAGE_SIZES)
+    );
+    // The promised widths, each in a file of that width and height.
+    let widths = srcset(attribute(body_img, "srcset").unwrap());
+    assert_eq!(
+        widths
+            .values()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>(),
+        casebook::images::widths_for(1000).into_iter().collect()
+    );
+    for (url, width) in widths {
+        let file = bytes(&run, url.strip_prefix("/jirei/").unwrap());
+        let (format, (w, h)) = format_and_size(&file);
+        assert_eq!(format, image::ImageFormat::Jpeg, "{url}");
+        assert_eq!((w, h), (width, width * 600 / 1000), "{url}");
+    }
+    // Lossless WebP is larger than a photo's JPEG, so none is offered.
+    let picture = picture(&main, "夕方の縁側");
+    assert!(!picture.contains("<source"), "{picture}");
+    // The tag written in raw HTML is left as the sanitizer left it.
+    assert_eq!(
+        img(&main, "手書きの画像"),
+        "<img src=\"engawa.jpg\" alt=\"手書きの画像\">"
+    );
+    // A second build writes the same page.
+    let again = site.build();
+    again.expect_success();
+    assert_eq!(again.main_html("cases/engawa/index.html"), main);
+}
+
+/// A body image that does not decode keeps its plain tag.
+#[test]
+fn a_body_image_that_does_not_decode_keeps_its_plain_tag() {
+    let run = SiteTest::fixture(BODY_FIXTURE)
+        .file(BODY_PHOTO, "not a photo")
+        .build();
+    run.expect_success()
+        .expect_stderr_contains("content/cases/engawa.jpg: warning: cannot read image (");
+    let main = run.main_html("cases/engawa/index.html");
+    assert_eq!(
+        img(&main, "夕方の縁側"),
+        "<img src=\"/jirei/cases/engawa/engawa.jpg\" alt=\"夕方の縁側\">"
+    );
+    assert!(!main.contains("<picture>"), "{main}");
+}
+
+/// The live preview renders the page again when a body image saved over
+/// under the same name comes out in other renditions, though the body's
+/// text is the same.
+#[test]
+fn the_preview_renders_a_page_again_when_its_body_image_changes() {
+    let site = SiteTest::fixture(BODY_FIXTURE).file(BODY_PHOTO, photo(700, 420));
+    let options = casebook::BuildOptions {
+        root: site.root.clone(),
+        ..Default::default()
+    };
+    let mut preview = casebook::serve::Preview::new(options.clone(), None);
+    assert!(!preview.rebuild(&[]).has_errors());
+    site.change_file(BODY_PHOTO, photo(500, 500));
+    let update = preview.rebuild(&[BODY_PHOTO.to_string()]);
+    assert!(!update.has_errors(), "{:?}", update.diagnostics);
+    assert!(
+        update
+            .changed
+            .contains(&"cases/engawa/index.html".to_string()),
+        "{:?}",
+        update.changed
+    );
+    let held = preview.snapshot();
+    let page = String::from_utf8_lossy(&held["cases/engawa/index.html"]).into_owned();
+    assert!(
+        img(&page, "夕方の縁側").contains("engawa.jpg 500w\" sizes="),
+        "{page}"
+    );
+    let mut diagnostics = casebook::diagnostics::Diagnostics::new();
+    let clean = casebook::generate(&options, &mut diagnostics).unwrap();
+    for file in clean {
+        assert!(
+            held[&file.path] == file.bytes().unwrap().as_ref(),
+            "{} differs from a clean build",
+            file.path
+        );
+    }
 }
 
 /// Name → modification time of every file in the image cache.

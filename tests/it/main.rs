@@ -10,7 +10,7 @@ mod cli;
 mod fuzz_corpus;
 /// Hostile sites: huge, deep, looping, oddly named or unwritable input.
 mod hostile;
-/// Responsive images: widths, formats, no EXIF or GPS, srcset on the page, the cache.
+/// Responsive images: widths, formats, no EXIF or GPS (GIF and WebP too), srcset for case and body images, the cache.
 mod images;
 /// No content field or body can put script into any output file.
 mod injection;
