@@ -36,18 +36,28 @@ const TEXT_FILE_BYTES: usize = 128_000;
 /// The facet column order of statuses, as `facets.bin` numbers them.
 pub const STATUSES: [&str; 3] = ["planned", "in-progress", "completed"];
 
-/// One case as written to the display and text stores (original text, so the
-/// client shows it as the writer wrote it and normalizes it as the index did).
+/// One case as written to the display store (original text, so the client
+/// shows it as the writer wrote it).
 pub struct CaseRecord {
     pub path: String,
     pub title: String,
     pub summary: String,
-    pub rest: String,
 }
 
-/// The rest of a case's text: body first (excerpts prefer it), then one line
-/// each for district, schemes, themes and partners.
-fn record(site: &Site, bodies: &[Arc<Rendered>], i: usize) -> CaseRecord {
+fn record(site: &Site, i: usize) -> CaseRecord {
+    let case = &site.cases[i];
+    CaseRecord {
+        path: href("", &case.path),
+        title: case.entry.meta.title.clone(),
+        summary: case.entry.meta.summary.clone(),
+    }
+}
+
+/// The rest of a case's text, as the text store holds it and the client
+/// normalizes it: body first (excerpts prefer it), then one line each for
+/// district, schemes, themes and partners. Made again where it is needed
+/// rather than kept: it is most of the index's input.
+fn rest(site: &Site, bodies: &[Arc<Rendered>], i: usize) -> String {
     let case = &site.cases[i];
     let meta = &case.entry.meta;
     let ward = &site.wards[case.ward];
@@ -66,50 +76,53 @@ fn record(site: &Site, bodies: &[Arc<Rendered>], i: usize) -> CaseRecord {
         .map(|&t| site.themes[t].name.as_str())
         .collect();
     let body = bodies.get(i).map_or("", |b| b.text.as_str());
-    let rest = [
-        body.to_string(),
-        district.join(" "),
-        schemes.join(" "),
-        themes.join(" "),
-        meta.partners.join(" "),
+    [
+        body,
+        &district.join(" "),
+        &schemes.join(" "),
+        &themes.join(" "),
+        &meta.partners.join(" "),
     ]
     .into_iter()
     .filter(|part| !part.is_empty())
     .collect::<Vec<_>>()
-    .join("\n");
-    CaseRecord {
-        path: href("", &case.path),
-        title: meta.title.clone(),
-        summary: meta.summary.clone(),
-        rest,
-    }
+    .join("\n")
 }
 
 /// Every file of the search index; `bodies` are the cases' bodies, in case order.
 pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
-    let records: Vec<CaseRecord> = (0..site.cases.len())
+    let count = site.cases.len();
+    let records: Vec<CaseRecord> = (0..count)
         .into_par_iter()
-        .map(|i| record(site, bodies, i))
+        .map(|i| record(site, i))
         .collect();
-    let texts: Vec<CaseText> = records
-        .par_iter()
-        .map(|r| CaseText {
-            title: normalize(&r.title),
-            summary: normalize(&r.summary),
-            rest: normalize(&r.rest),
+    let (texts, rest_bytes): (Vec<CaseText>, Vec<usize>) = (0..count)
+        .into_par_iter()
+        .map(|i| {
+            let rest = rest(site, bodies, i);
+            let text = CaseText {
+                title: normalize(&records[i].title),
+                summary: normalize(&records[i].summary),
+                rest: normalize(&rest),
+            };
+            (text, rest.len())
         })
-        .collect();
+        .unzip();
     let index = index::build(&texts);
     drop(texts);
-
     let grams = shard::gram_files(&index, GRAM_FILE_BYTES);
-    let display_block = block_size(&records, DISPLAY_FILE_BYTES, |r| {
-        r.path.len() + r.title.len() + r.summary.len()
-    });
-    let text_block = block_size(&records, TEXT_FILE_BYTES, |r| r.rest.len());
+    drop(index);
+
+    let display_block = block_size(
+        records
+            .iter()
+            .map(|r| r.path.len() + r.title.len() + r.summary.len()),
+        DISPLAY_FILE_BYTES,
+    );
+    let text_block = block_size(rest_bytes.iter().copied(), TEXT_FILE_BYTES);
     let facet_values = FacetValues::of(site);
-    let display: Vec<Vec<u8>> = records
-        .chunks(display_block)
+    let display = records
+        .par_chunks(display_block)
         .enumerate()
         .map(|(b, block)| {
             let rows: Vec<serde_json::Value> = block
@@ -127,41 +140,29 @@ pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
                     ])
                 })
                 .collect();
-            serde_json::to_vec(&rows).unwrap_or_default()
-        })
-        .collect();
-    let text: Vec<Vec<u8>> = records
-        .chunks(text_block)
-        .map(|block| {
-            let rows: Vec<&str> = block.iter().map(|r| r.rest.as_str()).collect();
-            serde_json::to_vec(&rows).unwrap_or_default()
-        })
-        .collect();
-
-    let mut raw: Vec<(String, Vec<u8>)> =
-        vec![("search/facets.bin".into(), facets(site, &facet_values))];
+            let bytes = serde_json::to_vec(&rows).unwrap_or_default();
+            OutputFile::new(format!("search/d/{b}.bin"), shard::gzip(&bytes))
+        });
+    let blocks: Vec<usize> = (0..count).step_by(text_block).collect();
+    let text = blocks.into_par_iter().enumerate().map(|(b, first)| {
+        let rows: Vec<String> = (first..(first + text_block).min(count))
+            .map(|i| rest(site, bodies, i))
+            .collect();
+        let bytes = serde_json::to_vec(&rows).unwrap_or_default();
+        OutputFile::new(format!("search/t/{b}.bin"), shard::gzip(&bytes))
+    });
     let gram_keys: Vec<&str> = grams.iter().map(|(key, _)| key.as_str()).collect();
-    raw.extend(
-        grams
-            .iter()
-            .enumerate()
-            .map(|(n, (_, bytes))| (format!("search/g/{n}.bin"), bytes.clone())),
+    let mut files: Vec<OutputFile> = vec![OutputFile::new(
+        "search/facets.bin",
+        shard::gzip(&facets(site, &facet_values)),
+    )];
+    files.par_extend(
+        grams.par_iter().enumerate().map(|(n, (_, bytes))| {
+            OutputFile::new(format!("search/g/{n}.bin"), shard::gzip(bytes))
+        }),
     );
-    raw.extend(
-        display
-            .into_iter()
-            .enumerate()
-            .map(|(n, bytes)| (format!("search/d/{n}.bin"), bytes)),
-    );
-    raw.extend(
-        text.into_iter()
-            .enumerate()
-            .map(|(n, bytes)| (format!("search/t/{n}.bin"), bytes)),
-    );
-    let mut files: Vec<OutputFile> = raw
-        .par_iter()
-        .map(|(path, bytes)| OutputFile::new(path.clone(), shard::gzip(bytes)))
-        .collect();
+    files.par_extend(display);
+    files.par_extend(text);
 
     let variants = Variants::new(&site.config.search.variants);
     let manifest = json!({
@@ -192,14 +193,11 @@ pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
     files
 }
 
-/// Cases per block so that a block holds about `target` bytes.
-fn block_size(
-    records: &[CaseRecord],
-    target: usize,
-    bytes: impl Fn(&CaseRecord) -> usize,
-) -> usize {
-    let total: usize = records.iter().map(&bytes).sum();
-    let mean = total / records.len().max(1);
+/// Cases per block so that a block holds about `target` bytes, given each
+/// case's bytes.
+fn block_size(bytes: impl ExactSizeIterator<Item = usize>, target: usize) -> usize {
+    let count = bytes.len().max(1);
+    let mean = bytes.sum::<usize>() / count;
     (target / mean.max(1)).clamp(1, 256)
 }
 
