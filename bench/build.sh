@@ -22,8 +22,9 @@ for tool in hyperfine hugo /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install hyperfine hugo time)"; exit 2; }
 done
 cargo build --release --quiet --bin casebook --example floor
-casebook=$PWD/target/release/casebook
-floor=$PWD/target/release/examples/floor
+target=${CARGO_TARGET_DIR:-$PWD/target}
+casebook=$target/release/casebook
+floor=$target/release/examples/floor
 
 peak_mib() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ {printf "%d", $6/1024}'; }
 files_and_mb() { echo "$(find "$1" -type f | wc -l) files, $(du -sm --apparent-size "$1" | cut -f1) MB"; }
@@ -35,10 +36,14 @@ for n in "${sizes[@]}"; do
   [ -f "$plain/casebook.yaml" ] || python3 "$gen" --flavor plain --n "$n" --out "$plain" >/dev/null
   [ -f "$hugo_site/hugo.yaml" ] || python3 "$gen" --flavor hugo --n "$n" --out "$hugo_site" >/dev/null
   json=$work/hyperfine-$n.json
+  # Every run starts from an empty output folder, as a publishing job does
+  # on a fresh checkout (and neither tool gains from files it wrote before).
   hyperfine --style none --warmup 1 --runs "$runs" --export-json "$json" \
+    --prepare "rm -rf $work/out-casebook-$n $work/out-hugo-$n" \
     -n casebook "$casebook build --root $plain --output $work/out-casebook-$n" \
     -n hugo "hugo --quiet --source $hugo_site --destination $work/out-hugo-$n --cleanDestinationDir" >/dev/null
   read -r cb hg < <(python3 -c "import json,sys; r={x['command']:x['median'] for x in json.load(open('$json'))['results']}; print(r['casebook'], r['hugo'])")
+  rm -rf "$work/out-casebook-$n" "$work/out-hugo-$n"
   cb_mem=$(peak_mib "$casebook" build --root "$plain" --output "$work/out-casebook-$n")
   hg_mem=$(peak_mib hugo --quiet --source "$hugo_site" --destination "$work/out-hugo-$n" --cleanDestinationDir)
   floor_s=$( { /usr/bin/time -f %e "$floor" "$plain" "$work/out-casebook-$n" "$work/floor-$n" 2>&1 >/dev/null; } | tail -1)

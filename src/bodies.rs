@@ -32,6 +32,20 @@ pub struct Bodies {
     pub assets: Vec<OutputFile>,
 }
 
+impl Bodies {
+    /// Keeps of each case body only the text that search reads, once the
+    /// pages are made; a body shared with a cache is left whole.
+    pub fn release_html(&mut self) {
+        for body in &mut self.cases {
+            if let Some(body) = Arc::get_mut(body) {
+                body.html = String::new();
+                body.toc = Vec::new();
+                body.images = Vec::new();
+            }
+        }
+    }
+}
+
 /// Bodies rendered by an earlier run, by source file. One is reused when its
 /// entry and page path are unchanged and every link it holds still resolves to
 /// the same target (a page it links to may have been added or deleted since).
