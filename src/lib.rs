@@ -65,6 +65,9 @@ pub struct Caches {
     content: content::Cache,
     /// Bodies and pages, per language.
     languages: std::collections::BTreeMap<String, LanguageCaches>,
+    /// The files made from whole sites (search index, feed, sitemap, open
+    /// data), by stage, with the fingerprint of the sites they came from.
+    whole_site: std::collections::BTreeMap<&'static str, (u64, Vec<OutputFile>)>,
 }
 
 #[derive(Default)]
@@ -82,6 +85,7 @@ impl Caches {
             keep: true,
             content: content::Cache::keeping(),
             languages: Default::default(),
+            whole_site: Default::default(),
         }
     }
 
@@ -93,6 +97,26 @@ impl Caches {
     /// How many pages the last run rendered; the others were reused.
     pub fn pages_rendered(&self) -> usize {
         self.languages.values().map(|c| c.pages.rendered).sum()
+    }
+
+    /// The files of `stage`, made by `make` unless the last run made them
+    /// from sites with the same `fingerprint`.
+    fn whole_site(
+        &mut self,
+        stage: &'static str,
+        fingerprint: u64,
+        make: impl FnOnce() -> Vec<OutputFile>,
+    ) -> Vec<OutputFile> {
+        if let Some((kept, files)) = self.whole_site.get(stage)
+            && *kept == fingerprint
+        {
+            return files.clone();
+        }
+        let files = make();
+        if self.keep {
+            self.whole_site.insert(stage, (fingerprint, files.clone()));
+        }
+        files
     }
 
     /// The caches of one language's bodies and pages.
@@ -315,31 +339,44 @@ pub fn generate_staged(
         bodies.iter_mut().for_each(bodies::Bodies::release_html);
     }
     pages_made(diagnostics);
+    // A translation's site carries its original's facts, so every version's
+    // fingerprint includes the default language's.
+    let fingerprint = sites
+        .iter()
+        .map(|site| site.fingerprint())
+        .fold(0u64, |all, one| {
+            all.rotate_left(17) ^ one.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        });
     timings.stage(
         "search",
         || format!("{case_count} cases; writing the search index…"),
         || {
-            for (version, bodies) in versions.iter().zip(&bodies) {
-                let files = search::files(&version.site, &bodies.cases);
+            let files = caches.whole_site("search", fingerprint, || {
+                let mut files = Vec::new();
+                for (version, bodies) in versions.iter().zip(&bodies) {
+                    let made = search::files(&version.site, &bodies.cases);
+                    files.extend(made.into_iter().map(|file| file.under(&version.folder)));
+                }
                 files
-                    .into_iter()
-                    .for_each(|file| sink(file.under(&version.folder)));
-            }
+            });
+            files.into_iter().for_each(sink);
         },
     );
     timings.stage(
         "data",
         || "writing feed, sitemap and open data…".into(),
         || {
-            for version in &versions {
-                let feed = feeds::files(&version.site);
-                feed.into_iter()
-                    .for_each(|file| sink(file.under(&version.folder)));
-            }
-            let data = sitemap::files(&sites)
-                .into_iter()
-                .chain(opendata::files(site));
-            data.for_each(sink);
+            let files = caches.whole_site("data", fingerprint, || {
+                let mut files = Vec::new();
+                for version in &versions {
+                    let feed = feeds::files(&version.site);
+                    files.extend(feed.into_iter().map(|file| file.under(&version.folder)));
+                }
+                files.extend(sitemap::files(&sites));
+                files.extend(opendata::files(site));
+                files
+            });
+            files.into_iter().for_each(sink);
         },
     );
     !diagnostics.has_errors()

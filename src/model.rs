@@ -33,6 +33,39 @@ pub struct Site {
     pub assets: BTreeMap<String, PathBuf>,
 }
 
+impl Site {
+    /// A hash of what the site is made from: the configuration, the path and
+    /// text of each Markdown file, and the paths of the other files. Equal
+    /// fingerprints, equal sites: what is made from a whole site (its search
+    /// index, feed, sitemap, open data) can be kept between live-preview runs.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        format!("{:?}", self.config).hash(&mut hasher);
+        self.home.as_ref().map(|e| e.fingerprint).hash(&mut hasher);
+        for case in &self.cases {
+            case.entry.fingerprint.hash(&mut hasher);
+        }
+        for scheme in &self.schemes {
+            (&scheme.name, scheme.entry.as_ref().map(|e| e.fingerprint)).hash(&mut hasher);
+        }
+        for ward in &self.wards {
+            (&ward.name, ward.entry.as_ref().map(|e| e.fingerprint)).hash(&mut hasher);
+            for area in &ward.areas {
+                (&area.name, area.entry.as_ref().map(|e| e.fingerprint)).hash(&mut hasher);
+            }
+        }
+        for theme in &self.themes {
+            (&theme.name, theme.entry.as_ref().map(|e| e.fingerprint)).hash(&mut hasher);
+        }
+        for page in &self.pages {
+            page.entry.fingerprint.hash(&mut hasher);
+        }
+        self.assets.keys().for_each(|path| path.hash(&mut hasher));
+        hasher.finish()
+    }
+}
+
 pub struct Case {
     pub entry: Entry<CaseMeta>,
     pub path: SitePath,

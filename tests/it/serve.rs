@@ -321,3 +321,68 @@ fn errors_keep_the_last_good_site_until_fixed() {
     );
     session.assert_same_as_clean_build("fixed");
 }
+
+/// The search index, feed, sitemap and open data are made from the whole
+/// site; a rebuild in which no file's text changed reuses them (at 10,000
+/// cases making them again was most of such a rebuild), and any edit makes
+/// them anew.
+#[test]
+fn whole_site_files_are_reused_until_a_text_changes() {
+    use casebook::output::Contents;
+    use std::sync::Arc;
+    let site = SiteTest::fixture("serve/basic");
+    let options = options(&site);
+    let mut caches = casebook::Caches::keeping();
+    let run = |caches: &mut casebook::Caches| -> BTreeMap<String, Arc<[u8]>> {
+        let mut diagnostics = Diagnostics::new();
+        let files = casebook::generate_cached(
+            &options,
+            caches,
+            &mut diagnostics,
+            &mut casebook::timings::Timings::default(),
+        )
+        .unwrap_or_else(|| panic!("{diagnostics:?}"));
+        files
+            .into_iter()
+            .filter_map(|file| match file.contents {
+                Contents::Bytes(bytes) => Some((file.path, bytes)),
+                Contents::Copy(_) => None,
+            })
+            .collect()
+    };
+    let whole_site = [
+        "search/manifest.bin",
+        "feed.xml",
+        "sitemap.xml",
+        "cases.json",
+    ];
+    let first = run(&mut caches);
+
+    let case = "content/cases/old-case.md";
+    let text = std::fs::read_to_string(site.root.join(case)).unwrap();
+    site.change_file(case, &text);
+    caches.forget(case);
+    let saved = run(&mut caches);
+    for path in whole_site {
+        assert!(
+            Arc::ptr_eq(&first[path], &saved[path]),
+            "{path} was made again"
+        );
+    }
+
+    let (title, edited) = text
+        .lines()
+        .find(|line| line.starts_with("title:"))
+        .map(|line| (line.to_string(), format!("{line}（改）")))
+        .unwrap();
+    site.change_file(case, text.replacen(&title, &edited, 1));
+    caches.forget(case);
+    let changed = run(&mut caches);
+    for path in whole_site {
+        assert!(
+            !Arc::ptr_eq(&saved[path], &changed[path]),
+            "{path} was reused"
+        );
+    }
+    assert_ne!(saved["cases.json"], changed["cases.json"]);
+}
