@@ -94,6 +94,12 @@ impl Caches {
         self.content.forget(rel);
     }
 
+    /// Whether the content file `rel` holds the very bytes it held when last
+    /// read (see [`content::Cache::holds_same_bytes`]).
+    pub fn holds_same_bytes(&mut self, root: &Path, rel: &str) -> bool {
+        self.content.holds_same_bytes(root, rel)
+    }
+
     /// How many pages the last run rendered; the others were reused.
     pub fn pages_rendered(&self) -> usize {
         self.languages.values().map(|c| c.pages.rendered).sum()

@@ -115,6 +115,8 @@ pub struct Cache {
 #[derive(Clone)]
 struct CachedFile {
     stamp: Stamp,
+    /// A hash of the file's bytes when it was read.
+    bytes: Option<u64>,
     assets: u64,
     loaded: Loaded,
     diagnostics: Diagnostics,
@@ -149,6 +151,28 @@ impl Cache {
     pub fn forget(&mut self, rel: &str) {
         self.files.remove(rel);
     }
+
+    /// Whether `rel` (under `root`) holds the very bytes it held when last
+    /// read: an editor saving an unchanged file. Then its stamp is renewed,
+    /// so the next run does not read it again.
+    pub fn holds_same_bytes(&mut self, root: &Path, rel: &str) -> bool {
+        let Some(cached) = self.files.get_mut(rel) else {
+            return false;
+        };
+        let path = root.join(rel);
+        let same = cached.bytes.is_some() && cached.bytes == bytes_hash(&path);
+        if same && let Some(stamp) = Stamp::of(&path) {
+            cached.stamp = stamp;
+        }
+        same
+    }
+}
+
+fn bytes_hash(path: &Path) -> Option<u64> {
+    let bytes = std::fs::read(path).ok()?;
+    let mut hasher = std::hash::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    Some(hasher.finish())
 }
 
 pub fn load(
@@ -193,6 +217,9 @@ pub fn load_cached(
             {
                 return (cached.loaded.clone(), cached.diagnostics.clone(), None);
             }
+            // Hashed before the file is read for loading: a save in between
+            // makes the hash older than the entry, which only costs a rebuild.
+            let bytes = cache.keep.then(|| bytes_hash(&source.path)).flatten();
             let mut file_diagnostics = Diagnostics::new();
             let loaded = load_one(
                 source,
@@ -202,6 +229,7 @@ pub fn load_cached(
                 &mut file_diagnostics,
             );
             let cached = cache.keep.then(|| CachedFile {
+                bytes,
                 // An unreadable stamp is never equal, so the file is read again.
                 stamp: stamp.unwrap_or(Stamp {
                     len: u64::MAX,

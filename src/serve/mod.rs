@@ -423,6 +423,8 @@ fn report(preview: &Preview, update: &Update, first: bool, timings: bool) {
         );
     } else if first {
         eprintln!("built {} files in {ms:.0} ms", preview.files().len());
+    } else if update.timings.is_empty() {
+        eprintln!("saved without changes ({ms:.1} ms): nothing to rebuild");
     } else {
         eprintln!(
             "rebuilt in {ms:.0} ms: {} page{} rendered, {} file{} changed, {} removed",

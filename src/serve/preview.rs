@@ -125,6 +125,20 @@ impl Preview {
         pages_made: &mut dyn FnMut(Pages<'_>),
     ) -> Update {
         let started = Instant::now();
+        // A save that changed no byte of a content file (an editor saving an
+        // unchanged buffer) changes nothing: no rebuild at all.
+        let root = &self.options.root;
+        if !changed.is_empty()
+            && self.errors.is_empty()
+            && changed
+                .iter()
+                .all(|rel| self.caches.holds_same_bytes(root, rel))
+        {
+            return Update {
+                elapsed: started.elapsed(),
+                ..Update::default()
+            };
+        }
         for rel in changed {
             self.caches.forget(rel);
         }

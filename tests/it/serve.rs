@@ -287,6 +287,18 @@ fn an_unchanged_save_rewrites_nothing() {
     expect_ok(&update, "save without changes");
     assert!(update.changed.is_empty() && update.removed.is_empty());
     assert_eq!(update.rendered, 0, "no page is rendered again");
+    // Not one stage ran: the file's bytes are the ones read before.
+    assert!(update.timings.is_empty(), "{}", update.timings);
+    // The next change to it is seen all the same.
+    let edited = same.replacen("title: ", "title: 改 ", 1);
+    let update = session.write(old, &edited);
+    expect_ok(&update, "edit after an unchanged save");
+    assert!(
+        update
+            .changed
+            .iter()
+            .any(|p| p == "cases/old-case/index.html")
+    );
 }
 
 #[test]
