@@ -43,21 +43,7 @@ fn exif(orientation: u16) -> Vec<u8> {
 /// phone turned: EXIF orientation 6 says to turn it a quarter clockwise, so
 /// it is 400×600 upright. Its EXIF holds a GPS position.
 fn phone_photo() -> Vec<u8> {
-    let mut seed = 12345u32;
-    let pixels = image::RgbImage::from_fn(600, 400, |x, y| {
-        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
-        let grain = (seed >> 24) as i32 % 24 - 12;
-        let shade = |base: i32| (base + grain).clamp(0, 255) as u8;
-        image::Rgb([
-            shade((x / 3) as i32),
-            shade((y / 2) as i32),
-            shade(160 - (x / 6) as i32),
-        ])
-    });
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
-        .encode_image(&pixels)
-        .unwrap();
+    let jpeg = photo(600, 400);
     let segment = exif(6);
     let length = (segment.len() + 2) as u16;
     let mut with_exif = vec![0xFF, 0xD8, 0xFF, 0xE1];
