@@ -106,20 +106,8 @@ impl LinkIndex {
             }
         };
         add("", site.home.as_ref().map(|h| &h.source));
-        for fixed in [
-            "cases/",
-            "districts/",
-            "funding/",
-            "themes/",
-            "search/",
-            "stats/",
-        ] {
+        for fixed in site.fixed_pages() {
             add(fixed, None);
-        }
-        // Open data is published by the default language's site only.
-        let open_data = !site.config.is_translation();
-        if open_data {
-            add("opendata/", None);
         }
         for case in &site.cases {
             add(&case.path, Some(&case.entry.source));
@@ -140,15 +128,16 @@ impl LinkIndex {
             add(&page.path, Some(&page.entry.source));
         }
         index.paths.insert("feed.xml".to_string());
-        for file in [
-            "cases.json",
-            "cases.csv",
-            "funding.csv",
-            "outcomes.csv",
-            "themes.csv",
-            "partners.csv",
-        ] {
-            if open_data {
+        // Open data is published by the default language's site only.
+        if !site.config.is_translation() {
+            for file in [
+                "cases.json",
+                "cases.csv",
+                "funding.csv",
+                "outcomes.csv",
+                "themes.csv",
+                "partners.csv",
+            ] {
                 index.paths.insert(file.to_string());
             }
         }

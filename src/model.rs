@@ -34,6 +34,24 @@ pub struct Site {
 }
 
 impl Site {
+    /// The pages every site has besides the home page and its content files:
+    /// the list and browse pages, search, statistics and, in the default
+    /// language only, open data.
+    pub fn fixed_pages(&self) -> Vec<&'static str> {
+        let mut pages = vec![
+            "cases/",
+            "districts/",
+            "funding/",
+            "themes/",
+            "search/",
+            "stats/",
+        ];
+        if !self.config.is_translation() {
+            pages.push("opendata/");
+        }
+        pages
+    }
+
     /// A hash of what the site is made from: the configuration, the path and
     /// text of each Markdown file, and the paths of the other files. Equal
     /// fingerprints, equal sites: what is made from a whole site (its search

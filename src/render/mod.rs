@@ -237,21 +237,10 @@ impl Alternates {
 
 /// The site paths of a site's pages that can have versions in other languages.
 fn page_paths(site: &Site) -> std::collections::BTreeSet<String> {
-    let mut paths: std::collections::BTreeSet<String> = [
-        "",
-        "cases/",
-        "districts/",
-        "funding/",
-        "themes/",
-        "search/",
-        "stats/",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect();
-    if !site.config.is_translation() {
-        paths.insert("opendata/".into());
-    }
+    let mut paths: std::collections::BTreeSet<String> = std::iter::once("")
+        .chain(site.fixed_pages())
+        .map(String::from)
+        .collect();
     paths.extend(site.cases.iter().map(|c| c.path.clone()));
     for ward in &site.wards {
         paths.insert(ward.path.clone());

@@ -362,3 +362,17 @@ fn related_cases_rank_shared_themes_above_a_shared_ward() {
     let old = related.find("古い事例").expect("old-case is related");
     assert!(slope < old, "the case sharing a theme ranks first");
 }
+
+/// A page may not take a path the site writes itself.
+#[test]
+fn a_page_slug_the_site_uses_itself_is_refused() {
+    for slug in ["cases", "search", "stats", "opendata", "static", "en"] {
+        let site = SiteTest::fixture("render/basic").file(
+            "content/pages/taken.md",
+            format!("---\ntitle: 重なる\nslug: {slug}\n---\n本文。\n"),
+        );
+        site.check().expect_code(1).expect_stderr_contains(&format!(
+            "content/pages/taken.md:1:1: error: the page slug `{slug}` is used by the site itself"
+        ));
+    }
+}
