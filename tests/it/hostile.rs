@@ -3,7 +3,7 @@
 //! inputs are generated into the test's temporary copy of
 //! `tests/fixtures/hostile/site/`, never committed.
 
-use crate::harness::{Run, SiteTest, tiny_jpeg};
+use crate::harness::{Run, SiteTest, tiny_jpeg, walk};
 use std::path::Path;
 
 const FIXTURE: &str = "hostile/site";
@@ -451,29 +451,6 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect();
     files.sort();
     files
-}
-
-/// Every file under `dir`, relative and `/`-separated.
-pub fn walk(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(
-                    path.strip_prefix(dir)
-                        .unwrap()
-                        .to_string_lossy()
-                        .replace('\\', "/"),
-                );
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Peak memory of a build of a 10 MB body of dense markup, release build only

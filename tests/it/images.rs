@@ -4,7 +4,7 @@
 //! and for those its body shows. GIF and WebP files keep their pixels and
 //! lose their metadata.
 
-use crate::harness::{Run, SiteTest};
+use crate::harness::{Run, SiteTest, walk};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -512,21 +512,4 @@ fn an_image_that_does_not_decode_is_a_warning_and_goes_out_as_it_is() {
     assert!(main.contains(
         "<img src=\"/jirei/cases/photos/photo.jpg\" alt=\"縦に撮った写真\" loading=\"lazy\" decoding=\"async\">"
     ));
-}
-
-fn walk(dir: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in std::fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap();
-                files.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    files
 }

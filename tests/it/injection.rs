@@ -9,8 +9,9 @@
 //! must still parse as one well-formed value or record per case.
 
 use crate::fuzz_corpus::targets as detector;
+use crate::harness::walk;
 use crate::harness::{Run, SiteTest, tiny_jpeg};
-use crate::hostile::{expect_built, walk};
+use crate::hostile::expect_built;
 
 /// Everything at once. `{{ 1234 * 5 }}` would print 6170 if any stage ran
 /// content through the template engine.

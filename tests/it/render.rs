@@ -1,4 +1,4 @@
-use crate::harness::SiteTest;
+use crate::harness::{SiteTest, walk};
 
 const BASE: &str = "/machizukuri/jirei/";
 
@@ -42,7 +42,7 @@ fn every_href_and_src_respects_the_sub_path() {
     run.expect_success();
     let public = run.root.join("public");
     let mut checked = 0;
-    for entry in walkdir(&public) {
+    for entry in walk(&public) {
         if !entry.ends_with(".html") {
             continue;
         }
@@ -60,28 +60,6 @@ fn every_href_and_src_respects_the_sub_path() {
         }
     }
     assert!(checked > 100, "only {checked} links checked");
-}
-
-fn walkdir(dir: &std::path::Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(
-                    path.strip_prefix(dir)
-                        .unwrap()
-                        .to_string_lossy()
-                        .replace('\\', "/"),
-                );
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
@@ -169,7 +147,7 @@ fn feed_and_sitemap_use_absolute_urls() {
 fn two_builds_are_byte_identical() {
     let site = SiteTest::fixture("render/basic");
     site.build().expect_success();
-    let first: Vec<(String, Vec<u8>)> = walkdir(&site.root.join("public"))
+    let first: Vec<(String, Vec<u8>)> = walk(&site.root.join("public"))
         .into_iter()
         .map(|p| {
             let bytes = std::fs::read(site.root.join("public").join(&p)).unwrap();
@@ -177,7 +155,7 @@ fn two_builds_are_byte_identical() {
         })
         .collect();
     site.build().expect_success();
-    let second: Vec<(String, Vec<u8>)> = walkdir(&site.root.join("public"))
+    let second: Vec<(String, Vec<u8>)> = walk(&site.root.join("public"))
         .into_iter()
         .map(|p| {
             let bytes = std::fs::read(site.root.join("public").join(&p)).unwrap();
