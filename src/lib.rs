@@ -373,13 +373,20 @@ pub fn generate_staged(
         || "writing feed, sitemap and open data…".into(),
         || {
             let files = caches.whole_site("data", fingerprint, || {
-                let mut files = Vec::new();
-                for version in &versions {
-                    let feed = feeds::files(&version.site);
-                    files.extend(feed.into_iter().map(|file| file.under(&version.folder)));
-                }
-                files.extend(sitemap::files(&sites));
-                files.extend(opendata::files(site));
+                // Three independent writers; the open data is the largest.
+                let (mut files, open_data) = rayon::join(
+                    || {
+                        let mut files = Vec::new();
+                        for version in &versions {
+                            let feed = feeds::files(&version.site);
+                            files.extend(feed.into_iter().map(|file| file.under(&version.folder)));
+                        }
+                        files.extend(sitemap::files(&sites));
+                        files
+                    },
+                    || opendata::files(site),
+                );
+                files.extend(open_data);
                 files
             });
             files.into_iter().for_each(sink);

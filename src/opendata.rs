@@ -93,20 +93,26 @@ const TABLES: &[Table] = &[
 ];
 
 pub fn files(site: &Site) -> Vec<OutputFile> {
-    let rows = rows(site);
-    let mut out: Vec<OutputFile> = TABLES
-        .iter()
-        .zip(&rows)
-        .map(|(table, rows)| {
-            let header: Vec<String> = table
-                .fields
+    let (tables, json) = rayon::join(
+        || {
+            let rows = rows(site);
+            TABLES
                 .iter()
-                .map(|(name, _, _)| name.to_string())
-                .collect();
-            OutputFile::new(table.file, csv(&header, rows))
-        })
-        .collect();
-    out.push(OutputFile::new("cases.json", cases_json(site)));
+                .zip(&rows)
+                .map(|(table, rows)| {
+                    let header: Vec<String> = table
+                        .fields
+                        .iter()
+                        .map(|(name, _, _)| name.to_string())
+                        .collect();
+                    OutputFile::new(table.file, csv(&header, rows))
+                })
+                .collect::<Vec<_>>()
+        },
+        || OutputFile::new("cases.json", cases_json(site)),
+    );
+    let mut out = tables;
+    out.push(json);
     out
 }
 
