@@ -90,6 +90,41 @@ fn insert_object(context: &mut tera::Context, value: Value) {
     }
 }
 
+/// A listing page's data: `make`'s variables, and the cards of the `listed`
+/// cases as `cases`, inside the object `within` when given. The cards are
+/// the ones every page listing a case shares (see `ViewBuilder::cards`).
+fn listing<'a>(
+    views: &'a ViewBuilder<'a>,
+    within: Option<&'static str>,
+    listed: impl Fn() -> Vec<usize> + Sync + 'a,
+    make: impl Fn() -> Value + Sync + 'a,
+) -> Data<'a> {
+    Data::Context(Box::new(move |context| {
+        insert_object(context, make());
+        insert_cards(context, within, "cases", views.cards(&listed()));
+    }))
+}
+
+/// Puts `cards` into the context as `key`, inside the object `within` when given.
+fn insert_cards(
+    context: &mut tera::Context,
+    within: Option<&'static str>,
+    key: &'static str,
+    cards: tera::Value,
+) {
+    match within {
+        None => context.insert_value(key, cards),
+        Some(object) => {
+            let mut map = context
+                .remove(object)
+                .and_then(tera::Value::into_map)
+                .unwrap_or_default();
+            map.insert(key.into(), cards);
+            context.insert_value(object, tera::Value::from(map));
+        }
+    }
+}
+
 /// Pages rendered by earlier runs, reused while their fingerprint stays the
 /// same. Only a cache made with [`Cache::keeping`] keeps anything: a plain
 /// build streams its pages out and holds none.
@@ -337,6 +372,7 @@ impl Renderer {
             map: crate::map::WardMap::load(site, diagnostics),
             strings: self.strings(site),
             locale: Locale::of(&site.config.language),
+            cards: site.cases.iter().map(|_| Default::default()).collect(),
         };
         let keep = cache.keep;
         let prints = keep.then(|| Fingerprints::new(&views, &mut cache.fingerprints));
@@ -838,13 +874,17 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
             title: numbered_title(&t("cases", "事例一覧"), &page, total, views.locale),
             description: config.description.clone(),
             breadcrumbs: vec![home.clone()],
-            data: lazy(move || {
-                json!({
-                    "cases": views.case_summaries(&page.items.clone().collect::<Vec<_>>()),
-                    "pagination": views.pagination(page.number, total, "cases/"),
-                    "total": site.cases.len(),
-                })
-            }),
+            data: listing(
+                views,
+                None,
+                move || page.items.clone().collect(),
+                move || {
+                    json!({
+                        "pagination": views.pagination(page.number, total, "cases/"),
+                        "total": site.cases.len(),
+                    })
+                },
+            ),
             code: false,
             fingerprint: prints.map(|p| {
                 let listed: Vec<usize> = items.clone().collect();
@@ -867,7 +907,8 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 crumb(views, &ward.name, &ward.path),
             ],
             data: Data::Context(Box::new(move |context| {
-                context.insert("case", &views.case_view(i))
+                context.insert("case", &views.case_view(i));
+                insert_cards(context, Some("case"), "related", views.cards(&case.related));
             })),
             code: has_code(&views.bodies.cases[i]),
             fingerprint: prints.map(|p| hash_of(&(p.case_page(i), views.case_images(i)))),
@@ -904,14 +945,13 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 title: numbered_title(&ward.name, &page, total, views.locale),
                 description: summary_of(ward.entry.as_ref()).unwrap_or_else(|| ward.name.clone()),
                 breadcrumbs: vec![home.clone(), districts_crumb.clone()],
-                data: lazy(move || json!({
+                data: listing(views, Some("district"), move || ward.cases[page.items.clone()].to_vec(), move || json!({
                     "district": {
                         "name": ward.name,
                         "kind": "ward",
                         "summary": summary_of(ward.entry.as_ref()),
                         "body_html": views.body_html(&views.bodies.wards[w]),
                         "areas": term_links(views, ward.areas.iter().map(|a| (&a.name, &a.path, a.cases.len(), None))),
-                        "cases": views.case_summaries(&ward.cases[page.items.clone()]),
                         "case_count": ward.cases.len(),
                     },
                     "pagination": views.pagination(page.number, total, &ward.path),
@@ -944,22 +984,26 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                         districts_crumb.clone(),
                         crumb(views, &ward.name, &ward.path),
                     ],
-                    data: lazy(move || {
-                        json!({
-                            "district": {
-                                "name": area.name,
-                                "kind": "area",
-                                "summary": summary_of(area.entry.as_ref()),
-                                "body_html": views.body_html(&views.bodies.areas[w][a]),
-                                "parent": crumb(views, &ward.name, &ward.path),
-                                "areas": [],
-                                "cases": views.case_summaries(&area.cases[page.items.clone()]),
-                                "case_count": area.cases.len(),
-                            },
-                            "pagination": views.pagination(page.number, total, &area.path),
-                            "stats": stats_of(views, Scope::Area(w, a), page.number),
-                        })
-                    }),
+                    data: listing(
+                        views,
+                        Some("district"),
+                        move || area.cases[page.items.clone()].to_vec(),
+                        move || {
+                            json!({
+                                "district": {
+                                    "name": area.name,
+                                    "kind": "area",
+                                    "summary": summary_of(area.entry.as_ref()),
+                                    "body_html": views.body_html(&views.bodies.areas[w][a]),
+                                    "parent": crumb(views, &ward.name, &ward.path),
+                                    "areas": [],
+                                    "case_count": area.cases.len(),
+                                },
+                                "pagination": views.pagination(page.number, total, &area.path),
+                                "stats": stats_of(views, Scope::Area(w, a), page.number),
+                            })
+                        },
+                    ),
                     code: has_code(&views.bodies.areas[w][a]),
                     fingerprint: prints.map(|p| {
                         let stats = stats_print(p, site, Scope::Area(w, a), page.number);
@@ -1057,18 +1101,22 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
                 title: numbered_title(&theme.name, &page, total, views.locale),
                 description: summary_of(theme.entry.as_ref()).unwrap_or_else(|| theme.name.clone()),
                 breadcrumbs: vec![home.clone(), themes_crumb.clone()],
-                data: lazy(move || {
-                    json!({
-                        "theme": {
-                            "name": theme.name,
-                            "summary": summary_of(theme.entry.as_ref()),
-                            "body_html": views.body_html(&views.bodies.themes[i]),
-                            "cases": views.case_summaries(&theme.cases[page.items.clone()]),
-                            "case_count": theme.cases.len(),
-                        },
-                        "pagination": views.pagination(page.number, total, &theme.path),
-                    })
-                }),
+                data: listing(
+                    views,
+                    Some("theme"),
+                    move || theme.cases[page.items.clone()].to_vec(),
+                    move || {
+                        json!({
+                            "theme": {
+                                "name": theme.name,
+                                "summary": summary_of(theme.entry.as_ref()),
+                                "body_html": views.body_html(&views.bodies.themes[i]),
+                                "case_count": theme.cases.len(),
+                            },
+                            "pagination": views.pagination(page.number, total, &theme.path),
+                        })
+                    },
+                ),
                 code: has_code(&views.bodies.themes[i]),
                 fingerprint: prints
                     .map(|p| hash_of(&(page.number, total, p.theme(i, items.clone())))),

@@ -138,7 +138,7 @@ pub struct CaseView {
     pub location: Option<(f64, f64)>,
     pub body_html: String,
     pub toc: Vec<TocEntry>,
-    pub related: Vec<CaseSummary>,
+    // `related` is put in by the renderer, as cards (see `ViewBuilder::cards`).
     /// schema.org `Article` as JSON-LD, escaped for a `<script>` data block.
     pub json_ld: String,
 }
@@ -172,6 +172,10 @@ pub struct ViewBuilder<'a> {
     pub strings: &'a std::collections::BTreeMap<String, String>,
     /// How the site's language writes dates, years and amounts.
     pub locale: Locale,
+    /// Per case, its summary as Tera data, made the first time a page lists
+    /// the case: a case is listed on five or more pages (lists, district,
+    /// scheme, theme, related cases), and Tera shares the made value.
+    pub cards: Vec<std::sync::OnceLock<tera::Value>>,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -263,6 +267,16 @@ impl<'a> ViewBuilder<'a> {
         indices.iter().map(|&i| self.case_summary(i)).collect()
     }
 
+    /// The summaries of `indices`, as Tera data (see `cards`).
+    pub fn cards(&self, indices: &[usize]) -> tera::Value {
+        let card = |i: usize| {
+            self.cards[i]
+                .get_or_init(|| tera::Value::from_serializable(&self.case_summary(i)))
+                .clone()
+        };
+        tera::Value::from(indices.iter().map(|&i| card(i)).collect::<Vec<_>>())
+    }
+
     pub fn case_view(&self, index: usize) -> CaseView {
         let case: &Case = &self.site.cases[index];
         let meta = &case.entry.meta;
@@ -340,7 +354,6 @@ impl<'a> ViewBuilder<'a> {
             location: meta.location.map(|l| (l.lat, l.lon)),
             body_html: self.body_html(body),
             toc: body.toc.clone(),
-            related: self.case_summaries(&case.related),
             json_ld: String::new(),
         };
         view.json_ld = super::linked_data::article(&view, &self.url(&case.path), &self.site.config);
