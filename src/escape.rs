@@ -24,6 +24,11 @@ pub fn escape_html(text: &str) -> String {
 /// parser reads it; U+2028 and U+2029 are escaped too. The JSON means the same.
 pub fn json_for_script(value: &serde_json::Value) -> String {
     let json = value.to_string();
+    // 0xE2 leads U+2028 and U+2029 (and other punctuation); most JSON holds
+    // none of these bytes and is returned as it is.
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        return json;
+    }
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
@@ -61,5 +66,15 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back, value);
+        let plain = serde_json::json!({ "headline": "空き家…の活用" });
+        assert_eq!(
+            super::json_for_script(&plain),
+            r#"{"headline":"空き家…の活用"}"#
+        );
+        let separator = serde_json::json!({ "headline": "a\u{2029}b" });
+        assert_eq!(
+            super::json_for_script(&separator),
+            r#"{"headline":"a\u2029b"}"#
+        );
     }
 }
