@@ -332,18 +332,28 @@ pub fn generate_staged(
         "render",
         || format!("{case_count} cases; rendering pages…"),
         || {
-            for (version, bodies) in versions.iter().zip(&bodies) {
-                let cache = &mut caches.language(&version.site.config.language).pages;
-                let under = |file: OutputFile| sink(file.under(&version.folder));
-                renderer.render(&version.site, bodies, &shared, cache, diagnostics, &under);
+            let keep = caches.keep;
+            let mut render = |pages: render::Pages, bodies: &[bodies::Bodies]| {
+                for (version, bodies) in versions.iter().zip(bodies) {
+                    let cache = &mut caches.language(&version.site.config.language).pages;
+                    let under = |file: OutputFile| sink(file.under(&version.folder));
+                    let site = &version.site;
+                    renderer.render(site, pages, bodies, &shared, cache, diagnostics, &under);
+                }
+            };
+            // The live preview keeps every page and body for the next run; a
+            // build lets each case's body HTML go once its page is written.
+            if keep {
+                render(render::Pages::All, &bodies);
+            } else {
+                render(render::Pages::Cases, &bodies);
+                bodies.iter_mut().for_each(bodies::Bodies::release_html);
+                render(render::Pages::Rest, &bodies);
             }
             renderer.static_files(sink);
         },
     );
     assets.into_iter().for_each(sink);
-    if !caches.keep {
-        bodies.iter_mut().for_each(bodies::Bodies::release_html);
-    }
     pages_made(diagnostics);
     // A translation's site carries its original's facts, so every version's
     // fingerprint includes the default language's.

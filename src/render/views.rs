@@ -174,8 +174,9 @@ pub struct ViewBuilder<'a> {
     pub locale: Locale,
     /// Per case, its summary as Tera data, made the first time a page lists
     /// the case: a case is listed on five or more pages (lists, district,
-    /// scheme, theme, related cases), and Tera shares the made value.
-    pub cards: Vec<std::sync::OnceLock<tera::Value>>,
+    /// scheme, theme, related cases), and Tera shares the made value. `None`:
+    /// each card is made anew, holding no memory (see `render::Pages`).
+    pub cards: Option<Vec<std::sync::OnceLock<CaseSummary>>>,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -269,10 +270,11 @@ impl<'a> ViewBuilder<'a> {
 
     /// The summaries of `indices`, as Tera data (see `cards`).
     pub fn cards(&self, indices: &[usize]) -> tera::Value {
-        let card = |i: usize| {
-            self.cards[i]
-                .get_or_init(|| tera::Value::from_serializable(&self.case_summary(i)))
-                .clone()
+        let card = |i: usize| match &self.cards {
+            Some(shared) => {
+                tera::Value::from_serializable(shared[i].get_or_init(|| self.case_summary(i)))
+            }
+            None => tera::Value::from_serializable(&self.case_summary(i)),
         };
         tera::Value::from(indices.iter().map(|&i| card(i)).collect::<Vec<_>>())
     }
