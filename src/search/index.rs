@@ -439,8 +439,10 @@ fn context(kept: &[u32]) -> Context {
 
 /// Indexes `texts`; case `i` of the result is `texts[i]`.
 pub fn build(texts: &[CaseText]) -> GramIndex {
-    // Two parts per thread at most: merging costs more than it saves beyond that.
-    let parts = (rayon::current_num_threads() * 2).clamp(1, 8);
+    // One part per thread: each part holds its own copy of the common grams
+    // until the merge, and two per thread took 10% more peak memory at
+    // 10,000 cases for no measurable speed.
+    let parts = rayon::current_num_threads().clamp(1, 8);
     let chunk = texts.len().div_ceil(parts).max(256);
     let parts: Vec<Vec<(u64, Entry)>> = texts
         .par_chunks(chunk)
