@@ -382,24 +382,27 @@ pub fn generate_staged(
         "data",
         || "writing feed, sitemap and open data…".into(),
         || {
-            let files = caches.whole_site("data", fingerprint, || {
-                // Three independent writers; the open data is the largest.
-                let (mut files, open_data) = rayon::join(
-                    || {
-                        let mut files = Vec::new();
-                        for version in &versions {
-                            let feed = feeds::files(&version.site);
-                            files.extend(feed.into_iter().map(|file| file.under(&version.folder)));
-                        }
-                        files.extend(sitemap::files(&sites));
-                        files
-                    },
-                    || opendata::files(site),
-                );
-                files.extend(open_data);
-                files
-            });
-            files.into_iter().for_each(sink);
+            let each_file = |emit: &mut dyn FnMut(OutputFile)| {
+                for version in &versions {
+                    for file in feeds::files(&version.site) {
+                        emit(file.under(&version.folder));
+                    }
+                }
+                sitemap::files(&sites).into_iter().for_each(&mut *emit);
+                opendata::each_file(site, emit);
+            };
+            // A build writes each file as it is made; the live preview keeps
+            // them all for the next run.
+            if caches.keep {
+                let files = caches.whole_site("data", fingerprint, || {
+                    let mut files = Vec::new();
+                    each_file(&mut |file| files.push(file));
+                    files
+                });
+                files.into_iter().for_each(sink);
+            } else {
+                each_file(&mut |file| sink(file));
+            }
         },
     );
     !diagnostics.has_errors()
