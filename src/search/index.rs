@@ -18,6 +18,7 @@
 
 use super::normalize::segments;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -380,12 +381,16 @@ impl Entries {
     }
 }
 
-/// The grams of the cases `first..first + texts.len()`.
-fn scan(first: usize, texts: &[CaseText]) -> Vec<(u64, Entry)> {
+/// The grams of the cases `cases`, whose text `text_of` makes.
+fn scan<'a>(
+    cases: std::ops::Range<usize>,
+    text_of: &(impl Fn(usize) -> Cow<'a, CaseText> + Sync),
+) -> Vec<(u64, Entry)> {
     let mut grams = Entries::new();
     let mut chars: Vec<char> = Vec::new();
-    for (offset, text) in texts.iter().enumerate() {
-        let case = (first + offset) as u32;
+    for i in cases {
+        let case = i as u32;
+        let text = text_of(i);
         for (flag, field) in [
             (TITLE, &text.title),
             (SUMMARY, &text.summary),
@@ -439,15 +444,25 @@ fn context(kept: &[u32]) -> Context {
 
 /// Indexes `texts`; case `i` of the result is `texts[i]`.
 pub fn build(texts: &[CaseText]) -> GramIndex {
+    build_from(texts.len(), |i| Cow::Borrowed(&texts[i]))
+}
+
+/// Indexes `count` cases whose texts `text_of` makes as the scan reaches
+/// them: the texts of all cases at once are most of the index's input
+/// (45 MB at 10,000 cases), and none is needed once scanned.
+pub fn build_from<'a>(
+    count: usize,
+    text_of: impl Fn(usize) -> Cow<'a, CaseText> + Sync,
+) -> GramIndex {
     // One part per thread: each part holds its own copy of the common grams
     // until the merge, and two per thread took 10% more peak memory at
     // 10,000 cases for no measurable speed.
     let parts = rayon::current_num_threads().clamp(1, 8);
-    let chunk = texts.len().div_ceil(parts).max(256);
-    let parts: Vec<Vec<(u64, Entry)>> = texts
-        .par_chunks(chunk)
-        .enumerate()
-        .map(|(i, part)| scan(i * chunk, part))
+    let chunk = count.div_ceil(parts).max(256);
+    let starts: Vec<usize> = (0..count).step_by(chunk).collect();
+    let parts: Vec<Vec<(u64, Entry)>> = starts
+        .into_par_iter()
+        .map(|first| scan(first..(first + chunk).min(count), &text_of))
         .collect();
     let mut merged: GramMap<Entry> = GramMap::default();
     for part in parts {
@@ -478,7 +493,7 @@ pub fn build(texts: &[CaseText]) -> GramIndex {
         .collect();
     grams.par_sort_unstable_by(|a, b| a.text.cmp(&b.text));
     GramIndex {
-        cases: texts.len(),
+        cases: count,
         grams,
     }
 }

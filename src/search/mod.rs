@@ -1,9 +1,10 @@
 //! Search: `Site` + the cases' rendered bodies → the static search index
 //! under `search/` (SPEC §8).
 //!
-//! 1. Collect each published case's searchable text: title, summary, and the
-//!    rest (body, district, schemes, themes, partners), then `normalize` it.
-//! 2. `index::build`: the cases and fields of every 1-, 2- and 3-gram, and each
+//! 1. Each published case's searchable text: title, summary, and the rest
+//!    (body, district, schemes, themes, partners), normalized as the index
+//!    scan reaches the case, so no build holds every case's text at once.
+//! 2. `index::build_from`: the cases and fields of every 1-, 2- and 3-gram, and each
 //!    trigram's forced context, so every substring query is answered exactly.
 //! 3. `shard`: gram files by key range, display and text blocks by case, the
 //!    facet columns, and the manifest `manifest.bin` that names them all.
@@ -96,20 +97,17 @@ pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
         .into_par_iter()
         .map(|i| record(site, i))
         .collect();
-    let (texts, rest_bytes): (Vec<CaseText>, Vec<usize>) = (0..count)
-        .into_par_iter()
-        .map(|i| {
-            let rest = rest(site, bodies, i);
-            let text = CaseText {
-                title: normalize(&records[i].title),
-                summary: normalize(&records[i].summary),
-                rest: normalize(&rest),
-            };
-            (text, rest.len())
+    let index = index::build_from(count, |i| {
+        std::borrow::Cow::Owned(CaseText {
+            title: normalize(&records[i].title),
+            summary: normalize(&records[i].summary),
+            rest: normalize(&rest(site, bodies, i)),
         })
-        .unzip();
-    let index = index::build(&texts);
-    drop(texts);
+    });
+    let rest_bytes: Vec<usize> = (0..count)
+        .into_par_iter()
+        .map(|i| rest(site, bodies, i).len())
+        .collect();
     let grams = shard::gram_files(&index, GRAM_FILE_BYTES);
     drop(index);
 
