@@ -172,10 +172,11 @@ pub struct ViewBuilder<'a> {
     pub strings: &'a std::collections::BTreeMap<String, String>,
     /// How the site's language writes dates, years and amounts.
     pub locale: Locale,
-    /// Per case, its summary as Tera data, made the first time a page lists
-    /// the case: a case is listed on five or more pages (lists, district,
-    /// scheme, theme, related cases), and Tera shares the made value. `None`:
-    /// each card is made anew, holding no memory (see `render::Pages`).
+    /// Per case, its summary, made the first time a page lists the case: a
+    /// case is listed on five or more pages (lists, district, scheme, theme,
+    /// related cases), and its links and dates cost more to make than to
+    /// copy. `None`: each card is made anew, holding no memory (see
+    /// `render::Pages`).
     pub cards: Option<Vec<std::sync::OnceLock<CaseSummary>>>,
 }
 
