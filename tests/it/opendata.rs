@@ -51,3 +51,27 @@ fn json_holds_the_same_cases_nested() {
         "{page}"
     );
 }
+
+#[test]
+fn the_page_counts_the_rows_each_file_holds() {
+    let run = SiteTest::fixture("render/basic").build();
+    run.expect_success();
+    let page = run.main_html("opendata/index.html");
+    for file in [
+        "cases.csv",
+        "funding.csv",
+        "outcomes.csv",
+        "themes.csv",
+        "partners.csv",
+    ] {
+        let rows = run.output(file).lines().count() - 1;
+        let row = page
+            .split("<tr>")
+            .find(|row| row.contains(&format!(">{file}</a>")))
+            .unwrap_or_else(|| panic!("no row for {file}"));
+        assert!(
+            row.contains(&format!("<td class=\"num\">{rows}</td>")),
+            "{file}: {rows} rows, page says {row}"
+        );
+    }
+}
