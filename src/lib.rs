@@ -333,12 +333,20 @@ pub fn generate_staged(
         || format!("{case_count} cases; rendering pages…"),
         || {
             let keep = caches.keep;
+            let maps: Vec<Option<map::WardMap>> = versions
+                .iter()
+                .map(|version| map::WardMap::load(&version.site, diagnostics))
+                .collect();
             let mut render = |pages: render::Pages, bodies: &[bodies::Bodies]| {
-                for (version, bodies) in versions.iter().zip(bodies) {
+                for ((version, bodies), map) in versions.iter().zip(bodies).zip(&maps) {
                     let cache = &mut caches.language(&version.site.config.language).pages;
                     let under = |file: OutputFile| sink(file.under(&version.folder));
-                    let site = &version.site;
-                    renderer.render(site, pages, bodies, &shared, cache, diagnostics, &under);
+                    let pass = render::Pass {
+                        site: &version.site,
+                        map: map.as_ref(),
+                        pages,
+                    };
+                    renderer.render(pass, bodies, &shared, cache, diagnostics, &under);
                 }
             };
             // The live preview keeps every page and body for the next run; a

@@ -129,6 +129,15 @@ fn insert_cards(
 /// pages first, then lets go of their bodies' HTML before the other pages
 /// fill the shared cards (see `ViewBuilder::cards`): holding both took a
 /// seventh of the peak memory at 100,000 cases.
+/// One call of [`Renderer::render`]: the site in one language, its ward map
+/// (loaded once, however many passes), and which of its pages to make.
+#[derive(Clone, Copy)]
+pub struct Pass<'a> {
+    pub site: &'a Site,
+    pub map: Option<&'a crate::map::WardMap>,
+    pub pages: Pages,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pages {
     All,
@@ -360,20 +369,19 @@ impl Renderer {
         self.assets.files().for_each(sink);
     }
 
-    /// Renders the `pages` of `site` (the site in one language) into `sink`,
-    /// at paths relative to its base path. Pages whose fingerprint `cache`
-    /// holds are reused rather than rendered.
-    #[allow(clippy::too_many_arguments)]
+    /// Renders the pages `pass` names into `sink`, at paths relative to its
+    /// site's base path. Pages whose fingerprint `cache` holds are reused
+    /// rather than rendered.
     pub fn render(
         &self,
-        site: &Site,
-        pages: Pages,
+        pass: Pass<'_>,
         bodies: &Bodies,
         shared: &Shared<'_>,
         cache: &mut Cache,
         diagnostics: &mut Diagnostics,
         sink: &Sink<'_>,
     ) {
+        let Pass { site, map, pages } = pass;
         // Site-wide variables go in Tera's global context, shared by every page
         // rather than copied into each page's context; one per language.
         let mut tera = self.tera.clone();
@@ -383,7 +391,7 @@ impl Renderer {
             site,
             bodies,
             images,
-            map: crate::map::WardMap::load(site, diagnostics),
+            map,
             strings: self.strings(site),
             locale: Locale::of(&site.config.language),
             cards: (pages != Pages::Cases)
@@ -391,12 +399,7 @@ impl Renderer {
         };
         let keep = cache.keep;
         let prints = keep.then(|| Fingerprints::new(&views, &mut cache.fingerprints));
-        let mut jobs = jobs(&views, prints.as_ref());
-        jobs.retain(|job| match pages {
-            Pages::All => true,
-            Pages::Cases => job.kind == "case",
-            Pages::Rest => job.kind != "case",
-        });
+        let jobs = jobs(&views, prints.as_ref(), pages);
         // What every page shares: the configuration, the UI strings and the
         // names of the static files, from which Tera's global context is made.
         let shared = hash_of(&(
@@ -848,7 +851,11 @@ fn has_code(body: &crate::markdown::Rendered) -> bool {
 }
 
 /// Every page of the site, as render jobs.
-fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Vec<Job<'a>> {
+fn jobs<'a>(
+    views: &'a ViewBuilder<'a>,
+    prints: Option<&Fingerprints<'_>>,
+    wanted: Pages,
+) -> Vec<Job<'a>> {
     let site = views.site;
     let config = &site.config;
     let per_page = config.cases_per_page;
@@ -913,7 +920,8 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
         });
     }
 
-    for (i, case) in site.cases.iter().enumerate() {
+    let case_pages = site.cases.iter().enumerate();
+    for (i, case) in case_pages.filter(|_| wanted != Pages::Rest) {
         let ward = &site.wards[case.ward];
         jobs.push(Job {
             template: "case.html",
@@ -1233,5 +1241,9 @@ fn jobs<'a>(views: &'a ViewBuilder<'a>, prints: Option<&Fingerprints<'_>>) -> Ve
         code: false,
         fingerprint: None,
     });
+    if wanted == Pages::Cases {
+        // The other pages are few and cheap to list; only cases are many.
+        jobs.retain(|job| job.kind == "case");
+    }
     jobs
 }

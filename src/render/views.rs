@@ -167,7 +167,7 @@ pub struct ViewBuilder<'a> {
     pub bodies: &'a Bodies,
     pub images: &'a crate::images::Images,
     /// The site's ward outlines (`content/districts/wards.geojson`), if any.
-    pub map: Option<crate::map::WardMap>,
+    pub map: Option<&'a crate::map::WardMap>,
     /// UI strings of the site's language (`themes/<theme>/i18n/<lang>.yaml`).
     pub strings: &'a std::collections::BTreeMap<String, String>,
     /// How the site's language writes dates, years and amounts.

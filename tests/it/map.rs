@@ -73,13 +73,19 @@ fn without_the_file_there_is_no_map_and_no_error() {
 
 #[test]
 fn a_file_that_is_not_ward_geojson_is_an_error_naming_it() {
-    let run = SiteTest::fixture(FIXTURE)
-        .file(
-            GEOJSON,
-            r#"{"type": "FeatureCollection", "features": [{"properties": {}, "geometry": null}]}"#,
-        )
-        .build();
-    run.expect_code(1).expect_stderr_contains(
+    let site = SiteTest::fixture(FIXTURE).file(
+        GEOJSON,
+        r#"{"type": "FeatureCollection", "features": [{"properties": {}, "geometry": null}]}"#,
+    );
+    site.build().expect_code(1).expect_stderr_contains(
         "content/districts/wards.geojson: error: the ward map is not usable: feature 0 has no `name` property\n  hint: give a GeoJSON FeatureCollection",
     );
+    // Read once per build, however many passes render the pages: counted
+    // before printing, which would hide a problem reported twice.
+    let found = casebook::check(&casebook::BuildOptions {
+        root: site.root.clone(),
+        ..Default::default()
+    });
+    let about_the_map = found.iter().filter(|d| d.file == GEOJSON);
+    assert_eq!(about_the_map.count(), 1, "{found:?}");
 }
