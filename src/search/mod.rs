@@ -26,6 +26,7 @@ use normalize::{Variants, normalize};
 use rayon::prelude::*;
 use serde_json::json;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Uncompressed bytes aimed at per file. A query fetches one gram file per
 /// word and a display block per result shown, a text block only for an
@@ -97,16 +98,20 @@ pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
         .into_par_iter()
         .map(|i| record(site, i))
         .collect();
+    // Each case's rest, measured while it is scanned, sizes the text blocks.
+    let rest_bytes: Vec<AtomicUsize> = (0..count).map(|_| AtomicUsize::new(0)).collect();
     let index = index::build_from(count, |i| {
+        let rest = rest(site, bodies, i);
+        rest_bytes[i].store(rest.len(), Ordering::Relaxed);
         std::borrow::Cow::Owned(CaseText {
             title: normalize(&records[i].title),
             summary: normalize(&records[i].summary),
-            rest: normalize(&rest(site, bodies, i)),
+            rest: normalize(&rest),
         })
     });
-    let rest_bytes: Vec<usize> = (0..count)
-        .into_par_iter()
-        .map(|i| rest(site, bodies, i).len())
+    let rest_bytes: Vec<usize> = rest_bytes
+        .into_iter()
+        .map(AtomicUsize::into_inner)
         .collect();
     let grams = shard::gram_files(&index, GRAM_FILE_BYTES);
     drop(index);
