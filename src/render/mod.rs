@@ -125,10 +125,6 @@ fn insert_cards(
     }
 }
 
-/// Which pages a call to [`Renderer::render`] makes. A build renders the case
-/// pages first, then lets go of their bodies' HTML before the other pages
-/// fill the shared cards (see `ViewBuilder::cards`): holding both took a
-/// seventh of the peak memory at 100,000 cases.
 /// One call of [`Renderer::render`]: the site in one language, its ward map
 /// (loaded once, however many passes), and which of its pages to make.
 #[derive(Clone, Copy)]
@@ -138,6 +134,9 @@ pub struct Pass<'a> {
     pub pages: Pages,
 }
 
+/// Which pages a call to [`Renderer::render`] makes. A build renders the case
+/// pages first and lets go of their bodies' HTML before it renders the rest,
+/// which never needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pages {
     All,
@@ -394,8 +393,7 @@ impl Renderer {
             map,
             strings: self.strings(site),
             locale: Locale::of(&site.config.language),
-            cards: (pages != Pages::Cases)
-                .then(|| site.cases.iter().map(|_| Default::default()).collect()),
+            cards: site.cases.iter().map(|_| Default::default()).collect(),
         };
         let keep = cache.keep;
         let prints = keep.then(|| Fingerprints::new(&views, &mut cache.fingerprints));

@@ -172,12 +172,11 @@ pub struct ViewBuilder<'a> {
     pub strings: &'a std::collections::BTreeMap<String, String>,
     /// How the site's language writes dates, years and amounts.
     pub locale: Locale,
-    /// Per case, its summary, made the first time a page lists the case: a
-    /// case is listed on five or more pages (lists, district, scheme, theme,
-    /// related cases), and its links and dates cost more to make than to
-    /// copy. `None`: each card is made anew, holding no memory (see
-    /// `render::Pages`).
-    pub cards: Option<Vec<std::sync::OnceLock<CaseSummary>>>,
+    /// Per case, its summary as Tera data, made the first time a page lists
+    /// the case: a case is listed on five or more pages (lists, district,
+    /// scheme, theme, related cases), and Tera's values share their contents,
+    /// so every later listing costs a reference count, not a copy.
+    pub cards: Vec<std::sync::OnceLock<tera::Value>>,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -271,11 +270,10 @@ impl<'a> ViewBuilder<'a> {
 
     /// The summaries of `indices`, as Tera data (see `cards`).
     pub fn cards(&self, indices: &[usize]) -> tera::Value {
-        let card = |i: usize| match &self.cards {
-            Some(shared) => {
-                tera::Value::from_serializable(shared[i].get_or_init(|| self.case_summary(i)))
-            }
-            None => tera::Value::from_serializable(&self.case_summary(i)),
+        let card = |i: usize| {
+            self.cards[i]
+                .get_or_init(|| tera::Value::from_serializable(&self.case_summary(i)))
+                .clone()
         };
         tera::Value::from(indices.iter().map(|&i| card(i)).collect::<Vec<_>>())
     }
