@@ -160,18 +160,27 @@ pub const RESERVED_PATHS: &[&str] = &[
 
 /// Encodes one path segment for an href: 南区 → %E5%8D%97%E5%8C%BA.
 pub fn encode_segment(segment: &str) -> String {
-    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
     percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
+/// What a path segment keeps unencoded: letters, digits and `-_.~`.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// The href of a site path under `base_path`, each segment percent-encoded.
 pub fn href(base_path: &str, path: &str) -> String {
-    let encoded: Vec<String> = path.split('/').map(encode_segment).collect();
-    format!("{base_path}{}", encoded.join("/"))
+    let mut out = String::with_capacity(base_path.len() + path.len() * 3);
+    out.push_str(base_path);
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.extend(percent_encoding::utf8_percent_encode(segment, SEGMENT));
+    }
+    out
 }
 
 pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) -> Site {
