@@ -159,11 +159,9 @@ pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
         "search/facets.bin",
         shard::gzip(&facets(site, &facet_values)),
     )];
-    files.par_extend(
-        grams.par_iter().enumerate().map(|(n, (_, bytes))| {
-            OutputFile::new(format!("search/g/{n}.bin"), shard::gzip(bytes))
-        }),
-    );
+    files.par_extend(grams.par_iter().enumerate().map(|(n, (_, bytes))| {
+        OutputFile::new(format!("search/g/{n}.bin"), shard::gzip_grams(bytes))
+    }));
     files.par_extend(display);
     files.par_extend(text);
 

@@ -184,13 +184,20 @@ fn write_context(out: &mut Vec<u8>, context: &Context) {
 }
 
 /// The ranks of `subset` within `set` (both ascending; `subset ⊆ set`).
+/// Each member is found by galloping from the last one found: a trigram's
+/// cases are often a few among its bigram's thousands, and a plain walk made
+/// this a tenth of the search stage.
 fn ranks(subset: &[u32], set: &[u32]) -> Vec<u32> {
     let mut out = Vec::with_capacity(subset.len());
     let mut j = 0;
     for &m in subset {
-        while set[j] != m {
-            j += 1;
+        let mut step = 1;
+        while j + step < set.len() && set[j + step] <= m {
+            j += step;
+            step *= 2;
         }
+        let end = (j + step + 1).min(set.len());
+        j += set[j..end].partition_point(|&c| c < m);
         out.push(j as u32);
     }
     out
@@ -271,9 +278,21 @@ pub fn gram_files(index: &GramIndex, target: usize) -> Vec<(String, Vec<u8>)> {
 
 /// Gzip with a fixed header, so two builds write the same bytes.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    gzip_at(bytes, 6)
+}
+
+/// Gram files: rice-coded case sets, which deflate hardly shrinks. Level 2
+/// leaves them within 0.3% of level 6's size (10,000 cases: 4.70 MB against
+/// 4.69 MB, from 5.4 MB) at a fraction of the time; level 1 (fixed Huffman
+/// codes only) made them 5% larger.
+pub fn gzip_grams(bytes: &[u8]) -> Vec<u8> {
+    gzip_at(bytes, 2)
+}
+
+fn gzip_at(bytes: &[u8], level: u32) -> Vec<u8> {
     let mut encoder = flate2::GzBuilder::new()
         .mtime(0)
-        .write(Vec::new(), flate2::Compression::new(6));
+        .write(Vec::new(), flate2::Compression::new(level));
     // Writing to a Vec cannot fail.
     let _ = encoder.write_all(bytes);
     encoder.finish().unwrap_or_default()
@@ -325,6 +344,27 @@ mod tests {
             let mut out = Vec::new();
             write_set(&mut out, &members, universe);
             assert_eq!(out, expected, "{members:?}");
+        }
+    }
+
+    #[test]
+    fn ranks_are_positions_within_the_set() {
+        let set: Vec<u32> = (0..1000).map(|i| i * 3 + 1).collect();
+        for subset in [
+            vec![],
+            vec![1],
+            vec![2998],
+            vec![1, 4, 7],
+            vec![1, 2998],
+            (0..1000).map(|i| i * 3 + 1).collect(),
+            (0..1000).step_by(37).map(|i| i * 3 + 1).collect(),
+            vec![301, 304, 2500, 2503, 2998],
+        ] {
+            let expected: Vec<u32> = subset
+                .iter()
+                .map(|m| set.iter().position(|c| c == m).unwrap() as u32)
+                .collect();
+            assert_eq!(ranks(&subset, &set), expected, "{subset:?}");
         }
     }
 
