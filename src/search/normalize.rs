@@ -52,15 +52,18 @@ pub fn normalize(text: &str) -> String {
 /// Characters NFKC leaves as they are and that never compose with the
 /// character before them (NFKC_QC=Yes, combining class 0, never the second of
 /// a composition pair): text can be cut before one and normalized piece by
-/// piece. Kana, kanji and printable ASCII, most of a Japanese case.
+/// piece. Kana, kanji, printable ASCII and line breaks, most of a
+/// Japanese case.
 fn stable(c: char) -> bool {
     matches!(c,
         ' '..='~'
+            | '\t'
+            | '\n'
+            | '\r'
             | '\u{3001}'..='\u{3002}'
             | '\u{300c}'..='\u{300f}'
             | '\u{3041}'..='\u{3096}'
-            | '\u{30a1}'..='\u{30fa}'
-            | '\u{30fc}'
+            | '\u{30a1}'..='\u{30fc}'
             | '\u{4e00}'..='\u{9fff}')
 }
 
@@ -277,7 +280,7 @@ mod tests {
     /// characters with marks, width variants, Hangul jamo and compatibility forms.
     #[test]
     fn piecewise_nfkc_equals_nfkc() {
-        let pool: Vec<char> = "aEz 0、。「」あかはアカハー子供空ﾞﾟ\u{3099}\u{309a}\u{301}\u{323}ｶﾊＡ１㍻①ﬁ가\u{1100}\u{1161}\u{11a8}é\u{fa19}\u{2126}"
+        let pool: Vec<char> = "aEz 0\n、。「」あかはアカハー・子供空ﾞﾟ\u{3099}\u{309a}\u{301}\u{323}ｶﾊＡ１㍻①ﬁ가\u{1100}\u{1161}\u{11a8}é\u{fa19}\u{2126}"
             .chars()
             .collect();
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -294,6 +297,24 @@ mod tests {
             let whole: String = text.nfkc().collect();
             assert_eq!(nfkc(&text), whole, "{text:?}");
             seed = seed.wrapping_add(1);
+        }
+    }
+
+    /// What `stable` promises, for every character it names: NFKC keeps it,
+    /// and it never joins the character before it.
+    #[test]
+    fn stable_characters_stay_and_stand_alone() {
+        let before = "aアカ\u{3099}ﾊ가\u{1100}\u{1161}é\n".chars();
+        let stable_chars = (0..=0x10_ffff_u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| stable(c));
+        for c in stable_chars {
+            assert_eq!(c.to_string().nfkc().collect::<String>(), c.to_string());
+            for b in before.clone() {
+                let pair: String = [b, c].into_iter().nfkc().collect();
+                let alone: String = b.to_string().nfkc().chain([c]).collect();
+                assert_eq!(pair, alone, "{b:?} {c:?}");
+            }
         }
     }
 
