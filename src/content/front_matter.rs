@@ -399,13 +399,17 @@ impl Locator {
     /// `key:` starting at character column `col` of line `index`.
     fn key_in_line(&self, index: usize, col: usize, key: &str, indent: usize) -> Option<Found> {
         let text = &self.lines.get(index)?.text;
-        let rest: String = text.chars().skip(col).collect();
+        let start = text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
+        let rest = &text[start..];
         let rest_trimmed = rest.trim_start_matches("- ");
-        let skipped = rest.chars().count() - rest_trimmed.chars().count();
-        let key_len = starts_with_key(rest_trimmed, key)?;
-        let after: String = rest_trimmed.chars().skip(key_len).collect();
+        // `- ` is ASCII: bytes are characters.
+        let skipped = rest.len() - rest_trimmed.len();
+        let key_bytes = starts_with_key(rest_trimmed, key)?;
+        let key_len = rest_trimmed[..key_bytes].chars().count();
+        let after = &rest_trimmed[key_bytes..];
         let value = after.trim_start();
-        let value_col = col + skipped + key_len + (after.chars().count() - value.chars().count());
+        let value_col =
+            col + skipped + key_len + after[..after.len() - value.len()].chars().count();
         let inline = value.starts_with(['{', '[']);
         Some(Found {
             line: index,
@@ -456,11 +460,7 @@ impl Locator {
                     let inline = match seg {
                         PathSeg::Key(key) => {
                             let len = starts_with_key(&rest, key).unwrap_or(0);
-                            rest.chars()
-                                .skip(len)
-                                .collect::<String>()
-                                .trim_start()
-                                .starts_with(['{', '['])
+                            rest[len..].trim_start().starts_with(['{', '['])
                         }
                         PathSeg::Index(_) => matches!(c, '{' | '['),
                     };
@@ -496,15 +496,20 @@ fn leading_key(text: &str) -> Option<&str> {
         .map(|i| &text[..i])
 }
 
-/// If `text` starts with `key:` (bare or quoted), the length in characters of
-/// the key and its colon.
+/// If `text` starts with `key:` (bare or quoted), the length in bytes of the
+/// key and its colon.
 fn starts_with_key(text: &str, key: &str) -> Option<usize> {
     for quote in ["", "\"", "'"] {
-        let candidate = format!("{quote}{key}{quote}:");
-        if let Some(rest) = text.strip_prefix(&candidate)
-            && (rest.is_empty() || rest.starts_with([' ', '\t']))
-        {
-            return Some(candidate.chars().count());
+        let Some(rest) = text
+            .strip_prefix(quote)
+            .and_then(|t| t.strip_prefix(key))
+            .and_then(|t| t.strip_prefix(quote))
+            .and_then(|t| t.strip_prefix(':'))
+        else {
+            continue;
+        };
+        if rest.is_empty() || rest.starts_with([' ', '\t']) {
+            return Some(text.len() - rest.len());
         }
     }
     None
