@@ -247,6 +247,7 @@ fn key_text(key: serde_yaml::Value) -> String {
 /// (exotic YAML), it falls back to the nearest located ancestor.
 #[derive(Debug, Clone)]
 struct Locator {
+    yaml: String,
     lines: Vec<LineInfo>,
     first_line: usize,
     /// The line of each unindented `key:`, so that a top-level field is found
@@ -256,7 +257,8 @@ struct Locator {
 
 #[derive(Debug, Clone)]
 struct LineInfo {
-    text: String,
+    /// Where the line is in `Locator::yaml`, without its `\n`.
+    text: std::ops::Range<usize>,
     /// Indentation in characters; `None` for blank and comment lines.
     indent: Option<usize>,
 }
@@ -274,31 +276,41 @@ struct Found {
 
 impl Locator {
     fn new(yaml: &str, first_line: usize) -> Self {
+        let mut start = 0;
         let lines = yaml
             .split('\n')
             .map(|text| {
                 let trimmed = text.trim_start_matches(' ');
+                // Spaces are one byte each.
                 let indent = (!trimmed.is_empty() && !trimmed.starts_with('#'))
-                    .then(|| text.chars().count() - trimmed.chars().count());
-                LineInfo {
-                    text: text.to_string(),
+                    .then(|| text.len() - trimmed.len());
+                let line = LineInfo {
+                    text: start..start + text.len(),
                     indent,
-                }
+                };
+                start += text.len() + 1;
+                line
             })
             .collect::<Vec<LineInfo>>();
         let mut top_keys = HashMap::new();
         for (index, line) in lines.iter().enumerate() {
             if line.indent == Some(0)
-                && let Some(key) = leading_key(&line.text)
+                && let Some(key) = leading_key(&yaml[line.text.clone()])
             {
                 top_keys.entry(key.to_string()).or_insert(index);
             }
         }
         Locator {
+            yaml: yaml.to_string(),
             lines,
             first_line,
             top_keys,
         }
+    }
+
+    /// Line `index` of the YAML, without its `\n`.
+    fn line(&self, index: usize) -> Option<&str> {
+        Some(&self.yaml[self.lines.get(index)?.text.clone()])
     }
 
     fn span(&self, found: Found) -> Span {
@@ -363,7 +375,7 @@ impl Locator {
             if line.indent != Some(child_indent) {
                 continue;
             }
-            let content = &line.text[child_indent..];
+            let content = &self.yaml[line.text.clone()][child_indent..];
             match seg {
                 PathSeg::Key(key) => {
                     // A cheap test first: the scan runs once per located field,
@@ -398,7 +410,7 @@ impl Locator {
 
     /// `key:` starting at character column `col` of line `index`.
     fn key_in_line(&self, index: usize, col: usize, key: &str, indent: usize) -> Option<Found> {
-        let text = &self.lines.get(index)?.text;
+        let text = self.line(index)?;
         let start = text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
         let rest = &text[start..];
         let rest_trimmed = rest.trim_start_matches("- ");
@@ -421,7 +433,7 @@ impl Locator {
 
     /// A key or index inside a flow collection on one line: `{ start: 2016-06-01 }`.
     fn find_inline(&self, parent: Found, seg: PathSeg<'_>) -> Option<Found> {
-        let text = &self.lines.get(parent.line)?.text;
+        let text = self.line(parent.line)?;
         let chars: Vec<char> = text.chars().collect();
         let mut depth = 0usize;
         let mut item = 0usize;
