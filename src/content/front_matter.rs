@@ -258,7 +258,7 @@ struct Locator {
 #[derive(Debug, Clone)]
 struct LineInfo {
     /// Where the line is in `Locator::yaml`, without its `\n`.
-    text: std::ops::Range<usize>,
+    bytes: std::ops::Range<usize>,
     /// Indentation in characters; `None` for blank and comment lines.
     indent: Option<usize>,
 }
@@ -285,7 +285,7 @@ impl Locator {
                 let indent = (!trimmed.is_empty() && !trimmed.starts_with('#'))
                     .then(|| text.len() - trimmed.len());
                 let line = LineInfo {
-                    text: start..start + text.len(),
+                    bytes: start..start + text.len(),
                     indent,
                 };
                 start += text.len() + 1;
@@ -295,7 +295,7 @@ impl Locator {
         let mut top_keys = HashMap::new();
         for (index, line) in lines.iter().enumerate() {
             if line.indent == Some(0)
-                && let Some(key) = leading_key(&yaml[line.text.clone()])
+                && let Some(key) = leading_key(&yaml[line.bytes.clone()])
             {
                 top_keys.entry(key.to_string()).or_insert(index);
             }
@@ -310,7 +310,7 @@ impl Locator {
 
     /// Line `index` of the YAML, without its `\n`.
     fn line(&self, index: usize) -> Option<&str> {
-        Some(&self.yaml[self.lines.get(index)?.text.clone()])
+        Some(&self.yaml[self.lines.get(index)?.bytes.clone()])
     }
 
     fn span(&self, found: Found) -> Span {
@@ -375,7 +375,7 @@ impl Locator {
             if line.indent != Some(child_indent) {
                 continue;
             }
-            let content = &self.yaml[line.text.clone()][child_indent..];
+            let content = &self.yaml[line.bytes.clone()][child_indent..];
             match seg {
                 PathSeg::Key(key) => {
                     // A cheap test first: the scan runs once per located field,
