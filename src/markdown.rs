@@ -11,7 +11,8 @@
 //! 7. Write table column alignment as `align` attributes, and wrap each table in a
 //!    labelled region that scrolls on its own on a phone.
 //! 8. Flatten quotes and lists nested deeper than [`MAX_NESTING`].
-//! 9. Write HTML; with `sanitize` (the default), clean it with ammonia.
+//! 9. Write HTML; with `sanitize` (the default), clean it with ammonia, unless
+//!    nothing in the body is anything the sanitizer would take out (step 9 says when).
 //! 10. Find the `<img>` tag of each image beside the Markdown by its marker, take the
 //!     marker out, and list the tag's place ([`BodyImage`]).
 //!
@@ -166,6 +167,8 @@ pub fn render(
         RawHtml::Escape => escape_raw_html(events),
         RawHtml::Sanitize | RawHtml::Allow => events,
     };
+    // Decided before the steps below add markup of their own.
+    let sanitize = options.raw_html == RawHtml::Sanitize && needs_sanitizer(&events);
     let events = highlight_code_blocks(events);
     let events = align_table_cells(events);
     let events = wrap_tables(events);
@@ -173,8 +176,10 @@ pub fn render(
 
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    if options.raw_html == RawHtml::Sanitize {
+    if sanitize {
         html = sanitizer().clean(&html).to_string();
+    } else if options.raw_html == RawHtml::Sanitize {
+        html = as_sanitizer_writes(&html);
     }
     let (html, images) = local_images.find_tags(html);
     Rendered {
@@ -926,6 +931,76 @@ fn is_container(tag: &TagEnd) -> bool {
 
 // ── 9. Sanitize ─────────────────────────────────────────────────────────────
 
+/// What the sanitizer puts on every link.
+const LINK_REL: &str = "noopener noreferrer";
+
+/// Whether the sanitizer could take anything out of the HTML of `events` (after
+/// step 5). Without raw HTML, everything pulldown-cmark writes is escaped, and what
+/// it writes is on the sanitizer's lists, but for two things that come from the
+/// author: attributes written on a heading (`{onclick=…}`), and link and image URLs,
+/// which the sanitizer keeps only when relative or of a scheme it allows. A body
+/// free of all three (nearly every case study) skips the sanitizer, whose HTML
+/// parsing is most of the time a body takes, and gets only the `rel` it would add.
+fn needs_sanitizer(events: &[Event<'_>]) -> bool {
+    events.iter().any(|event| match event {
+        Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::HtmlBlock) => true,
+        Event::Start(Tag::Heading { attrs, .. }) => !attrs.is_empty(),
+        Event::Start(Tag::Link {
+            link_type: LinkType::Email,
+            dest_url,
+            ..
+        }) => !sanitizer_keeps_url(&format!("mailto:{dest_url}")),
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            !sanitizer_keeps_url(dest_url)
+        }
+        _ => false,
+    })
+}
+
+/// Whether the sanitizer keeps `dest` as a link or image URL, judged as it
+/// judges it: on the value pulldown-cmark writes (percent-encoded), parsed as a
+/// URL, relative or of an allowed scheme.
+fn sanitizer_keeps_url(dest: &str) -> bool {
+    let mut written = String::with_capacity(dest.len());
+    if pulldown_cmark_escape::escape_href(&mut written, dest).is_err() {
+        return false;
+    }
+    // The two references escape_href writes, as the sanitizer's parser reads them.
+    let written = written.replace("&amp;", "&").replace("&#x27;", "'");
+    match url::Url::parse(&written) {
+        Ok(url) => {
+            static SCHEMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+            SCHEMES
+                .get_or_init(|| sanitizer().clone_url_schemes())
+                .contains(url.scheme())
+        }
+        Err(url::ParseError::RelativeUrlWithoutBase) => true,
+        Err(_) => false,
+    }
+}
+
+/// `html`, of a body that skips the sanitizer, as the sanitizer would write it:
+/// its `rel` on every link, and void elements closed as HTML closes them (`<br>`,
+/// not `<br />`). Only pulldown-cmark writes tags there, and it escapes every `>`
+/// in text and attribute values, so the first `>` after `<a ` ends that tag and
+/// every `/>` closes a void element.
+fn as_sanitizer_writes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = rest.find("<a ") {
+        let Some(end) = tag_end(&rest[at..]) else {
+            break;
+        };
+        out.push_str(&rest[..at + end]);
+        out.push_str(" rel=\"");
+        out.push_str(LINK_REL);
+        out.push('"');
+        rest = &rest[at + end..];
+    }
+    out.push_str(rest);
+    out.replace(" />", ">").replace("/>", ">")
+}
+
 /// ammonia's defaults plus exactly what this module writes: heading and footnote ids,
 /// classes (code highlighting, footnotes), `data-lang`, disabled task-list checkboxes,
 /// `<details open>`, and lazy-loading hints on images. It removes `<script>`, `<style>`,
@@ -946,7 +1021,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("input", ["checked", "disabled"])
             .add_tag_attribute_values("input", "type", ["checkbox"])
             .set_tag_attribute_value("input", "disabled", "")
-            .link_rel(Some("noopener noreferrer"))
+            .link_rel(Some(LINK_REL))
             .url_relative(ammonia::UrlRelative::PassThrough);
         for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
             builder.add_tag_attributes(heading, ["id"]);
@@ -1582,5 +1657,195 @@ mod tests {
         for (title, expected) in cases {
             assert_eq!(heading_slug(title), expected, "{title:?}");
         }
+    }
+}
+
+/// A body that skips the sanitizer must come out as the sanitizer would have let it
+/// through: the property below runs the sanitizer over what `render` publishes and
+/// requires it to remove nothing.
+#[cfg(test)]
+mod sanitizer_skip_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn published(body: &str) -> String {
+        let options = MarkdownOptions {
+            raw_html: RawHtml::Sanitize,
+            highlight_theme: "InspiredGitHub".to_string(),
+        };
+        render(body, 1, &options, &|_| LinkTarget::External).html
+    }
+
+    /// Each tag in `html` (as `render` writes it: every attribute value quoted), with
+    /// its name and its attributes' names and values.
+    fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+        let mut found = Vec::new();
+        let mut rest = html;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at + 1..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let Some(end) = tag_end(rest).filter(|_| !name.is_empty()) else {
+                continue;
+            };
+            let mut attributes = Vec::new();
+            let mut inside = rest[name.len()..end].trim_end_matches('/');
+            while let Some(eq) = inside.find("=\"") {
+                let attribute = inside[..eq].trim().to_string();
+                let value_end = inside[eq + 2..].find('"').unwrap_or(0);
+                attributes.push((attribute, inside[eq + 2..eq + 2 + value_end].to_string()));
+                inside = &inside[eq + 2 + value_end + 1..];
+            }
+            found.push((name.to_ascii_lowercase(), attributes));
+            rest = &rest[end..];
+        }
+        found
+    }
+
+    /// The same HTML written back by the sanitizer's parser with every tag,
+    /// attribute and URL scheme in it allowed, and no `rel` added.
+    fn reserialized(html: &str) -> String {
+        let found = tags(html);
+        let names: HashSet<&str> = found.iter().map(|(name, _)| name.as_str()).collect();
+        let attributes: HashSet<&str> = found
+            .iter()
+            .flat_map(|(_, attributes)| attributes.iter().map(|(a, _)| a.as_str()))
+            .collect();
+        let mut schemes = sanitizer().clone_url_schemes();
+        schemes.extend(["javascript", "vbscript", "data", "file", "foo"]);
+        let mut permissive = ammonia::Builder::empty();
+        permissive
+            .add_tags(names)
+            .add_generic_attributes(attributes)
+            .clean_content_tags(HashSet::new())
+            .strip_comments(false)
+            .url_schemes(schemes)
+            .link_rel(None)
+            .url_relative(ammonia::UrlRelative::PassThrough);
+        permissive.clean(html).to_string()
+    }
+
+    fn fragment() -> impl Strategy<Value = String> {
+        let destinations = prop::sample::select(vec![
+            "/cases/a/",
+            "photo.jpg",
+            "../x?a=1&b='2'",
+            "#facts",
+            "?page=2",
+            "//example.jp/x",
+            "https://example.jp/a?b=1&c=2",
+            "http://例え.jp/地図",
+            "mailto:info@example.jp",
+            "tel:0312345678",
+            "ftp://example.jp/f",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "JAVA\tscript:alert(1)",
+            "data:text/html,x",
+            "vbscript:x",
+            "foo:bar",
+            "http://[::1",
+            "<http://a b>",
+            "<https://exa mple.jp>",
+        ]);
+        let pieces = prop::sample::select(vec![
+            "# 見出し {#facts .wide}\n",
+            "## 見出し {onclick=alert(1)}\n",
+            "### 見出し {.a data-x=1}\n",
+            "<b>太字</b>",
+            "<img src=x onerror=alert(1)>",
+            "<script>alert(1)</script>\n",
+            "<!-- メモ -->\n",
+            "<a href=\"javascript:x\">y</a>",
+            "`<a href=x>`",
+            "```rust\nfn a() -> &'static str { \"<b>\" }\n```\n",
+            "```\n<b> & </b>\n```\n",
+            "| 項目 | 値 |\n|:-|-:|\n| <1> | \"2\" |\n",
+            "- [x] 完了\n- [ ] 未了\n",
+            "注[^1]\n\n[^1]: 出典 <a@b.jp>\n",
+            "~~旧~~",
+            "行末  \n次の行",
+            "行末\\\n次の行",
+            "\n---\n",
+            "> 引用\n> > 二重\n",
+            "3. 三\n4. 四\n",
+            "&amp; &lt;b&gt; &copy; &#x3C;script&#x3E; &nbsp;",
+            "<https://example.jp/?a=1&b=2>",
+            "<info@example.jp>",
+            "文字 \" ' < > & \u{a0} の並び",
+        ]);
+        prop_oneof![
+            pieces.prop_map(str::to_string),
+            (destinations.clone(), "[a-zA-Z'\"<>&]{0,4}")
+                .prop_map(|(d, t)| format!("[リンク{t}]({d} \"題{t}\")")),
+            (destinations, "[a-zA-Z'\"<>&]{0,4}").prop_map(|(d, t)| format!("![写真{t}]({d})")),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn the_sanitizer_takes_nothing_out_of_a_published_body(
+            parts in prop::collection::vec(
+                (fragment(), prop::sample::select(vec![" ", "\n", "\n\n"])),
+                1..8,
+            )
+        ) {
+            let body: String = parts.iter().map(|(p, s)| format!("{p}{s}")).collect();
+            let html = published(&body);
+            prop_assert_eq!(sanitizer().clean(&html).to_string(), reserialized(&html), "{}", body);
+            // The sanitizer drops a URL it cannot parse; the comparison above
+            // cannot see that, as both sides drop it.
+            for (_, attributes) in tags(&html) {
+                for (name, value) in attributes {
+                    if name == "href" || name == "src" {
+                        let value = value.replace("&amp;", "&").replace("&#x27;", "'");
+                        prop_assert!(
+                            sanitizer_keeps_url(&value),
+                            "{} in {}",
+                            value,
+                            html
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_bodies_skip_the_sanitizer_and_others_do_not() {
+        fn events(body: &str) -> Vec<Event<'_>> {
+            parse(body).into_iter().map(|(event, _)| event).collect()
+        }
+        for body in [
+            "# 見出し {#facts .wide}\n\n本文 **強調** [事例](/cases/a/) ![写真](photo.jpg)",
+            "[外部](https://example.jp/?a=1&b=2) <info@example.jp> [電話](tel:0312345678)",
+            "| a | b |\n|-|-|\n| 1 | 2 |\n\n- [x] 完了\n\n注[^1]\n\n[^1]: 出典",
+        ] {
+            assert!(!needs_sanitizer(&events(body)), "{body}");
+        }
+        for body in [
+            "<b>太字</b>",
+            "<!-- メモ -->",
+            "## 見出し {onclick=alert(1)}",
+            "[a](file:///etc/passwd)",
+            "[a](foo:bar)",
+            "[a](<http://exa mple.jp>)",
+        ] {
+            assert!(needs_sanitizer(&events(body)), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_body_that_skips_the_sanitizer_is_written_as_it_writes() {
+        let body = "[事例](/cases/a/ \"題\")  \n改行\n\n---\n\n![写真](https://example.jp/a.png)\n\n- [ ] 未了";
+        let html = published(body);
+        assert_eq!(html, sanitizer().clean(&html).to_string());
+        assert!(
+            html.contains("<a href=\"/cases/a/\" title=\"題\" rel=\"noopener noreferrer\">"),
+            "{html}"
+        );
+        assert!(html.contains("<br>") && html.contains("<hr>"), "{html}");
     }
 }
