@@ -208,8 +208,20 @@ fn row_counts(site: &Site) -> [usize; 5] {
 fn csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = String::from("\u{feff}");
     for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
-        let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();
-        out.push_str(&cells.join(","));
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            // Most cells need neither flattening nor quotes: written as they are.
+            let plain = !cell.contains(['\r', '\n', ',', '"'])
+                && !cell.starts_with(' ')
+                && !cell.ends_with(' ');
+            if plain {
+                out.push_str(cell);
+            } else {
+                out.push_str(&csv_cell(cell));
+            }
+        }
         out.push_str("\r\n");
     }
     out.into_bytes()
@@ -327,8 +339,13 @@ mod tests {
             ("say \"hi\"", "\"say \"\"hi\"\"\""),
             ("line1\nline2\r\nline3", "line1 line2 line3"),
             ("", ""),
+            (" 前後 ", "\" 前後 \""),
+            ("\n改行だけ\n", "改行だけ"),
         ] {
             assert_eq!(super::csv_cell(value), cell, "{value:?}");
+            let file = super::csv(&["項目".into()], &[vec![value.into(), value.into()]]);
+            let expected = format!("\u{feff}項目\r\n{cell},{cell}\r\n");
+            assert_eq!(String::from_utf8(file).unwrap(), expected, "{value:?}");
         }
     }
 }
