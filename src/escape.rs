@@ -22,8 +22,8 @@ pub fn escape_html(text: &str) -> String {
 /// `<`, `>` and `&` are written as `\u003c`, `\u003e` and `\u0026`, so text
 /// holding `</script>` or `<!--` cannot end the block or change how the HTML
 /// parser reads it; U+2028 and U+2029 are escaped too. The JSON means the same.
-pub fn json_for_script(value: &serde_json::Value) -> String {
-    let json = value.to_string();
+pub fn json_for_script(value: &impl serde::Serialize) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
     // 0xE2 leads U+2028 and U+2029 (and other punctuation); most JSON holds
     // none of these bytes and is returned as it is.
     if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {

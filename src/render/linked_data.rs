@@ -7,124 +7,188 @@
 //! coordinates when the case has them), each funding scheme a `funder`, each
 //! grant a `MonetaryGrant` in yen, and each partner a `contributor`.
 
-use super::views::{CaseView, DateView};
+use super::views::CaseView;
 use crate::config::Config;
 use crate::escape::json_for_script;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
 /// The JSON-LD of a case page, escaped for a `<script type="application/ld+json">`.
 pub fn article(case: &CaseView, canonical_url: &str, config: &Config) -> String {
     let origin = origin(config);
     let absolute = |href: &str| format!("{origin}{href}");
     let summary = &case.summary;
-    let mut article = Map::new();
-    let mut put = |key: &str, value: Value| {
-        article.insert(key.to_string(), value);
-    };
-    put("@context", json!("https://schema.org"));
-    put("@type", json!("Article"));
-    put("headline", json!(summary.title));
-    put("description", json!(summary.summary));
-    put("url", json!(canonical_url));
-    put("mainEntityOfPage", json!(canonical_url));
-    put("inLanguage", json!(config.language));
-    put("datePublished", json!(summary.published.iso));
-    put(
-        "dateModified",
-        json!(
-            case.updated
-                .as_ref()
-                .map_or(&summary.published.iso, |d: &DateView| &d.iso)
-        ),
-    );
-    if !case.images.is_empty() {
-        put(
-            "image",
-            case.images
-                .iter()
-                .map(|i| json!(absolute(&i.src)))
-                .collect(),
-        );
-    }
-    if !summary.themes.is_empty() {
-        put(
-            "keywords",
-            summary.themes.iter().map(|t| json!(t.title)).collect(),
-        );
-    }
-
     let district = &summary.district;
-    let ward = json!({
-        "@type": "Place",
-        "name": district.ward.title,
-        "url": absolute(&district.ward.href),
-    });
+    let ward = Place {
+        kind: "Place",
+        contained_in: None,
+        geo: None,
+        name: &district.ward.title,
+        url: absolute(&district.ward.href),
+    };
     let mut place = match &district.area {
-        Some(area) => json!({
-            "@type": "Place",
-            "name": district.label,
-            "url": absolute(&area.href),
-            "containedInPlace": ward,
-        }),
+        Some(area) => Place {
+            kind: "Place",
+            contained_in: Some(Box::new(ward)),
+            geo: None,
+            name: &district.label,
+            url: absolute(&area.href),
+        },
         None => ward,
     };
-    if let (Some((lat, lon)), Value::Object(map)) = (case.location, &mut place) {
-        map.insert(
-            "geo".into(),
-            json!({ "@type": "GeoCoordinates", "latitude": lat, "longitude": lon }),
-        );
-    }
-    put("contentLocation", place);
-
-    if !case.grants.is_empty() {
-        let mut funders: Vec<Value> = Vec::new();
-        for grant in &case.grants {
-            let funder = json!({
-                "@type": "Organization",
-                "name": grant.scheme.title,
-                "url": absolute(&grant.scheme.href),
-            });
-            if !funders.contains(&funder) {
-                funders.push(funder);
-            }
+    place.geo = case.location.map(|(latitude, longitude)| Geo {
+        kind: "GeoCoordinates",
+        latitude,
+        longitude,
+    });
+    let mut funders: Vec<Organization> = Vec::new();
+    for grant in &case.grants {
+        let funder = Organization {
+            kind: "Organization",
+            name: &grant.scheme.title,
+            url: Some(absolute(&grant.scheme.href)),
+        };
+        if !funders.contains(&funder) {
+            funders.push(funder);
         }
-        put("funder", Value::Array(funders));
-        let grants = case
+    }
+    let organization = |name| Organization {
+        kind: "Organization",
+        name,
+        url: Some(config.base_url.clone()),
+    };
+    let article = Article {
+        context: "https://schema.org",
+        kind: "Article",
+        content_location: place,
+        contributors: case
+            .partners
+            .iter()
+            .map(|name| Organization {
+                kind: "Organization",
+                name,
+                url: None,
+            })
+            .collect(),
+        date_modified: case
+            .updated
+            .as_ref()
+            .unwrap_or(&summary.published)
+            .iso
+            .as_str(),
+        date_published: &summary.published.iso,
+        description: &summary.summary,
+        funders,
+        funding: case
             .grants
             .iter()
-            .map(|grant| {
-                let mut money = json!({
-                    "@type": "MonetaryGrant",
-                    "name": grant.scheme.title,
-                    "url": absolute(&grant.scheme.href),
-                });
-                if let (Some(amount), Value::Object(map)) = (grant.amount, &mut money) {
-                    map.insert(
-                        "amount".into(),
-                        json!({ "@type": "MonetaryAmount", "currency": "JPY", "value": amount }),
-                    );
-                }
-                money
+            .map(|grant| Grant {
+                kind: "MonetaryGrant",
+                amount: grant.amount.map(|value| Amount {
+                    kind: "MonetaryAmount",
+                    currency: "JPY",
+                    value,
+                }),
+                name: &grant.scheme.title,
+                url: absolute(&grant.scheme.href),
             })
-            .collect();
-        put("funding", grants);
-    }
-    if !case.partners.is_empty() {
-        put(
-            "contributor",
-            case.partners
-                .iter()
-                .map(|p| json!({ "@type": "Organization", "name": p }))
-                .collect(),
-        );
-    }
-    let site = json!({ "@type": "WebSite", "name": config.title, "url": config.base_url });
-    put(
-        "publisher",
-        json!({ "@type": "Organization", "name": config.title, "url": config.base_url }),
-    );
-    put("isPartOf", site);
-    json_for_script(&Value::Object(article))
+            .collect(),
+        headline: &summary.title,
+        images: case.images.iter().map(|i| absolute(&i.src)).collect(),
+        language: &config.language,
+        is_part_of: Organization {
+            kind: "WebSite",
+            ..organization(&config.title)
+        },
+        keywords: summary.themes.iter().map(|t| t.title.as_str()).collect(),
+        main_entity_of_page: canonical_url,
+        publisher: organization(&config.title),
+        url: canonical_url,
+    };
+    json_for_script(&article)
+}
+
+// The records below list their fields in the order of their JSON keys' bytes,
+// the order the page has always written them in (a JSON object's keys sorted).
+
+#[derive(Serialize)]
+struct Article<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "contentLocation")]
+    content_location: Place<'a>,
+    #[serde(rename = "contributor", skip_serializing_if = "Vec::is_empty")]
+    contributors: Vec<Organization<'a>>,
+    #[serde(rename = "dateModified")]
+    date_modified: &'a str,
+    #[serde(rename = "datePublished")]
+    date_published: &'a str,
+    description: &'a str,
+    #[serde(rename = "funder", skip_serializing_if = "Vec::is_empty")]
+    funders: Vec<Organization<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    funding: Vec<Grant<'a>>,
+    headline: &'a str,
+    #[serde(rename = "image", skip_serializing_if = "Vec::is_empty")]
+    images: Vec<String>,
+    #[serde(rename = "inLanguage")]
+    language: &'a str,
+    #[serde(rename = "isPartOf")]
+    is_part_of: Organization<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    keywords: Vec<&'a str>,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    publisher: Organization<'a>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Place<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "containedInPlace", skip_serializing_if = "Option::is_none")]
+    contained_in: Option<Box<Place<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    geo: Option<Geo>,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Geo {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    latitude: f64,
+    longitude: f64,
+}
+
+#[derive(Serialize, PartialEq)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Grant<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount: Option<Amount>,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Amount {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    currency: &'static str,
+    value: u64,
 }
 
 /// `https://www.city.example.jp` for `https://www.city.example.jp/machizukuri/jirei/`:
