@@ -63,23 +63,37 @@ fn gaps(members: impl Iterator<Item = u32>) -> impl Iterator<Item = u32> {
 /// Bits written least significant first.
 struct BitWriter<'a> {
     out: &'a mut Vec<u8>,
-    byte: u8,
+    /// Bits not yet written out, the next at bit 0; fewer than 8 between calls.
+    pending: u64,
     used: u32,
 }
 
 impl BitWriter<'_> {
-    fn bit(&mut self, one: bool) {
-        self.byte |= (one as u8) << self.used;
-        self.used += 1;
-        if self.used == 8 {
-            self.out.push(self.byte);
-            (self.byte, self.used) = (0, 0);
+    /// The `count` (at most 32) low bits of `value`.
+    fn bits(&mut self, value: u32, count: u32) {
+        debug_assert!(count <= 32);
+        let low = (value as u64) & ((1u64 << count) - 1);
+        self.pending |= low << self.used;
+        self.used += count;
+        while self.used >= 8 {
+            self.out.push(self.pending as u8);
+            self.pending >>= 8;
+            self.used -= 8;
         }
+    }
+
+    /// `count` one bits, then a zero: a number in unary.
+    fn unary(&mut self, mut count: u32) {
+        while count >= 32 {
+            self.bits(u32::MAX, 32);
+            count -= 32;
+        }
+        self.bits((1 << count) - 1, count + 1);
     }
 
     fn finish(self) {
         if self.used > 0 {
-            self.out.push(self.byte);
+            self.out.push(self.pending as u8);
         }
     }
 }
@@ -106,17 +120,12 @@ fn write_rice(out: &mut Vec<u8>, kind: u8, b: u32, gaps: &[u32]) {
     write_varint(out, gaps.len() as u64);
     let mut bits = BitWriter {
         out,
-        byte: 0,
+        pending: 0,
         used: 0,
     };
     for &g in gaps {
-        for _ in 0..g >> b {
-            bits.bit(true);
-        }
-        bits.bit(false);
-        for i in 0..b {
-            bits.bit(g >> i & 1 == 1);
-        }
+        bits.unary(g >> b);
+        bits.bits(g, b);
     }
     bits.finish();
 }
