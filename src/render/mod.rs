@@ -394,6 +394,7 @@ impl Renderer {
             strings: self.strings(site),
             locale: Locale::of(&site.config.language),
             cards: site.cases.iter().map(|_| Default::default()).collect(),
+            dates: views::date_views(site, Locale::of(&site.config.language)),
         };
         let keep = cache.keep;
         let prints = keep.then(|| Fingerprints::new(&views, &mut cache.fingerprints));

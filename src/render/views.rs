@@ -41,7 +41,7 @@ pub struct DistrictView {
     pub label: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct DateView {
     /// `2019-05-01`
     pub iso: String,
@@ -177,9 +177,45 @@ pub struct ViewBuilder<'a> {
     /// scheme, theme, related cases), and Tera's values share their contents,
     /// so every later listing costs a reference count, not a copy.
     pub cards: Vec<std::sync::OnceLock<tera::Value>>,
+    /// Every date the cases show, written out once ([`date_views`]): a case's
+    /// dates appear on its page and on each of its cards, and dates recur
+    /// across cases.
+    pub dates: std::collections::HashMap<Date, DateView>,
+}
+
+/// The view of each date `site`'s cases show (published, updated, period).
+pub fn date_views(site: &Site, locale: Locale) -> std::collections::HashMap<Date, DateView> {
+    let mut dates: Vec<Date> = site
+        .cases
+        .iter()
+        .flat_map(|case| {
+            let meta = &case.entry.meta;
+            let period = meta.period.as_ref();
+            [
+                Some(meta.published),
+                meta.updated,
+                period.map(|p| p.start),
+                period.and_then(|p| p.end),
+            ]
+        })
+        .flatten()
+        .collect();
+    dates.sort_unstable();
+    dates.dedup();
+    dates
+        .into_iter()
+        .map(|date| (date, DateView::new(date, locale)))
+        .collect()
 }
 
 impl<'a> ViewBuilder<'a> {
+    fn date(&self, date: Date) -> DateView {
+        match self.dates.get(&date) {
+            Some(view) => view.clone(),
+            None => DateView::new(date, self.locale),
+        }
+    }
+
     pub fn href(&self, path: &str) -> String {
         href(&self.site.config.base_path, path)
     }
@@ -241,7 +277,7 @@ impl<'a> ViewBuilder<'a> {
                     .locale
                     .district(&ward.name, area.map(|a| a.name.as_str())),
             },
-            published: DateView::new(meta.published, self.locale),
+            published: self.date(meta.published),
             status: self.status(meta.status),
             fiscal_year: case.fiscal_year,
             fiscal_year_label: self.locale.fiscal_year(case.fiscal_year),
@@ -328,10 +364,10 @@ impl<'a> ViewBuilder<'a> {
         });
         let mut view = CaseView {
             summary: self.case_summary(index),
-            updated: meta.updated.map(|d| DateView::new(d, self.locale)),
+            updated: meta.updated.map(|d| self.date(d)),
             period: meta.period.map(|p| PeriodView {
-                start: DateView::new(p.start, self.locale),
-                end: p.end.map(|d| DateView::new(d, self.locale)),
+                start: self.date(p.start),
+                end: p.end.map(|d| self.date(d)),
             }),
             grants,
             support_type,
