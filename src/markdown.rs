@@ -1034,7 +1034,8 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 mod page_structure_tests {
     use super::*;
 
-    fn html(body: &str) -> String {
+    /// A body as the default `raw_html: sanitize` publishes it.
+    pub(super) fn html(body: &str) -> String {
         let options = MarkdownOptions {
             raw_html: RawHtml::Sanitize,
             highlight_theme: "InspiredGitHub".into(),
@@ -1665,16 +1666,9 @@ mod tests {
 /// requires it to remove nothing.
 #[cfg(test)]
 mod sanitizer_skip_tests {
+    use super::page_structure_tests::html as published;
     use super::*;
     use proptest::prelude::*;
-
-    fn published(body: &str) -> String {
-        let options = MarkdownOptions {
-            raw_html: RawHtml::Sanitize,
-            highlight_theme: "InspiredGitHub".to_string(),
-        };
-        render(body, 1, &options, &|_| LinkTarget::External).html
-    }
 
     /// Each tag in `html` (as `render` writes it: every attribute value quoted), with
     /// its name and its attributes' names and values.
