@@ -11,8 +11,8 @@
 //! 7. Write table column alignment as `align` attributes, and wrap each table in a
 //!    labelled region that scrolls on its own on a phone.
 //! 8. Flatten quotes and lists nested deeper than [`MAX_NESTING`].
-//! 9. Write HTML; with `sanitize` (the default), clean it with ammonia, unless
-//!    nothing in the body is anything the sanitizer would take out (step 9 says when).
+//! 9. Write HTML; with `sanitize` (the default), clean it with ammonia, unless the
+//!    body holds nothing ammonia would take out (`needs_sanitizer` says when).
 //! 10. Find the `<img>` tag of each image beside the Markdown by its marker, take the
 //!     marker out, and list the tag's place ([`BodyImage`]).
 //!
