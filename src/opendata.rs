@@ -212,32 +212,30 @@ fn csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
             if i > 0 {
                 out.push(',');
             }
-            // Most cells need neither flattening nor quotes: written as they are.
-            let plain = !cell.contains(['\r', '\n', ',', '"'])
-                && !cell.starts_with(' ')
-                && !cell.ends_with(' ');
-            if plain {
-                out.push_str(cell);
-            } else {
-                out.push_str(&csv_cell(cell));
-            }
+            out.push_str(&csv_cell(cell));
         }
         out.push_str("\r\n");
     }
     out.into_bytes()
 }
 
-/// One record per line: line breaks become spaces; quotes are doubled.
-fn csv_cell(value: &str) -> String {
+/// One record per line: line breaks become spaces; quotes are doubled. Most
+/// cells need neither and are returned as they are, without a copy.
+fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    let plain =
+        !value.contains(['\r', '\n', ',', '"']) && !value.starts_with(' ') && !value.ends_with(' ');
+    if plain {
+        return value.into();
+    }
     let flat: String = value
         .split(['\r', '\n'])
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
     if flat.contains([',', '"']) || flat.starts_with(' ') || flat.ends_with(' ') {
-        format!("\"{}\"", flat.replace('"', "\"\""))
+        format!("\"{}\"", flat.replace('"', "\"\"")).into()
     } else {
-        flat
+        flat.into()
     }
 }
 

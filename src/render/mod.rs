@@ -386,15 +386,16 @@ impl Renderer {
         let mut tera = self.tera.clone();
         tera.global_context().extend(self.common_context(site));
         let Shared { alternates, images } = *shared;
+        let locale = Locale::of(&site.config.language);
         let views = ViewBuilder {
             site,
             bodies,
             images,
             map,
             strings: self.strings(site),
-            locale: Locale::of(&site.config.language),
+            locale,
             cards: site.cases.iter().map(|_| Default::default()).collect(),
-            dates: views::date_views(site, Locale::of(&site.config.language)),
+            dates: views::date_views(site, locale),
         };
         let keep = cache.keep;
         let prints = keep.then(|| Fingerprints::new(&views, &mut cache.fingerprints));

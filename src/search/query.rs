@@ -514,3 +514,35 @@ fn union(a: &Matches, b: &Matches) -> Matches {
     }
     map.into_iter().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::shard::write_set;
+
+    /// Sets read back as written, in each form, including gaps whose Rice
+    /// quotient runs past a 32-bit word of ones.
+    #[test]
+    fn sets_read_back_as_written() {
+        let universe = 100_000;
+        let skewed: Vec<u32> = (0..200).chain([90_000, 99_999]).collect();
+        let spread: Vec<u32> = (0..universe).step_by(997).collect();
+        let dense: Vec<u32> = (0..universe).filter(|i| i % 5_000 != 3).collect();
+        let halves: Vec<u32> = (0..universe).filter(|i| i % 2 == 0).collect();
+        for members in [
+            vec![],
+            vec![0],
+            vec![universe - 1],
+            skewed,
+            spread,
+            dense,
+            halves,
+        ] {
+            let mut out = Vec::new();
+            write_set(&mut out, &members, universe);
+            let mut bytes = Bytes { data: &out, at: 0 };
+            assert_eq!(bytes.set(universe).unwrap(), members);
+            assert!(bytes.done(), "{} bytes left", out.len() - bytes.at);
+        }
+    }
+}
