@@ -63,6 +63,16 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Write JSON Schema for front matter, casebook.yaml and cases.json,
+    /// for editors and forms (made from the same field table as `check`)
+    Schema {
+        /// The site folder (holding casebook.yaml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the schema files (default: schema/ in the site)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Create content/cases/<slug>.md from the case template
     New {
         slug: String,
@@ -150,6 +160,37 @@ fn main() -> ExitCode {
                         eprintln!("  hint: {}", error.hint);
                     }
                     ExitCode::from(if error.usage { 2 } else { 1 })
+                }
+            }
+        }
+        Command::Schema { root, out } => {
+            let options = BuildOptions {
+                root: root.clone(),
+                ..BuildOptions::default()
+            };
+            let mut diagnostics = Diagnostics::new();
+            let Some(files) = casebook::schemas(&options, &mut diagnostics) else {
+                return report(&diagnostics, &root, Format::Text);
+            };
+            let out = out.unwrap_or_else(|| root.join("schema"));
+            let written = std::fs::create_dir_all(&out).and_then(|()| {
+                files
+                    .iter()
+                    .try_for_each(|(name, bytes)| std::fs::write(out.join(name), bytes))
+            });
+            match written {
+                Ok(()) => {
+                    for (name, _) in &files {
+                        println!("{}", out.join(name).display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!(
+                        "{}: error: cannot write the schema files: {error}",
+                        out.display()
+                    );
+                    ExitCode::from(1)
                 }
             }
         }

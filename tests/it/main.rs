@@ -14,6 +14,8 @@ mod hostile;
 mod images;
 /// No content field or body can put script into any output file.
 mod injection;
+/// `casebook schema`: JSON Schema from the field table, against a real validator.
+mod json_schema;
 /// The ward map from the site's GeoJSON: wards and cases as linked, named shapes.
 mod map;
 /// Open data files: CSV rules and JSON.
