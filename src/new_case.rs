@@ -96,11 +96,18 @@ pub fn template(title: Option<&str>, today: Date) -> Result<String, String> {
              #   - scheme: {scheme}\n\
              #     amount: 0            # 円（数字のみ）\n\
              #     fiscal_year: {fiscal_year}\n\
+             #     source: s1           # 出典（下の sources の id）\n\
              # support_type: B1         # casebook.yaml の support_types のキー\n\
              # period: {{ start: {today} }}\n\
              # outcomes:\n\
-             #   - {{ label: 月間利用者, value: 0, unit: 人 }}\n",
+             #   - {{ label: 月間利用者, value: 0, unit: 人 }}\n\
+             # 金額や数値の出典（資料の名前、発行者、日付、アドレス）\n\
+             # sources:\n\
+             #   - {{ id: s1, title: {source_title}, publisher: {publisher}, date: {year} }}\n",
             scheme = placeholders::SCHEME,
+            year = today.year,
+            source_title = placeholders::SOURCE_TITLE,
+            publisher = placeholders::PUBLISHER,
         ),
         "---\n".to_string(),
     ];
@@ -142,5 +149,69 @@ mod tests {
             assert_eq!(doc.value["published"], json!("2024-05-01"));
             assert_eq!(doc.value["district"], json!("（区）/（地区）"));
         }
+    }
+
+    /// Uncommenting the template's optional fields gives YAML that parses,
+    /// and the placeholders in them are still reported.
+    #[test]
+    fn the_commented_fields_parse_once_uncommented() {
+        let today = Date::parse("2024-05-01").unwrap();
+        let text: String = template(Some("題"), today)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let yaml = [
+                    "# funding:",
+                    "#   ",
+                    "#     ",
+                    "# support_type:",
+                    "# period:",
+                    "# outcomes:",
+                    "# sources:",
+                ];
+                let line = if yaml.iter().any(|p| line.starts_with(p)) {
+                    &line[2..]
+                } else {
+                    line
+                };
+                format!("{line}\n")
+            })
+            .collect();
+        let split = split(&text).unwrap();
+        let doc = parse_yaml(split.yaml, 2).unwrap();
+        assert_eq!(
+            doc.value["funding"][0]["fiscal_year"],
+            json!(2024),
+            "{text}"
+        );
+        assert_eq!(doc.value["period"]["start"], json!("2024-05-01"));
+        assert_eq!(doc.value["sources"][0]["id"], json!("s1"));
+        let mut diagnostics = crate::diagnostics::Diagnostics::new();
+        placeholders::check(
+            "a.md",
+            &text,
+            &doc,
+            split.body,
+            split.body_line,
+            "ja",
+            &mut diagnostics,
+        );
+        let fields: Vec<Option<String>> = diagnostics
+            .sorted()
+            .into_iter()
+            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+            .map(|d| d.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                Some("summary".to_string()),
+                Some("district".to_string()),
+                Some("district".to_string()),
+                Some("funding[0].scheme".to_string()),
+                Some("sources[0].title".to_string()),
+                Some("sources[0].publisher".to_string()),
+            ]
+        );
     }
 }

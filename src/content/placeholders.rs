@@ -28,8 +28,12 @@ pub const AREA: &str = "（地区）";
 /// A funding scheme's name, in the template's commented-out `funding:`.
 pub const SCHEME: &str = "（content/funding/ の制度名）";
 
+/// A source's title and publisher, in the template's commented-out `sources:`.
+pub const SOURCE_TITLE: &str = "（資料の名前）";
+pub const PUBLISHER: &str = "（発行者）";
+
 /// Every placeholder text of the case template.
-pub const ALL: [&str; 5] = [TITLE, SUMMARY, WARD, AREA, SCHEME];
+pub const ALL: [&str; 7] = [TITLE, SUMMARY, WARD, AREA, SCHEME, SOURCE_TITLE, PUBLISHER];
 
 /// The headings of the case template's body, written with nothing under them.
 pub const HEADINGS: [&str; 4] = ["背景", "取組の内容", "成果", "これから"];
