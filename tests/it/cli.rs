@@ -182,3 +182,50 @@ fn check_json_has_one_object_per_problem() {
         );
     }
 }
+
+/// Issue 18: several options (`--root`, `--output`, `--format`) had no
+/// description in `--help`.
+#[test]
+fn issue_18_every_option_in_help_has_a_description() {
+    let site = SiteTest::empty();
+    let top = site.run(&["--help"]);
+    top.expect_success();
+    let commands: Vec<String> = top
+        .stdout
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 5, "{commands:?}");
+    for command in commands.iter().map(String::as_str).chain([""]) {
+        let args: Vec<&str> = [command, "-h"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let run = site.run(&args);
+        run.expect_success();
+        let mut options = 0;
+        for line in run.stdout.lines() {
+            let trimmed = line.trim_start();
+            let is_item = trimmed.starts_with('-')
+                || (trimmed.starts_with('<') || trimmed.starts_with('[')) && line.starts_with("  ");
+            if !is_item || line == trimmed {
+                continue;
+            }
+            options += 1;
+            // `--root <ROOT>  The site folder…`: the name, two spaces, the words.
+            let description = trimmed.split_once("  ").map(|(_, d)| d.trim());
+            assert!(
+                description.is_some_and(|d| !d.is_empty()),
+                "`casebook {command} -h`: no description for `{trimmed}`\n{}",
+                run.stdout
+            );
+        }
+        assert!(options > 0, "{}", run.stdout);
+    }
+}
