@@ -43,6 +43,9 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Validate only (`casebook check`): images are read for their headers,
+    /// never resized, and nothing is written, not even the image cache.
+    pub check_only: bool,
 }
 
 impl BuildOptions {
@@ -315,7 +318,13 @@ pub fn generate_staged(
     let images = timings.stage(
         "images",
         || "resizing images…".into(),
-        || images::publish(root, &mut assets, diagnostics, sink),
+        || {
+            let work = match options.check_only {
+                true => images::Work::Inspect,
+                false => images::Work::Publish,
+            };
+            images::publish(root, &mut assets, diagnostics, sink, work)
+        },
     );
     let sites: Vec<&model::Site> = versions.iter().map(|v| &v.site).collect();
     let site = sites[0];
@@ -435,6 +444,10 @@ fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<
 
 /// Validates everything `build` would, without writing or keeping any output.
 pub fn check(options: &BuildOptions) -> Diagnostics {
+    let options = &BuildOptions {
+        check_only: true,
+        ..options.clone()
+    };
     let mut diagnostics = Diagnostics::new();
     let caches = &mut Caches::default();
     generate_into(

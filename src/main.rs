@@ -100,6 +100,7 @@ fn main() -> ExitCode {
                 output,
                 base_url,
                 drafts,
+                check_only: false,
             };
             let mut timings = Timings::default();
             let diagnostics = casebook::build_timed(&options, &mut timings);

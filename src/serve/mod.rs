@@ -258,6 +258,7 @@ pub fn run(options: &ServeOptions) -> Result<(), StartError> {
         output: None,
         base_url: None,
         drafts: options.drafts,
+        check_only: false,
     };
     let mut preview = Preview::new(build_options, Some(origin.clone()));
     let update = preview.rebuild(&[]);
