@@ -227,11 +227,10 @@ fn display_space(c: char) -> char {
     if is_wide(c) { '\u{3000}' } else { ' ' }
 }
 
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
-        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
-        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
+/// Whether `c` takes two columns in a terminal: CJK ideographs (including
+/// those from U+20000 on), kana, hangul, full-width forms, wide emoji.
+pub fn is_wide(c: char) -> bool {
+    unicode_width::UnicodeWidthChar::width(c) == Some(2)
 }
 
 /// The lines of the last file read, split as the content stage splits them.
@@ -266,33 +265,14 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let word_len = word.chars().count();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        // Levenshtein over characters, an adjacent transposition counting one.
+        .map(|c| (strsim::osa_distance(word, c), c))
         .filter(|(d, c)| {
             let len = word_len.max(c.chars().count());
             *d > 0 && (*d <= 2 && *d * 3 <= len + 1 || *d * 3 <= len)
         })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters, with adjacent transpositions counting one.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev_prev: Vec<usize> = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                cur[j] = cur[j].min(prev_prev[j - 2] + 1);
-            }
-        }
-        prev_prev = std::mem::replace(&mut prev, cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -338,6 +318,19 @@ mod tests {
             ("x", None),
         ] {
             assert_eq!(suggest(typo, fields), expected, "{typo}");
+        }
+    }
+
+    /// The caret pads with an ideographic space under every character a
+    /// terminal draws two columns wide, including those from U+20000 on.
+    #[test]
+    fn wide_characters_take_two_columns() {
+        for c in ['空', 'き', 'ア', 'Ａ', '、', '한', '𠮷', '𪚲'] {
+            assert!(is_wide(c), "{c}");
+            assert_eq!(display_space(c), '\u{3000}', "{c}");
+        }
+        for c in ['a', 'é', 'ｱ', '-', '\t'] {
+            assert!(!is_wide(c), "{c:?}");
         }
     }
 
