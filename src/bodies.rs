@@ -301,7 +301,12 @@ impl RenderContext<'_> {
                 )
             }
         };
-        report_problems(entry.source, &rendered, self.problems);
+        report_problems(
+            entry.source,
+            (entry.body, entry.body_line),
+            &rendered,
+            self.problems,
+        );
         if !self.cache.keep {
             return rendered;
         }
@@ -317,11 +322,20 @@ impl RenderContext<'_> {
     }
 }
 
-fn report_problems(source: &SourceFile, rendered: &Rendered, problems: &Mutex<Diagnostics>) {
+/// Reports the problems found in a body, quoting their lines from `body`
+/// (the text after the front matter, and the file's line it starts on).
+fn report_problems(
+    source: &SourceFile,
+    body: (&str, usize),
+    rendered: &Rendered,
+    problems: &Mutex<Diagnostics>,
+) {
     if !rendered.problems.is_empty() {
         let mut problems = problems.lock().unwrap_or_else(|e| e.into_inner());
         for problem in &rendered.problems {
-            let mut d = Diagnostic::error(&source.rel, &problem.message).at(problem.span);
+            let mut d = Diagnostic::error(&source.rel, &problem.message)
+                .at(problem.span)
+                .quoting_from(body.0, body.1);
             if let Some(hint) = &problem.hint {
                 d = d.hint(hint);
             }

@@ -145,6 +145,7 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
             diagnostics.push(
                 Diagnostic::error(CONFIG_FILE, format!("invalid YAML: {}", error.message))
                     .at(error.span)
+                    .quoting(text)
                     .hint("check indentation and quoting near this line"),
             );
             return None;

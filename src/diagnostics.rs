@@ -7,7 +7,6 @@
 
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 /// Where a problem is, 1-based. `col` counts characters, not bytes, so a caret lines
 /// up under Japanese text.
@@ -59,6 +58,12 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The source line `span` points at, as it was when the problem was
+    /// found (see [`Diagnostic::quoting`]); printed above the caret. The
+    /// printer reads no file, so the live preview never shows a line of a
+    /// newer save under an old problem.
+    #[serde(skip)]
+    pub source_line: Option<String>,
 }
 
 impl Diagnostic {
@@ -70,6 +75,7 @@ impl Diagnostic {
             field: None,
             message: message.into(),
             hint: None,
+            source_line: None,
         }
     }
 
@@ -87,6 +93,21 @@ impl Diagnostic {
 
     pub fn at_opt(mut self, span: Option<Span>) -> Self {
         self.span = span;
+        self
+    }
+
+    /// Quotes the line the span points at from `text`, the whole normalised
+    /// file the problem is in (see [`crate::source::normalize_source`]).
+    pub fn quoting(self, text: &str) -> Self {
+        self.quoting_from(text, 1)
+    }
+
+    /// [`Diagnostic::quoting`] for a part of the file whose first line is
+    /// line `first` (a body after its front matter).
+    pub fn quoting_from(mut self, text: &str, first: usize) -> Self {
+        if let Some(span) = self.span {
+            self.source_line = crate::source::line_of(text, first, span.line).map(str::to_string);
+        }
         self
     }
 
@@ -141,6 +162,20 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
+    /// Quotes the line of every located problem that has none yet, from the
+    /// text `source` gives for its file: `(text, number of its first line)`.
+    /// Stages call it with the text they read, while they still hold it.
+    pub fn quote_from<'t>(&mut self, source: impl Fn(&str) -> Option<(&'t str, usize)>) {
+        for d in &mut self.items {
+            if d.source_line.is_none()
+                && let Some(span) = d.span
+                && let Some((text, first)) = source(&d.file)
+            {
+                d.source_line = crate::source::line_of(text, first, span.line).map(str::to_string);
+            }
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }
@@ -157,15 +192,12 @@ impl Diagnostics {
         self.items.iter()
     }
 
-    /// Text form: `file:line:col: error: message`, the source line with a caret,
-    /// then the hint. `root` is where the source lines are read from.
-    pub fn render_text(&self, root: &Path) -> String {
+    /// Text form: `file:line:col: error: message`, the source line with a
+    /// caret (when the problem quoted it), then the hint.
+    pub fn render_text(&self) -> String {
         let mut out = String::new();
-        // Sorted by file, so one file's text is read once, not once per problem:
-        // 100,000 broken links in a 10 MB body would otherwise read a terabyte.
-        let mut lines = SourceLines::default();
         for d in self.sorted() {
-            render_one(&mut out, &d, root, &mut lines);
+            render_one(&mut out, &d);
         }
         out
     }
@@ -192,7 +224,7 @@ impl Diagnostics {
     }
 }
 
-fn render_one(out: &mut String, d: &Diagnostic, root: &Path, lines: &mut SourceLines) {
+fn render_one(out: &mut String, d: &Diagnostic) {
     let severity = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -203,7 +235,7 @@ fn render_one(out: &mut String, d: &Diagnostic, root: &Path, lines: &mut SourceL
     };
     let _ = writeln!(out, "{location}: {severity}: {}", d.message);
     if let Some(span) = d.span
-        && let Some(line) = lines.line(&root.join(&d.file), span.line)
+        && let Some(line) = &d.source_line
     {
         let gutter = span.line.to_string();
         let pad = " ".repeat(gutter.len());
@@ -231,33 +263,6 @@ fn display_space(c: char) -> char {
 /// those from U+20000 on), kana, hangul, full-width forms, wide emoji.
 pub fn is_wide(c: char) -> bool {
     unicode_width::UnicodeWidthChar::width(c) == Some(2)
-}
-
-/// The lines of the last file read, split as the content stage splits them.
-#[derive(Default)]
-struct SourceLines {
-    path: PathBuf,
-    lines: Vec<String>,
-}
-
-impl SourceLines {
-    fn line(&mut self, path: &Path, line: usize) -> Option<String> {
-        if self.path != path {
-            self.path = path.to_path_buf();
-            let text = std::fs::read(path).map_or_else(
-                |_| String::new(),
-                |bytes| {
-                    crate::content::front_matter::normalize_source(&String::from_utf8_lossy(&bytes))
-                },
-            );
-            self.lines = text.split('\n').map(str::to_string).collect();
-        }
-        let raw = self.lines.get(line.checked_sub(1)?)?;
-        if raw.chars().count() > 200 {
-            return None;
-        }
-        Some(raw.clone())
-    }
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
@@ -332,6 +337,27 @@ mod tests {
         for c in ['a', 'é', 'ｱ', '-', '\t'] {
             assert!(!is_wide(c), "{c:?}");
         }
+    }
+
+    /// The printer quotes what the problem captured, and reads no file.
+    #[test]
+    fn the_quoted_line_is_the_one_captured() {
+        let text = "---\ntitle: 空き家\nstatus: done\n---\n";
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::error("content/cases/a.md", "bad status")
+                .at(Span::new(3, 9))
+                .quoting(text),
+        );
+        d.push(Diagnostic::error("content/cases/b.md", "unquoted").at(Span::new(2, 8)));
+        d.push(Diagnostic::error("content/cases/c.md", "later").at(Span::new(2, 8)));
+        d.quote_from(|file| (file == "content/cases/c.md").then_some((text, 1)));
+        assert_eq!(
+            d.render_text(),
+            "content/cases/a.md:3:9: error: bad status\n  |\n3 | status: done\n  |         ^\n\
+             content/cases/b.md:2:8: error: unquoted\n\
+             content/cases/c.md:2:8: error: later\n  |\n2 | title: 空き家\n  |        ^\n"
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod sitemap;
+pub mod source;
 pub mod stats;
 pub mod timings;
 pub mod translations;
@@ -154,6 +155,7 @@ impl Version {
     fn release_markdown(&mut self) {
         for case in &mut self.site.cases {
             case.entry.body = String::new();
+            case.entry.head = std::sync::Arc::from("");
         }
     }
 }
@@ -244,6 +246,9 @@ pub fn generate_staged(
         },
     );
     let case_count = content.cases.len();
+    // The model and translation stages find problems in files they no
+    // longer hold the text of: they quote their lines from these heads.
+    let heads = content.heads();
     let others = timings.stage(
         "translations",
         || "laying translations over their originals…".into(),
@@ -271,6 +276,8 @@ pub fn generate_staged(
             (site, translated)
         },
     );
+    diagnostics.quote_from(|file| heads.get(file).map(|head| (&**head, 1)));
+    drop(heads);
     let (mut versions, mut bodies): (Vec<Version>, Vec<bodies::Bodies>) = timings.stage(
         "markdown",
         || format!("{case_count} cases loaded; rendering Markdown…"),

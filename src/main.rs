@@ -104,7 +104,7 @@ fn main() -> ExitCode {
             };
             let mut timings = Timings::default();
             let diagnostics = casebook::build_timed(&options, &mut timings);
-            let code = report(&diagnostics, &root, Format::Text);
+            let code = report(&diagnostics, Format::Text);
             if show_timings {
                 eprint!("{}", timings.report());
             }
@@ -123,7 +123,7 @@ fn main() -> ExitCode {
                 ..BuildOptions::default()
             };
             let diagnostics = casebook::check(&options);
-            let code = report(&diagnostics, &root, format);
+            let code = report(&diagnostics, format);
             if code == ExitCode::SUCCESS && matches!(format, Format::Text) {
                 eprintln!("no problems found");
             }
@@ -174,9 +174,9 @@ fn main() -> ExitCode {
 }
 
 /// Prints the diagnostics and returns the exit code they call for.
-fn report(diagnostics: &Diagnostics, root: &std::path::Path, format: Format) -> ExitCode {
+fn report(diagnostics: &Diagnostics, format: Format) -> ExitCode {
     match format {
-        Format::Text => eprint!("{}", diagnostics.render_text(root)),
+        Format::Text => eprint!("{}", diagnostics.render_text()),
         Format::Json => print!("{}", diagnostics.render_json()),
     }
     if diagnostics.has_errors() {

@@ -146,19 +146,15 @@ fn event(name: &str, data: &serde_json::Value) -> String {
 
 /// The errors of the last rebuild, as the overlay shows them.
 fn errors_event(preview: &Preview) -> String {
-    let errors: Vec<serde_json::Value> = preview
-        .errors()
-        .iter()
-        .map(|d| overlay_entry(d, preview.root()))
-        .collect();
+    let errors: Vec<serde_json::Value> = preview.errors().iter().map(overlay_entry).collect();
     event("errors", &json!({ "errors": errors }))
 }
 
 /// A diagnostic with its source line and caret, as the terminal shows them.
-fn overlay_entry(diagnostic: &Diagnostic, root: &Path) -> serde_json::Value {
+fn overlay_entry(diagnostic: &Diagnostic) -> serde_json::Value {
     let mut one = Diagnostics::new();
     one.push(diagnostic.clone());
-    let text = one.render_text(root);
+    let text = one.render_text();
     // The lines between the heading and the hint: the source line and caret.
     let excerpt: Vec<&str> = text
         .lines()
@@ -385,7 +381,7 @@ fn rebuild(preview: &mut Preview, shared: &Shared, changed: &[String], timings: 
 
 /// One line per rebuild on the terminal, and the diagnostics in full.
 fn report(preview: &Preview, update: &Update, first: bool, timings: bool) {
-    let text = update.diagnostics.render_text(preview.root());
+    let text = update.diagnostics.render_text();
     if !text.is_empty() {
         eprint!("{text}");
     }
