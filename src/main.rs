@@ -141,12 +141,13 @@ fn main() -> ExitCode {
                 output,
                 base_url,
                 drafts,
+                check_only: false,
             };
             let language = language_of(&root);
             let mut timings = Timings::default();
             timings.language = language;
             let diagnostics = casebook::build_timed(&options, &mut timings);
-            let code = report(&diagnostics, &root, Format::Text, language);
+            let code = report(&diagnostics, Format::Text, language);
             if show_timings {
                 eprint!("{}", timings.report());
             }
@@ -170,7 +171,7 @@ fn main() -> ExitCode {
             };
             let language = language_of(&root);
             let diagnostics = casebook::check(&options);
-            let code = report(&diagnostics, &root, format, language);
+            let code = report(&diagnostics, format, language);
             if code == ExitCode::SUCCESS && matches!(format, Format::Text) {
                 eprintln!(
                     "{}",
@@ -201,7 +202,7 @@ fn main() -> ExitCode {
                     let usage = error.usage;
                     let mut diagnostics = Diagnostics::new();
                     diagnostics.push(*error.diagnostic);
-                    eprint!("{}", diagnostics.render_text(&root, language));
+                    eprint!("{}", diagnostics.render_text(language));
                     ExitCode::from(if usage { 2 } else { 1 })
                 }
             }
@@ -214,7 +215,7 @@ fn main() -> ExitCode {
             let mut diagnostics = Diagnostics::new();
             let language = language_of(&root);
             let Some(files) = casebook::schemas(&options, &mut diagnostics) else {
-                return report(&diagnostics, &root, Format::Text, language);
+                return report(&diagnostics, Format::Text, language);
             };
             let out = out.unwrap_or_else(|| root.join("schema"));
             let written = std::fs::create_dir_all(&out).and_then(|()| {
@@ -285,14 +286,14 @@ fn main() -> ExitCode {
 fn fail(problem: Diagnostic, language: Language) -> ExitCode {
     let mut diagnostics = Diagnostics::new();
     diagnostics.push(problem);
-    eprint!("{}", diagnostics.render_text(Path::new("."), language));
+    eprint!("{}", diagnostics.render_text(language));
     ExitCode::from(1)
 }
 
 /// Prints the diagnostics and returns the exit code they call for.
-fn report(diagnostics: &Diagnostics, root: &Path, format: Format, language: Language) -> ExitCode {
+fn report(diagnostics: &Diagnostics, format: Format, language: Language) -> ExitCode {
     match format {
-        Format::Text => eprint!("{}", diagnostics.render_text(root, language)),
+        Format::Text => eprint!("{}", diagnostics.render_text(language)),
         Format::Json => print!("{}", diagnostics.render_json(language)),
     }
     if diagnostics.has_errors() {

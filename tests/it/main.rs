@@ -22,6 +22,8 @@ mod json_schema;
 mod map;
 /// Open data files: CSV rules and JSON.
 mod opendata;
+/// Snapshots of the feed, cases.json, a case page's main and a check report.
+mod outputs;
 /// Properties over generated input: paths stay inside, formats round-trip.
 mod properties;
 /// Provenance: sources and their marks, made-up examples labelled, require_sources.
