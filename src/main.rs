@@ -71,6 +71,34 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Write cases from a spreadsheet (.csv, .xlsx, .xls, .ods) or from the
+    /// site's own open data CSV files
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Which sheet, header row and columns to read (see the README)
+        #[arg(long)]
+        map: Option<PathBuf>,
+        /// Show what would be written, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Rewrite the fields the sheet holds in cases that exist already
+        #[arg(long)]
+        update: bool,
+        /// The text encoding of CSV files (default: UTF-8 if valid, else Shift_JIS)
+        #[arg(long, value_enum)]
+        encoding: Option<CsvEncoding>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CsvEncoding {
+    #[value(name = "utf-8")]
+    Utf8,
+    #[value(name = "shift_jis")]
+    ShiftJis,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -168,6 +196,29 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+        Command::Import {
+            files,
+            root,
+            map,
+            dry_run,
+            update,
+            encoding,
+        } => {
+            let options = casebook::import::ImportOptions {
+                root: root.clone(),
+                files,
+                map,
+                dry_run,
+                update,
+                encoding: encoding.map(|e| match e {
+                    CsvEncoding::Utf8 => casebook::import::Encoding::Utf8,
+                    CsvEncoding::ShiftJis => casebook::import::Encoding::ShiftJis,
+                }),
+            };
+            let imported = casebook::import::run(&options);
+            print!("{}", imported.summary);
+            report(&imported.diagnostics, &root, Format::Text)
         }
     }
 }

@@ -4,65 +4,14 @@
 //! Dates → `令和元年5月1日`, fiscal years → `令和元年度（2019年度）`, yen → `1,234万5,678円`.
 //! Everything here is a pure function of its input and never panics.
 
-use crate::date::Date;
-
-/// A Japanese era (元号) from the adoption of the Gregorian calendar onwards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Era {
-    Meiji,
-    Taisho,
-    Showa,
-    Heisei,
-    Reiwa,
-}
-
-impl Era {
-    /// The era name as written in dates: `明治`, `大正`, `昭和`, `平成`, `令和`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Era::Meiji => "明治",
-            Era::Taisho => "大正",
-            Era::Showa => "昭和",
-            Era::Heisei => "平成",
-            Era::Reiwa => "令和",
-        }
-    }
-}
-
-/// The first day of each era, newest last. 明治 counts from 1868-01-25 (慶応4年
-/// 1月1日, to which the change of era was backdated), but Japan used the
-/// lunisolar calendar until 明治5年12月2日, and the next day was
-/// 1873-01-01 (明治6年1月1日); a Gregorian date before that has no 和暦 form
-/// that matches it day for day, so [`SUPPORTED_FROM`] cuts 明治 off there.
-const ERA_STARTS: [(Era, Date); 5] = [
-    (Era::Meiji, date(1868, 1, 25)),
-    (Era::Taisho, date(1912, 7, 30)),
-    (Era::Showa, date(1926, 12, 25)),
-    (Era::Heisei, date(1989, 1, 8)),
-    (Era::Reiwa, date(2019, 5, 1)),
-];
-
-/// The first day with a 和暦 form (the Gregorian calendar's adoption in Japan).
-const SUPPORTED_FROM: Date = date(1873, 1, 1);
+pub use crate::date::Era;
+use crate::date::{Date, era_year};
 
 /// The fiscal years [`fiscal_year_label`] writes with an era; others fall back to `2018年度`.
 const LABELLED_FISCAL_YEARS: std::ops::RangeInclusive<i32> = 1873..=9999;
 
 const fn date(year: i32, month: u32, day: u32) -> Date {
     Date { year, month, day }
-}
-
-/// The era in force on `date` and the year within it (1 for 元年), or `None`
-/// before 1873-01-01.
-pub fn era_year(date: Date) -> Option<(Era, u32)> {
-    if date < SUPPORTED_FROM {
-        return None;
-    }
-    let (era, start) = ERA_STARTS.iter().rev().find(|(_, start)| *start <= date)?;
-    // An era's first calendar year is its 元年 (year 1), whatever day it began,
-    // so the era year counts calendar years from the start year.
-    let year = u32::try_from(date.year - (start.year - 1)).ok()?;
-    Some((*era, year))
 }
 
 /// `元年` for the first year of an era, else `N年`.
