@@ -39,9 +39,14 @@ fn copy_tree(from: &Path, to: &Path) {
 impl SiteTest {
     /// A copy of `tests/fixtures/<name>/`.
     pub fn fixture(name: &str) -> SiteTest {
+        SiteTest::copy_of(&fixtures().join(name))
+    }
+
+    /// A copy of the folder `from` (a path in the repository).
+    pub fn copy_of(from: &Path) -> SiteTest {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
-        copy_tree(&fixtures().join(name), &root);
+        copy_tree(from, &root);
         SiteTest {
             dir: Rc::new(dir),
             root,

@@ -373,6 +373,31 @@ list.csv:2:6: error: `中止` is not a status
         );
 }
 
+/// The README's example: the committed workbook, written from the seeds,
+/// imports into its example site and passes `check`.
+#[test]
+fn the_example_workbook_imports_into_the_example_site() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/import");
+    let site = SiteTest::copy_of(&examples.join("site"));
+    let workbook = examples.join("jirei.xlsx").display().to_string();
+    let map = examples.join("map.yaml").display().to_string();
+    site.run(&["import", &workbook, "--map", &map])
+        .expect_success();
+    let hub = read(&site, "content/cases/nakamura-hub.md");
+    assert!(
+        hub.contains("published: 2019-04-01\nstatus: planned\n")
+            && hub.contains("- scheme: ヨコハマ市民まち普請事業\n  fiscal_year: 2018\n"),
+        "{hub}"
+    );
+    assert!(!hub.contains("amount"), "the papers give no amount: {hub}");
+    let seya = read(&site, "content/cases/seya-mutual-aid.md");
+    assert!(
+        seya.contains("published: 2019-04-01\n"),
+        "平成31年4月1日: {seya}"
+    );
+    site.check().expect_success();
+}
+
 /// Issue 20's round trip: a site's open data, imported into a copy without
 /// its cases, builds the same `cases.json`.
 #[test]
