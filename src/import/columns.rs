@@ -55,7 +55,10 @@ const TARGETS: &[(&str, Kind)] = &[
 /// The columns of each open data file (`opendata::TABLES`), and the field
 /// each fills; `None` for columns the build works out itself (`url`,
 /// `fiscal_year` of a case). `themes` and `partners` rows hold one item each.
-const OPEN_DATA: &[(&str, &[(&str, Option<(&str, Kind)>)])] = &[
+/// An open data column and the field it fills.
+type OpenDataColumn = (&'static str, Option<(&'static str, Kind)>);
+
+const OPEN_DATA: &[(&str, &[OpenDataColumn])] = &[
     (
         "cases",
         &[
@@ -158,24 +161,32 @@ fn first_row() -> usize {
     1
 }
 
-pub fn load_map(path: &Path, lang: Lang) -> Result<Map, Diagnostic> {
+pub fn load_map(path: &Path, lang: Lang) -> Result<Map, Box<Diagnostic>> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::error(&file, lang.text(Message::BadMap, &[&e.to_string()])))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(Diagnostic::error(
+            &file,
+            lang.text(Message::BadMap, &[&e.to_string()]),
+        ))
+    })?;
     serde_yaml::from_str(&text).map_err(|e| {
         let location = e.location();
         let error = Diagnostic::error(&file, lang.text(Message::BadMap, &[&e.to_string()]));
-        match location {
+        Box::new(match location {
             Some(l) => error.at(crate::diagnostics::Span::new(l.line(), l.column())),
             None => error,
-        }
+        })
     })
 }
+
+/// A column (1-based) that is not what it should be: message and hint.
+pub type ColumnProblem = (usize, String, String);
 
 /// One sheet's columns: for each, the field it fills, if any.
 pub type Columns = Vec<Option<(&'static str, Kind)>>;
 
-/// The columns of a sheet whose header row holds `headers`, by `map`.
+/// The columns of a sheet whose header row holds `headers`, by `map`; else
+/// each wrong heading or field as a (message, hint).
 pub fn by_map(map: &Map, headers: &[String], lang: Lang) -> Result<Columns, Vec<(String, String)>> {
     let mut columns: Columns = vec![None; headers.len()];
     let mut problems = Vec::new();
@@ -224,7 +235,7 @@ pub fn open_data(
     stem: &str,
     headers: &[String],
     lang: Lang,
-) -> Option<Result<Columns, Vec<(usize, String, String)>>> {
+) -> Option<Result<Columns, Vec<ColumnProblem>>> {
     let (_, known) = OPEN_DATA.iter().find(|(name, _)| *name == stem)?;
     let mut problems = Vec::new();
     let columns = headers

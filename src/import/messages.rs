@@ -86,7 +86,6 @@ pub enum Message {
     ExistsHint,
     Invalid,
     CannotWrite,
-    NothingWritten,
     Wrote,
     WouldWrite,
     Created,
@@ -251,10 +250,6 @@ impl Message {
                 "case `{0}` would not pass `casebook check`: {1}",
             ),
             CannotWrite => ("書き込めません: {0}", "cannot write: {0}"),
-            NothingWritten => (
-                "{0} 件の誤りがあるため、何も書き出していません",
-                "{0} error(s) found; nothing was written",
-            ),
             Wrote => ("{0} 件の事例を書き出しました", "wrote {0} case(s)"),
             WouldWrite => (
                 "{0} 件の事例を書き出します（--dry-run のため書き出していません）",

@@ -102,7 +102,7 @@ pub fn run(options: &ImportOptions) -> ImportReport {
         Some(path) => match columns::load_map(path, lang) {
             Ok(map) => Some(map),
             Err(error) => {
-                diagnostics.push(error);
+                diagnostics.push(*error);
                 return ImportReport {
                     diagnostics,
                     summary: String::new(),
@@ -118,7 +118,7 @@ pub fn run(options: &ImportOptions) -> ImportReport {
         let table = match read::read_table(path, sheet, options.encoding, lang) {
             Ok(table) => table,
             Err(error) => {
-                diagnostics.push(error);
+                diagnostics.push(*error);
                 continue;
             }
         };
@@ -136,14 +136,19 @@ pub fn run(options: &ImportOptions) -> ImportReport {
             .map(values::cell_text)
             .collect();
         let header_line = table.rows[header_index].number;
-        let mapped = match &map {
-            Some(map) => columns::by_map(map, &headers, lang).map_err(|problems| {
-                problems
-                    .into_iter()
-                    .map(|(m, h)| (1, m, h))
-                    .collect::<Vec<_>>()
-            }),
-            None => {
+        let mapped = match (&map, &options.map) {
+            (Some(map), Some(map_path)) => match columns::by_map(map, &headers, lang) {
+                Ok(columns) => Ok(columns),
+                Err(problems) => {
+                    // A heading or field the map names wrongly is the map's problem.
+                    let file = map_path.display().to_string();
+                    for (message, hint) in problems {
+                        diagnostics.push(Diagnostic::error(&file, message).hint(hint));
+                    }
+                    continue;
+                }
+            },
+            _ => {
                 let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
                 match columns::open_data(stem, &headers, lang) {
                     Some(result) => result,
@@ -177,14 +182,11 @@ pub fn run(options: &ImportOptions) -> ImportReport {
             }
             Err(problems) => {
                 for (col, message, hint) in problems {
-                    let error = Diagnostic::error(&table.label, message).hint(hint);
-                    diagnostics.push(match options.map.as_ref() {
-                        Some(map) if col == 1 => Diagnostic {
-                            file: map.display().to_string(),
-                            ..error
-                        },
-                        _ => error.in_cell(header_line, col, table.columns),
-                    });
+                    diagnostics.push(Diagnostic::error(&table.label, message).hint(hint).in_cell(
+                        header_line,
+                        col,
+                        table.columns,
+                    ));
                 }
             }
         }
@@ -235,6 +237,15 @@ pub fn run(options: &ImportOptions) -> ImportReport {
                 draft.first,
                 lang.text(Message::Exists, &[&rel]),
                 lang.text(Message::ExistsHint, &[]),
+            ));
+            continue;
+        }
+        if existing.is_none() && options.map.is_none() && !draft.fields.contains_key("title") {
+            // Open data: a grant or outcome row of a case cases.csv does not hold.
+            diagnostics.push(error_at(
+                draft.first,
+                lang.text(Message::NoCaseRow, &[&draft.slug]),
+                lang.text(Message::NoCaseRowHint, &[]),
             ));
             continue;
         }

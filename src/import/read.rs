@@ -52,7 +52,7 @@ pub fn read_table(
     sheet: Option<&str>,
     encoding: Option<Encoding>,
     lang: Lang,
-) -> Result<Table, Diagnostic> {
+) -> Result<Table, Box<Diagnostic>> {
     let label = path.display().to_string();
     let extension = path
         .extension()
@@ -64,14 +64,16 @@ pub fn read_table(
             let bytes = std::fs::read(path).map_err(|e| {
                 Diagnostic::error(&label, lang.text(Message::CannotRead, &[&e.to_string()]))
             })?;
-            let text = decode(&bytes, encoding)
-                .ok_or_else(|| Diagnostic::error(&label, lang.text(Message::NotEncoded, &[])))?;
+            let text = decode(&bytes, encoding).ok_or_else(|| {
+                Diagnostic::error(&label, lang.text(Message::NotEncoded, &[]))
+                    .hint(lang.text(Message::NotEncodedHint, &[]))
+            })?;
             read_csv(&text, label, lang)
         }
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(path, sheet, label, lang),
-        _ => Err(Diagnostic::error(
-            &label,
-            lang.text(Message::UnknownFileType, &[]),
+        _ => Err(Box::new(
+            Diagnostic::error(&label, lang.text(Message::UnknownFileType, &[]))
+                .hint(lang.text(Message::UnknownFileTypeHint, &[])),
         )),
     }
 }
@@ -95,7 +97,10 @@ fn shift_jis(bytes: &[u8]) -> Option<String> {
     (!had_errors).then(|| text.into_owned())
 }
 
-fn read_csv(text: &str, label: String, lang: Lang) -> Result<Table, Diagnostic> {
+fn read_csv(text: &str, label: String, lang: Lang) -> Result<Table, Box<Diagnostic>> {
+    // The csv crate counts a CRLF's line only when the next record starts,
+    // which would put every row of an Excel CSV on the line before its own.
+    let text = crate::content::front_matter::normalize_source(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -120,11 +125,10 @@ fn read_csv(text: &str, label: String, lang: Lang) -> Result<Table, Diagnostic> 
             }
             Err(error) => {
                 let line = error.position().map_or(0, |p| p.line() as usize);
-                return Err(Diagnostic::error(
-                    &label,
-                    lang.text(Message::BadCsv, &[&error.to_string()]),
-                )
-                .in_cell(line, 1, CellColumn::Numbered));
+                return Err(Box::new(
+                    Diagnostic::error(&label, lang.text(Message::BadCsv, &[&error.to_string()]))
+                        .in_cell(line, 1, CellColumn::Numbered),
+                ));
             }
         }
     }
@@ -140,7 +144,7 @@ fn read_workbook(
     sheet: Option<&str>,
     file: String,
     lang: Lang,
-) -> Result<Table, Diagnostic> {
+) -> Result<Table, Box<Diagnostic>> {
     use calamine::{Data, Reader as _};
     let mut workbook = calamine::open_workbook_auto(path)
         .map_err(|e| Diagnostic::error(&file, lang.text(Message::CannotRead, &[&e.to_string()])))?;
@@ -155,7 +159,7 @@ fn read_workbook(
             {
                 error = error.hint(lang.text(Message::DidYouMean, &[close]));
             }
-            return Err(error);
+            return Err(Box::new(error));
         }
         None => names
             .first()
@@ -231,7 +235,7 @@ mod tests {
     #[test]
     fn csv_rows_carry_their_line_numbers() {
         let table = read_csv(
-            "a,b\n\"two\nlines\",x\n3, \n'=1,'-\n",
+            "a,b\r\n\"two\r\nlines\",x\r\n3, \r\n'=1,'-\r\n",
             "t.csv".into(),
             Lang::En,
         )

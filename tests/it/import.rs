@@ -427,3 +427,19 @@ fn the_sites_own_open_data_imports_back_to_the_same_cases() {
     );
     assert!(before.contains("\"summary\": \"-ハイフンで始まる概要\""));
 }
+
+#[test]
+fn open_data_rows_of_a_case_that_is_nowhere_are_errors() {
+    let site = SiteTest::fixture("import/site").file(
+        "funding.csv",
+        "\u{feff}case_slug,scheme,amount,fiscal_year\r\nlost-case,ヨコハマ市民まち普請事業,5000000,2018\r\n",
+    );
+    site.run(&["import", "funding.csv"])
+        .expect_code(1)
+        .expect_stderr(
+            "funding.csv:2:1: error: 事例 lost-case が cases.csv にも content/cases/ にもありません
+  hint: cases.csv を一緒に指定してください
+1 error found; nothing was written
+",
+        );
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Import speed: `casebook import` on a generated 10,000-row workbook.
+#
+#   bench/import.sh [ROWS]        default: 10000
+#   RUNS=20 bench/import.sh       runs per command (default 10)
+#
+# Generates a workbook with examples/import_workbook.rs (--rows: made-up
+# cases, every tenth in two rows; dates as date cells, 和暦 and R2.4.1 text;
+# amounts in 万円; years as H30, 令和元年度, R2) and a site with the scheme
+# and ward they name, then times with hyperfine:
+#   1. `casebook import --dry-run` (read, map, parse, group, check; no writes)
+#   2. a real import into an empty content/cases/ (the folder is emptied
+#      before each run, outside the timing).
+# Target: under 2 s for 10,000 rows. Needs Debian's hyperfine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-10000}
+runs=${RUNS:-10}
+command -v hyperfine >/dev/null || { echo "missing hyperfine (apt-get install hyperfine)"; exit 2; }
+cargo build --release --quiet --bin casebook
+target=${CARGO_TARGET_DIR:-$PWD/target}
+casebook=$target/release/casebook
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/casebook-import-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+site=$work/site
+mkdir -p "$site/content/funding" "$site/content/districts"
+cp examples/import/site/casebook.yaml "$site/"
+cp examples/import/site/content/funding/machi-fushin.md "$site/content/funding/"
+cp examples/import/site/content/districts/minami.md "$site/content/districts/"
+cp examples/import/map.yaml "$work/map.yaml"
+cargo run --release --quiet --example import_workbook -- --rows "$rows" "$work/book.xlsx"
+echo "workbook: $rows rows, $(du -h "$work/book.xlsx" | cut -f1)"
+
+hyperfine --runs "$runs" --warmup 1 --export-json "$work/import.json" \
+  --command-name "import --dry-run ($rows rows)" \
+  "$casebook import $work/book.xlsx --map $work/map.yaml --root $site --dry-run" \
+  --prepare "rm -rf $site/content/cases" \
+  --command-name "import ($rows rows)" \
+  "$casebook import $work/book.xlsx --map $work/map.yaml --root $site"
+
+python3 - "$work/import.json" <<'EOF'
+import json, sys
+for result in json.load(open(sys.argv[1]))["results"]:
+    print(f"{result['command']}: median {result['median']:.3f} s")
+EOF
+echo "cases written: $(ls "$site/content/cases" | wc -l)"
