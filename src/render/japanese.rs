@@ -127,40 +127,6 @@ mod tests {
     }
 
     #[test]
-    fn era_names() {
-        for (era, name) in [
-            (Era::Meiji, "明治"),
-            (Era::Taisho, "大正"),
-            (Era::Showa, "昭和"),
-            (Era::Heisei, "平成"),
-            (Era::Reiwa, "令和"),
-        ] {
-            assert_eq!(era.name(), name, "{era:?}");
-        }
-    }
-
-    #[test]
-    fn era_year_at_boundaries() {
-        for (date, expected) in [
-            (day(1872, 12, 31), None),
-            (day(1873, 1, 1), Some((Era::Meiji, 6))),
-            (day(1912, 7, 29), Some((Era::Meiji, 45))),
-            (day(1912, 7, 30), Some((Era::Taisho, 1))),
-            (day(1926, 12, 24), Some((Era::Taisho, 15))),
-            (day(1926, 12, 25), Some((Era::Showa, 1))),
-            (day(1927, 1, 1), Some((Era::Showa, 2))),
-            (day(1989, 1, 7), Some((Era::Showa, 64))),
-            (day(1989, 1, 8), Some((Era::Heisei, 1))),
-            (day(2019, 4, 30), Some((Era::Heisei, 31))),
-            (day(2019, 5, 1), Some((Era::Reiwa, 1))),
-            (day(2020, 1, 1), Some((Era::Reiwa, 2))),
-            (day(-1, 1, 1), None),
-        ] {
-            assert_eq!(era_year(date), expected, "{date}");
-        }
-    }
-
-    #[test]
     fn wareki_dates() {
         for (date, expected) in [
             (day(2019, 5, 1), "令和元年5月1日"),
