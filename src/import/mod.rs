@@ -92,29 +92,63 @@ struct Site {
 pub fn run(options: &ImportOptions) -> ImportReport {
     let mut diagnostics = Diagnostics::new();
     let Some(site) = load_site(&options.root, &mut diagnostics) else {
-        return ImportReport {
-            diagnostics,
-            summary: String::new(),
-        };
+        return ImportReport::failed(diagnostics);
     };
-    let lang = site.lang;
-    let map = match &options.map {
-        Some(path) => match columns::load_map(path, lang) {
+    let map = match options.map.as_deref() {
+        Some(path) => match columns::load_map(path, site.lang) {
             Ok(map) => Some(map),
             Err(error) => {
                 diagnostics.push(*error);
-                return ImportReport {
-                    diagnostics,
-                    summary: String::new(),
-                };
+                return ImportReport::failed(diagnostics);
             }
         },
         None => None,
     };
-    // 1–2. Tables and their columns.
-    let mut tables: Vec<(Table, Columns, usize)> = Vec::new();
+    let sheets = read_sheets(options, map.as_ref(), site.lang, &mut diagnostics);
+    let mut drafts = BTreeMap::new();
+    for (index, sheet) in sheets.iter().enumerate() {
+        for row in &sheet.table.rows[sheet.first_data..] {
+            read_row(index, sheet, row, &site, &mut drafts, &mut diagnostics);
+        }
+    }
+    let plans = plan_files(options, &sheets, &drafts, site.lang, &mut diagnostics);
+    if diagnostics.has_errors() {
+        return ImportReport::failed(diagnostics);
+    }
+    let summary = write_files(options, &plans, site.lang, &mut diagnostics);
+    ImportReport {
+        diagnostics,
+        summary,
+    }
+}
+
+impl ImportReport {
+    fn failed(diagnostics: Diagnostics) -> ImportReport {
+        ImportReport {
+            diagnostics,
+            summary: String::new(),
+        }
+    }
+}
+
+/// A sheet read (step 1) with its columns mapped (step 2).
+struct Sheet {
+    table: Table,
+    columns: Columns,
+    /// The index in `table.rows` of the first row after the header.
+    first_data: usize,
+}
+
+/// Steps 1–2: each file's sheet and what its columns hold.
+fn read_sheets(
+    options: &ImportOptions,
+    map: Option<&columns::Map>,
+    lang: Lang,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Sheet> {
+    let mut sheets = Vec::new();
     for path in &options.files {
-        let sheet = map.as_ref().and_then(|m| m.sheet.as_deref());
+        let sheet = map.and_then(|m| m.sheet.as_deref());
         let table = match read::read_table(path, sheet, options.encoding, lang) {
             Ok(table) => table,
             Err(error) => {
@@ -122,7 +156,7 @@ pub fn run(options: &ImportOptions) -> ImportReport {
                 continue;
             }
         };
-        let header_row = map.as_ref().map_or(1, |m| m.header_row.max(1));
+        let header_row = map.map_or(1, |m| m.header_row.max(1));
         let Some(header_index) = table.rows.iter().position(|r| r.number >= header_row) else {
             diagnostics.push(Diagnostic::error(
                 &table.label,
@@ -136,7 +170,7 @@ pub fn run(options: &ImportOptions) -> ImportReport {
             .map(values::cell_text)
             .collect();
         let header_line = table.rows[header_index].number;
-        let mapped = match (&map, &options.map) {
+        let mapped = match (map, &options.map) {
             (Some(map), Some(map_path)) => match columns::by_map(map, &headers, lang) {
                 Ok(columns) => Ok(columns),
                 Err(problems) => {
@@ -178,7 +212,11 @@ pub fn run(options: &ImportOptions) -> ImportReport {
                     );
                     continue;
                 }
-                tables.push((table, columns, header_index + 1));
+                sheets.push(Sheet {
+                    table,
+                    columns,
+                    first_data: header_index + 1,
+                });
             }
             Err(problems) => {
                 for (col, message, hint) in problems {
@@ -191,27 +229,22 @@ pub fn run(options: &ImportOptions) -> ImportReport {
             }
         }
     }
-    // 3–4. Values, grouped by case.
-    let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
-    for (index, (table, columns, first_data)) in tables.iter().enumerate() {
-        for row in &table.rows[*first_data..] {
-            read_row(
-                index,
-                table,
-                columns,
-                row,
-                &site,
-                &mut drafts,
-                &mut diagnostics,
-            );
-        }
-    }
-    // 5. Checks and the text of each file.
+    sheets
+}
+
+/// Step 5: each case checked, and the text of its file.
+fn plan_files(
+    options: &ImportOptions,
+    sheets: &[Sheet],
+    drafts: &BTreeMap<String, Draft>,
+    lang: Lang,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Plan> {
     let cases_dir = options.root.join("content/cases");
     let mut plans = Vec::new();
     for draft in drafts.values() {
         let error_at = |loc: Loc, message: String, hint: String| {
-            let table = &tables[loc.table].0;
+            let table = &sheets[loc.table].table;
             Diagnostic::error(&table.label, message).hint(hint).in_cell(
                 loc.row,
                 loc.col,
@@ -292,18 +325,22 @@ pub fn run(options: &ImportOptions) -> ImportReport {
             grants: draft.funding.len(),
         });
     }
-    if diagnostics.has_errors() {
-        return ImportReport {
-            diagnostics,
-            summary: String::new(),
-        };
-    }
-    // 6. Write, or show what would be written.
-    let mut summary = table_text(&plans, lang);
+    plans
+}
+
+/// Step 6: the files written (or, with `--dry-run`, listed), and the table
+/// of what was written.
+fn write_files(
+    options: &ImportOptions,
+    plans: &[Plan],
+    lang: Lang,
+    diagnostics: &mut Diagnostics,
+) -> String {
+    let mut summary = table_text(plans, lang);
     if options.dry_run {
         summary.push_str(&lang.text(Message::WouldWrite, &[&plans.len().to_string()]));
     } else {
-        for plan in &plans {
+        for plan in plans {
             let path = options.root.join(&plan.rel);
             let written = path
                 .parent()
@@ -319,10 +356,7 @@ pub fn run(options: &ImportOptions) -> ImportReport {
         summary.push_str(&lang.text(Message::Wrote, &[&plans.len().to_string()]));
     }
     summary.push('\n');
-    ImportReport {
-        diagnostics,
-        summary,
-    }
+    summary
 }
 
 fn load_site(root: &Path, diagnostics: &mut Diagnostics) -> Option<Site> {
@@ -364,14 +398,14 @@ fn load_site(root: &Path, diagnostics: &mut Diagnostics) -> Option<Site> {
 /// Steps 3 and 4 for one row: its values, checked and added to its case.
 fn read_row(
     index: usize,
-    table: &Table,
-    columns: &Columns,
+    sheet: &Sheet,
     row: &read::Row,
     site: &Site,
     drafts: &mut BTreeMap<String, Draft>,
     diagnostics: &mut Diagnostics,
 ) {
     let lang = site.lang;
+    let (table, columns) = (&sheet.table, &sheet.columns);
     if row.cells.iter().all(|c| *c == Cell::Empty) {
         return;
     }
