@@ -2,9 +2,9 @@
 //! (SPEC §6: "Years follow the city convention, Japanese era first").
 //!
 //! Dates → `令和元年5月1日`, fiscal years → `令和元年度（2019年度）`, yen → `1,234万5,678円`.
-//! Everything here is a pure function of its input and never panics.
+//! Everything here is a pure function of its input and never panics. The
+//! eras themselves are in `crate::date`, where `import` reads 和暦 from too.
 
-pub use crate::date::Era;
 use crate::date::{Date, era_year};
 
 /// The fiscal years [`fiscal_year_label`] writes with an era; others fall back to `2018年度`.
