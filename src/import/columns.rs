@@ -203,10 +203,7 @@ pub fn by_map(map: &Map, headers: &[String], lang: Lang) -> Result<Columns, Vec<
             let names = TARGETS.iter().map(|(p, _)| *p).filter(|p| in_schema(p));
             let hint = match suggest(&name, names.clone()) {
                 Some(close) => lang.text(Message::DidYouMean, &[close]),
-                None => lang.text(
-                    Message::TargetsAre,
-                    &[&names.collect::<Vec<_>>().join(", ")],
-                ),
+                None => lang.text(Message::TargetsAre, &[&lang.list(names)]),
             };
             problems.push((lang.text(Message::UnknownTarget, &[&name]), hint));
             continue;
@@ -216,7 +213,10 @@ pub fn by_map(map: &Map, headers: &[String], lang: Lang) -> Result<Columns, Vec<
             None => {
                 let hint = match suggest(&heading, headers.iter().map(String::as_str)) {
                     Some(close) => lang.text(Message::DidYouMean, &[close]),
-                    None => lang.text(Message::ColumnsAre, &[&headers.join("、")]),
+                    None => lang.text(
+                        Message::ColumnsAre,
+                        &[&lang.list(headers.iter().map(String::as_str))],
+                    ),
                 };
                 problems.push((lang.text(Message::NoSuchColumn, &[&heading]), hint));
             }
@@ -248,10 +248,7 @@ pub fn open_data(
                     let names = known.iter().map(|(name, _)| *name);
                     let hint = match suggest(heading, names.clone()) {
                         Some(close) => lang.text(Message::DidYouMean, &[close]),
-                        None => lang.text(
-                            Message::ColumnsAre,
-                            &[&names.collect::<Vec<_>>().join(", ")],
-                        ),
+                        None => lang.text(Message::ColumnsAre, &[&lang.list(names)]),
                     };
                     problems.push((i + 1, lang.text(Message::UnknownTarget, &[heading]), hint));
                     None

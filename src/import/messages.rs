@@ -20,6 +20,15 @@ impl Lang {
         }
     }
 
+    /// Names listed in a hint: `南区、瀬谷区` or `南区, 瀬谷区`.
+    pub fn list<'a>(self, items: impl IntoIterator<Item = &'a str>) -> String {
+        let separator = match self {
+            Lang::Ja => "、",
+            Lang::En => ", ",
+        };
+        items.into_iter().collect::<Vec<_>>().join(separator)
+    }
+
     pub fn text(self, message: Message, args: &[&str]) -> String {
         let (ja, en) = message.pair();
         let mut text = match self {

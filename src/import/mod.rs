@@ -613,7 +613,7 @@ fn reference_problem(path: &str, value: &Value, site: &Site) -> Option<(String, 
     }
     let hint = match suggest(text, known.iter().map(String::as_str)) {
         Some(close) => lang.text(Message::DidYouMean, &[close]),
-        None => lang.text(list_hint, &[&known.join("、")]),
+        None => lang.text(list_hint, &[&lang.list(known.iter().map(String::as_str))]),
     };
     Some((lang.text(message, &[text]), hint))
 }

@@ -153,7 +153,10 @@ fn read_workbook(
         Some(sheet) if names.iter().any(|n| n == sheet) => sheet.to_owned(),
         Some(sheet) => {
             let mut error = Diagnostic::error(&file, lang.text(Message::NoSuchSheet, &[sheet]))
-                .hint(lang.text(Message::SheetsAre, &[&names.join("、")]));
+                .hint(lang.text(
+                    Message::SheetsAre,
+                    &[&lang.list(names.iter().map(String::as_str))],
+                ));
             if let Some(close) =
                 crate::diagnostics::suggest(sheet, names.iter().map(String::as_str))
             {

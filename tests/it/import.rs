@@ -365,7 +365,7 @@ fn messages_follow_the_site_language() {
         .expect_code(1)
         .expect_stderr(
             "list.csv:2:4: error: unknown ward `鶴見区`
-  hint: wards declared in content/districts/: 南区、瀬谷区
+  hint: wards declared in content/districts/: 南区, 瀬谷区
 list.csv:2:6: error: `中止` is not a status
   hint: one of planned, in-progress, completed (計画中, 実施中, 完了)
 2 errors found; nothing was written
