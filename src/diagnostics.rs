@@ -47,6 +47,17 @@ pub enum Severity {
     Warning,
 }
 
+/// A problem in a spreadsheet's cell rather than on a text file's line:
+/// `span.line` is the row and `span.col` the column, no source line is shown,
+/// and the column is written as the sheet writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellColumn {
+    /// A CSV field's number: `cases.csv:12:3`.
+    Numbered,
+    /// A workbook column's letters: `book.xlsx[事例一覧]:12:C`.
+    Lettered,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -59,6 +70,9 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Set when the span is a spreadsheet cell's row and column.
+    #[serde(skip)]
+    pub cell: Option<CellColumn>,
     /// The source line `span` points at, as it was when the problem was
     /// found (see [`Diagnostic::quoting`]); printed above the caret. The
     /// printer reads no file, so the live preview never shows a line of a
@@ -101,6 +115,7 @@ impl Diagnostic {
             field: None,
             message: message.into(),
             hint: None,
+            cell: None,
             source_line: None,
             ja: None,
         }
@@ -171,6 +186,13 @@ impl Diagnostic {
     /// file the problem is in (see [`crate::source::normalize_source`]).
     pub fn quoting(self, text: &str) -> Self {
         self.quoting_from(text, 1)
+    }
+
+    /// Located at a spreadsheet cell: 1-based `row` and `column`.
+    pub fn in_cell(mut self, row: usize, column: usize, style: CellColumn) -> Self {
+        self.span = Some(Span::new(row, column));
+        self.cell = Some(style);
+        self
     }
 
     /// [`Diagnostic::quoting`] for a part of the file whose first line is
@@ -302,14 +324,18 @@ fn render_one(out: &mut String, d: &Diagnostic, language: Language) {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let location = match d.span {
-        Some(s) => format!("{}:{}:{}: ", d.file, s.line, s.col),
+    let location = match (d.span, d.cell) {
+        (Some(s), Some(CellColumn::Lettered)) => {
+            format!("{}:{}:{}: ", d.file, s.line, column_letters(s.col))
+        }
+        (Some(s), _) => format!("{}:{}:{}: ", d.file, s.line, s.col),
         // A problem with the command itself, not with a file.
-        None if d.file.is_empty() => String::new(),
-        None => format!("{}: ", d.file),
+        (None, _) if d.file.is_empty() => String::new(),
+        (None, _) => format!("{}: ", d.file),
     };
     let _ = writeln!(out, "{location}{severity}: {message}");
     if let Some(span) = d.span
+        && d.cell.is_none()
         && let Some(line) = &d.source_line
     {
         let gutter = span.line.to_string();
@@ -327,6 +353,18 @@ fn render_one(out: &mut String, d: &Diagnostic, language: Language) {
         let label = language.pick("ヒント", "hint");
         let _ = writeln!(out, "  {label}: {hint}");
     }
+}
+
+/// A workbook's name for its 1-based column `n`: 1 → `A`, 26 → `Z`, 27 → `AA`.
+pub fn column_letters(mut n: usize) -> String {
+    let mut letters = Vec::new();
+    while n > 0 {
+        n -= 1;
+        letters.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
 }
 
 /// Wide (East Asian) characters take two terminal columns, so the caret needs two
@@ -433,6 +471,35 @@ mod tests {
             "content/cases/a.md:3:9: error: bad status\n  |\n3 | status: done\n  |         ^\n\
              content/cases/b.md:2:8: error: unquoted\n\
              content/cases/c.md:2:8: error: later\n  |\n2 | title: 空き家\n  |        ^\n"
+        );
+    }
+
+    #[test]
+    fn column_letters_as_a_workbook_writes_them() {
+        for (n, letters) in [
+            (1, "A"),
+            (3, "C"),
+            (26, "Z"),
+            (27, "AA"),
+            (52, "AZ"),
+            (703, "AAA"),
+        ] {
+            assert_eq!(column_letters(n), letters, "{n}");
+        }
+    }
+
+    #[test]
+    fn a_cell_is_located_by_row_and_column_without_a_source_line() {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::error("book.xlsx[事例一覧]", "bad")
+                .in_cell(12, 3, CellColumn::Lettered)
+                .hint("fix"),
+        );
+        d.push(Diagnostic::error("cases.csv", "bad").in_cell(4, 2, CellColumn::Numbered));
+        assert_eq!(
+            d.render_text(Language::English),
+            "book.xlsx[事例一覧]:12:C: error: bad\n  hint: fix\ncases.csv:4:2: error: bad\n"
         );
     }
 

@@ -353,7 +353,9 @@ fn inspect_one(root: &Path, path: &str, source: &Path, format: Format, names: &N
         Err(e) => {
             return Outcome::AsIs(Box::new(
                 Diagnostic::error(&file, format!("cannot read image: {e}"))
-                    .hint("check that the file is readable"),
+                    .ja(format!("画像を読めません: {e}"))
+                    .hint("check that the file is readable")
+                    .ja_hint("ファイルが読める状態か確かめてください"),
             ));
         }
     };
@@ -367,7 +369,13 @@ fn inspect_one(root: &Path, path: &str, source: &Path, format: Format, names: &N
                         "cannot read image ({message}); published as it is, without smaller sizes"
                     ),
                 )
-                .hint("save it again as a baseline JPEG or a PNG; the file may be damaged"),
+                .ja(format!(
+                    "画像を読み取れません（{message}）。縮小版は作らず、そのまま公開します"
+                ))
+                .hint("save it again as a baseline JPEG or a PNG; the file may be damaged")
+                .ja_hint(
+                    "ベースライン JPEG か PNG で保存し直してください。ファイルが壊れているかもしれません",
+                ),
             ));
         }
     };

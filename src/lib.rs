@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod escape;
 pub mod feeds;
 pub mod images;
+pub mod import;
 pub mod init;
 pub mod json_schema;
 pub mod language;

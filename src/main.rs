@@ -102,6 +102,36 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Write cases from a spreadsheet (.csv, .xlsx, .xls, .ods) or from the
+    /// site's own open data CSV files
+    Import {
+        /// The spreadsheets or CSV files to read
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The site folder (holding casebook.yaml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Which sheet, header row and columns to read (see the README)
+        #[arg(long)]
+        map: Option<PathBuf>,
+        /// Show what would be written, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Rewrite the fields the sheet holds in cases that exist already
+        #[arg(long)]
+        update: bool,
+        /// The text encoding of CSV files (default: UTF-8 if valid, else Shift_JIS)
+        #[arg(long, value_enum)]
+        encoding: Option<CsvEncoding>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CsvEncoding {
+    #[value(name = "utf-8")]
+    Utf8,
+    #[value(name = "shift_jis")]
+    ShiftJis,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -278,6 +308,31 @@ fn main() -> ExitCode {
                 }
                 Err(problem) => fail(*problem, language),
             }
+        }
+        Command::Import {
+            files,
+            root,
+            map,
+            dry_run,
+            update,
+            encoding,
+        } => {
+            let language = language_of(&root);
+            let options = casebook::import::ImportOptions {
+                language: Some(language),
+                root: root.clone(),
+                files,
+                map,
+                dry_run,
+                update,
+                encoding: encoding.map(|e| match e {
+                    CsvEncoding::Utf8 => casebook::import::Encoding::Utf8,
+                    CsvEncoding::ShiftJis => casebook::import::Encoding::ShiftJis,
+                }),
+            };
+            let imported = casebook::import::run(&options);
+            print!("{}", imported.summary);
+            report(&imported.diagnostics, Format::Text, language)
         }
     }
 }

@@ -373,7 +373,7 @@ fn load_text(
     };
     let file = source.rel.as_str();
     if source.section == Section::Cases {
-        placeholders::check(file, &text, &doc, body, body_line, diagnostics);
+        placeholders::check(file, text, &doc, body, body_line, diagnostics);
     }
     let parsed = Parsed {
         source,

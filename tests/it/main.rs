@@ -12,6 +12,8 @@ mod fuzz_corpus;
 mod hostile;
 /// Responsive images: widths, formats, no EXIF or GPS (GIF and WebP too), srcset for case and body images, the cache.
 mod images;
+/// `casebook import`: workbooks and CSV in a city's layout, Japanese values, located errors, open data read back.
+mod import;
 /// `casebook init`: a new site that builds at once, and never overwrites.
 mod init;
 /// No content field or body can put script into any output file.
