@@ -278,8 +278,6 @@ fn kind_widget(field: &Field, choices: &Choices) -> Value {
             "format": "YYYY-MM-DD",
             "date_format": "YYYY-MM-DD",
             "time_format": false,
-            // No date until one is chosen: an optional date stays out.
-            "default": "",
         }),
         Kind::PartialDate => json!({
             "widget": "string",
@@ -396,8 +394,8 @@ pub fn content_security_policy(options: &CmsOptions) -> String {
         }
     };
     format!(
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' blob: data:; connect-src 'self' {backend}; \
+        "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' blob: data:; connect-src 'self' blob: {backend}; \
          font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
     )
 }
@@ -406,7 +404,11 @@ pub fn content_security_policy(options: &CmsOptions) -> String {
 /// `css_href` is the theme's stylesheet, which the preview uses.
 pub fn files(site: &Site, options: &CmsOptions, css_href: &str) -> Vec<OutputFile> {
     let title = crate::escape::escape_html(&site.config.title);
-    let csp = crate::escape::escape_html(&content_security_policy(options));
+    // Quotes stay as they are: the policy's own `'self'` reads as written.
+    let csp = content_security_policy(options)
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
     let html = format!(
         "<!doctype html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
