@@ -33,6 +33,8 @@ pub struct Config {
     pub notice: Option<String>,
     /// Every amount and outcome value of a real case needs a `source:` (SPEC §5.5).
     pub require_sources: bool,
+    /// The web form at /admin/ (SPEC §10), published only when set.
+    pub cms: Option<crate::cms::CmsOptions>,
     /// Set only on the configuration a translation is built with (see
     /// `translations`): the default language's base path, where the files
     /// every language shares live (static files, open data).
@@ -238,6 +240,32 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
     let require_sources = r
         .optional(root, &[], "require_sources", Reader::boolean)
         .unwrap_or(false);
+    let cms = r.cms(root);
+    if let Some(cms) = &cms {
+        if cms.backend == crate::cms::Backend::Github && cms.repo.is_none() {
+            r.error(
+                &[PathSeg::Key("cms")],
+                words(
+                    "`cms.backend: github` needs the repository in `cms.repo`",
+                    "`cms.backend: github` には、リポジトリを `cms.repo` に書く必要があります",
+                ),
+                Some(words(
+                    "cms:\n    backend: github\n    repo: city-example/jirei",
+                    "例: cms:\n    backend: github\n    repo: city-example/jirei",
+                )),
+            );
+        }
+        if cms.local_port.is_some_and(|p| p == 0 || p > 65535) {
+            r.error(
+                &[PathSeg::Key("cms"), PathSeg::Key("local_port")],
+                words(
+                    "`cms.local_port` must be a port number from 1 to 65535",
+                    "`cms.local_port` は1〜65535のポート番号にしてください",
+                ),
+                Some(words("local_port: 8081", "例: local_port: 8081")),
+            );
+        }
+    }
     Some(Config {
         title,
         description,
@@ -251,6 +279,7 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
         search,
         notice,
         require_sources,
+        cms,
         default_base_path: None,
     })
 }

@@ -9,6 +9,7 @@
 //! under its language's folder (`en/`).
 
 pub mod bodies;
+pub mod cms;
 pub mod config;
 pub mod content;
 pub mod date;
@@ -411,6 +412,11 @@ pub fn generate_staged(
                 render(render::Pages::Rest, &bodies);
             }
             renderer.static_files(sink);
+            // The web form, only where `cms:` asks for it (SPEC §10).
+            if let Some(options) = &site.config.cms {
+                let css = renderer.css_href(site);
+                cms::files(site, options, &css).into_iter().for_each(sink);
+            }
         },
     );
     assets.into_iter().for_each(sink);

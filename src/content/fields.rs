@@ -388,6 +388,27 @@ const MARKDOWN: &[Field] = &[
 const SEARCH: &[Field] = &[field("variants", Kind::WordGroups, "同じ意味の語")
     .describe("検索で同じものとして扱う語のまとまり（例: [空き家, 空家]）")];
 
+const CMS: &[Field] = &[
+    field("backend", Kind::Choice(&["local", "github"]), "保存先")
+        .required()
+        .describe("local（手元の decap-server に保存）または github（GitHub のリポジトリに保存）"),
+    field("repo", Kind::Text, "リポジトリ")
+        .describe("backend: github のときのリポジトリ（例: city-example/jirei）"),
+    field("branch", Kind::Text, "ブランチ").describe("保存先のブランチ（既定: main）"),
+    field(
+        "auth_url",
+        Kind::WebAddress {
+            hint: "write the address of the OAuth proxy, e.g. `auth_url: https://cms-auth.city.example.jp`",
+        },
+        "認証サーバーのURL",
+    )
+    .describe("GitHub へのログインを仲介する OAuth プロキシのアドレス"),
+    field("editorial_workflow", Kind::Bool, "編集ワークフロー")
+        .describe("true: 保存するとプルリクエストを開き、確認してから公開します（backend: github）"),
+    field("local_port", Kind::Count, "decap-server のポート")
+        .describe("backend: local で接続する decap-server のポート（既定: 8081）"),
+];
+
 /// The site's configuration, `casebook.yaml` (SPEC §4).
 pub const CONFIG: &[Field] = &[
     field("title", Kind::Text, "サイト名").required(),
@@ -428,6 +449,15 @@ pub const CONFIG: &[Field] = &[
         .describe("すべてのページの上部に表示するお知らせ（例: このサイトは見本です）"),
     field("require_sources", Kind::Bool, "出典を必須にする")
         .describe("true: 架空の事例を除き、金額と成果の数値すべてに出典（source）が必要"),
+    field(
+        "cms",
+        Kind::Record {
+            fields: CMS,
+            example: "cms:\n    backend: local",
+        },
+        "編集フォーム",
+    )
+    .describe("設定すると /admin/ に記事の編集フォーム（Decap CMS）を公開します"),
 ];
 
 #[cfg(test)]

@@ -849,6 +849,26 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `casebook.yaml`'s `cms:` (SPEC §10), checked by the CONFIG field table.
+    pub fn cms(&mut self, root: &Map<String, Value>) -> Option<crate::cms::CmsOptions> {
+        let field = fields::CONFIG.iter().find(|f| f.name == "cms")?;
+        let Checked::Record(mut record) = self.read_field(root, &[], field, Mode::Original)? else {
+            return None;
+        };
+        let backend = match record.text("backend")?.as_str() {
+            "github" => crate::cms::Backend::Github,
+            _ => crate::cms::Backend::Local,
+        };
+        Some(crate::cms::CmsOptions {
+            backend,
+            repo: record.text("repo"),
+            branch: record.text("branch"),
+            auth_url: record.text("auth_url"),
+            editorial_workflow: record.bool("editorial_workflow").unwrap_or(false),
+            local_port: record.unsigned("local_port"),
+        })
+    }
+
     pub fn required_text(
         &mut self,
         map: &Map<String, Value>,

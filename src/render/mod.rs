@@ -569,6 +569,11 @@ impl Renderer {
 }
 
 impl Renderer {
+    /// The href of the theme's stylesheet (the web form's preview uses it).
+    pub fn css_href(&self, site: &Site) -> String {
+        self.asset_href(site, "css/casebook.css")
+    }
+
     /// The href of a static file, hashed for CSS and JS; the plain path when
     /// the theme lacks the file (its link then fails visibly, not the build).
     fn asset_href(&self, site: &Site, path: &str) -> String {

@@ -319,7 +319,11 @@ fn respond(request: &Request, shared: &Shared) -> Response {
         Some(served) => {
             let content_type = content_type(&wanted);
             let body = match &served.contents {
-                Contents::Bytes(bytes) if content_type.starts_with("text/html") => {
+                // The web form reloads nothing: a save rebuilds the site,
+                // and a reload would lose the form.
+                Contents::Bytes(bytes)
+                    if content_type.starts_with("text/html") && !wanted.starts_with("admin/") =>
+                {
                     Body::Owned(inject(bytes, &script))
                 }
                 Contents::Bytes(bytes) => Body::Shared(Arc::clone(bytes)),
@@ -480,6 +484,7 @@ pub fn content_type(path: &str) -> &'static str {
         "xml" => "application/xml",
         "csv" => "text/csv; charset=utf-8",
         "txt" => "text/plain; charset=utf-8",
+        "yml" | "yaml" => "text/yaml; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
@@ -511,6 +516,7 @@ mod tests {
             ("cases/a/exterior.JPG", "image/jpeg"),
             ("static/favicon.svg", "image/svg+xml"),
             ("robots.txt", "text/plain; charset=utf-8"),
+            ("admin/config.yml", "text/yaml; charset=utf-8"),
             ("search/index.bin", "application/octet-stream"),
         ] {
             assert_eq!(content_type(path), expected, "{path}");

@@ -6,6 +6,8 @@ mod harness;
 mod assets;
 /// Command line: subcommands, exit codes, `new`.
 mod cli;
+/// The web form at /admin/: Decap CMS's config from the field table.
+mod cms;
 /// The fuzz targets' regression corpus, replayed as ordinary tests.
 mod fuzz_corpus;
 /// Hostile sites: huge, deep, looping, oddly named or unwritable input.
