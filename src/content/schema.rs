@@ -125,6 +125,8 @@ pub struct FundingMeta {
     pub url: Option<String>,
     pub summary: Option<String>,
     pub slug: Option<String>,
+    pub order: Option<i64>,
+    pub reading: Option<String>,
 }
 
 pub const FUNDING_FIELDS: &[&str] = &[
@@ -136,6 +138,8 @@ pub const FUNDING_FIELDS: &[&str] = &[
     "url",
     "summary",
     "slug",
+    "order",
+    "reading",
 ];
 
 /// A district's or theme's front matter.
@@ -144,9 +148,13 @@ pub struct TermMeta {
     pub name: String,
     pub summary: Option<String>,
     pub slug: Option<String>,
+    /// The city's own place for the term in lists (a ward code), SPEC §5.3.
+    pub order: Option<i64>,
+    /// The term's reading in kana, the next sort key after `order`.
+    pub reading: Option<String>,
 }
 
-pub const TERM_FIELDS: &[&str] = &["name", "summary", "slug"];
+pub const TERM_FIELDS: &[&str] = &["name", "summary", "slug", "order", "reading"];
 
 /// A plain page's or the home page's front matter.
 #[derive(Debug, Clone, Serialize)]
@@ -244,6 +252,8 @@ pub fn read_funding(
     let url = r.optional(root, &[], "url", Reader::web_address);
     let summary = r.optional(root, &[], "summary", Reader::text);
     let slug = r.optional(root, &[], "slug", Reader::text);
+    let order = r.optional(root, &[], "order", Reader::order);
+    let reading = r.optional(root, &[], "reading", Reader::reading);
     Some(FundingMeta {
         name: name?,
         department,
@@ -253,6 +263,8 @@ pub fn read_funding(
         url,
         summary,
         slug,
+        order,
+        reading,
     })
 }
 
@@ -262,10 +274,14 @@ pub fn read_term(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Op
     let name = r.required_text(root, &[], "name");
     let summary = r.optional(root, &[], "summary", Reader::text);
     let slug = r.optional(root, &[], "slug", Reader::text);
+    let order = r.optional(root, &[], "order", Reader::order);
+    let reading = r.optional(root, &[], "reading", Reader::reading);
     Some(TermMeta {
         name: name?,
         summary,
         slug,
+        order,
+        reading,
     })
 }
 
@@ -402,6 +418,8 @@ pub fn read_funding_text(
         url,
         summary,
         slug: None,
+        order: None,
+        reading: None,
     })
 }
 
@@ -420,6 +438,8 @@ pub fn read_term_text(
         name: name?,
         summary,
         slug: None,
+        order: None,
+        reading: None,
     })
 }
 
@@ -809,6 +829,39 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// A term's place in lists: a whole number such as the ward code.
+    pub fn order(&mut self, value: &Value, path: Path) -> Option<i64> {
+        value.as_i64().or_else(|| {
+            self.error(
+                path,
+                format!(
+                    "`{}` must be a whole number, found {}",
+                    field_name(path),
+                    describe(value)
+                ),
+                Some("the city's own order, e.g. the ward code: `order: 14105`".into()),
+            );
+            None
+        })
+    }
+
+    /// A reading in kana (hiragana or katakana, with ー and spaces).
+    pub fn reading(&mut self, value: &Value, path: Path) -> Option<String> {
+        let text = self.text(value, path)?;
+        if text.chars().all(is_kana) {
+            return Some(text);
+        }
+        self.error(
+            path,
+            format!(
+                "`{}` must be written in kana, found \"{text}\"",
+                field_name(path)
+            ),
+            Some("write how the name is read, e.g. `reading: みなみく`".into()),
+        );
+        None
+    }
+
     fn fiscal_year(&mut self, value: &Value, path: Path) -> Option<i32> {
         match value.as_i64() {
             Some(y) if (1989..=2100).contains(&y) => Some(y as i32),
@@ -1098,6 +1151,11 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Hiragana, katakana, the long-vowel mark and spaces: what a reading holds.
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{309F}' | '\u{30A0}'..='\u{30FF}' | ' ' | '\u{3000}')
+}
+
 /// Slugs become folder names in the output: lowercase ASCII letters, digits and
 /// `-`, so they can never climb out of the output folder or need encoding.
 pub fn is_valid_slug(slug: &str) -> bool {
@@ -1221,6 +1279,49 @@ mod tests {
                 vec![expected.to_string()]
             };
             assert_eq!(errors, expected, "{extra}");
+        }
+    }
+
+    /// SPEC §5.3: a term's `order` is a whole number and its `reading` kana.
+    #[test]
+    fn term_order_and_reading() {
+        let table: &[(&str, Option<(i64, &str)>, &str)] = &[
+            (
+                "order: 14105\nreading: みなみく\n",
+                Some((14105, "みなみく")),
+                "",
+            ),
+            ("order: 2\nreading: ミナミ ク\n", Some((2, "ミナミ ク")), ""),
+            (
+                "order: 1.5\n",
+                None,
+                "3:1 `order` must be a whole number, found the number 1.5",
+            ),
+            (
+                "reading: minami\n",
+                None,
+                "3:1 `reading` must be written in kana, found \"minami\"",
+            ),
+        ];
+        for (extra, expected, error) in table {
+            let doc = parse_yaml(&format!("name: 南区\n{extra}"), 2).unwrap();
+            let mut diagnostics = Diagnostics::new();
+            let meta = read_term(&doc, "a.md", &mut diagnostics).unwrap();
+            let errors: Vec<String> = diagnostics
+                .sorted()
+                .into_iter()
+                .map(|d| {
+                    let span = d.span.unwrap();
+                    format!("{}:{} {}", span.line, span.col, d.message)
+                })
+                .collect();
+            if let Some((order, reading)) = expected {
+                assert_eq!(meta.order, Some(*order), "{extra}");
+                assert_eq!(meta.reading.as_deref(), Some(*reading), "{extra}");
+                assert!(errors.is_empty(), "{extra}: {errors:?}");
+            } else {
+                assert_eq!(errors, [error.to_string()], "{extra}");
+            }
         }
     }
 
