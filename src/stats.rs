@@ -364,6 +364,9 @@ impl StatsBuilder<'_> {
     }
 
     /// A chart of case counts; rows of zero are left out unless `keep_zero`.
+    /// Rows keep the order they come in: the city's order of its wards,
+    /// areas and themes (SPEC §5.3), years oldest first, statuses in their
+    /// course; the description names the largest.
     fn count_chart(
         &self,
         id: &'static str,
@@ -371,9 +374,8 @@ impl StatsBuilder<'_> {
         label_heading: String,
         rows: Vec<(String, usize, String)>,
         keep_zero: bool,
-        sort: bool,
     ) -> Chart {
-        let mut rows: Vec<Row> = rows
+        let rows: Vec<Row> = rows
             .into_iter()
             .filter(|(_, n, _)| keep_zero || *n > 0)
             .map(|(label, n, href)| Row {
@@ -384,10 +386,6 @@ impl StatsBuilder<'_> {
                 extra: Vec::new(),
             })
             .collect();
-        if sort {
-            // Most cases first; ties keep the site's order (by name).
-            rows.sort_by_key(|row| std::cmp::Reverse(row.value));
-        }
         let description = self.describe(&title, &rows);
         Chart {
             id,
@@ -442,7 +440,6 @@ impl StatsBuilder<'_> {
             self.t("stats_ward", "区"),
             rows,
             scope == Scope::Site,
-            true,
         )
     }
 
@@ -470,13 +467,12 @@ impl StatsBuilder<'_> {
             self.t("district", "地区"),
             rows,
             false,
-            true,
         )
     }
 
     fn by_scheme(&self, scope: Scope, counts: &Counts) -> Chart {
         let site = self.site;
-        let mut rows: Vec<Row> = site
+        let rows: Vec<Row> = site
             .schemes
             .iter()
             .zip(&counts.schemes)
@@ -499,7 +495,7 @@ impl StatsBuilder<'_> {
                 }
             })
             .collect();
-        rows.sort_by_key(|row| std::cmp::Reverse(row.value));
+        // Schemes in the city's order, like every list of them (SPEC §5.3).
         let title = self.t("stats_by_scheme", "制度別の交付総額");
         Chart {
             id: "by-scheme",
@@ -541,7 +537,6 @@ impl StatsBuilder<'_> {
             self.t("fiscal_year", "年度"),
             rows,
             true,
-            false,
         )
     }
 
@@ -565,7 +560,6 @@ impl StatsBuilder<'_> {
             self.t("status", "状況"),
             rows,
             true,
-            false,
         )
     }
 
@@ -587,7 +581,6 @@ impl StatsBuilder<'_> {
             self.t("case_themes", "テーマ"),
             rows,
             scope == Scope::Site,
-            true,
         )
     }
 }

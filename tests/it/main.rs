@@ -18,6 +18,8 @@ mod injection;
 mod map;
 /// Open data files: CSV rules and JSON.
 mod opendata;
+/// The city's order: wards, areas, schemes and themes by `order`, `reading`, name.
+mod order;
 /// Properties over generated input: paths stay inside, formats round-trip.
 mod properties;
 /// Rendered pages: facts panel, Japanese formats, sub-path hrefs, themes.
