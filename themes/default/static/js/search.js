@@ -1,14 +1,20 @@
 // casebook search page: upgrades the server-rendered plain GET form in
 // <div data-module="casebook-search"> with results, facets and a live region.
 // One state object (query, facets, year range, page) round-trips through the
-// URL. The facets (search-facets.js and facets.bin) load only once the
-// filter panel is opened or the URL holds a filter.
+// URL. The filter panel is open beside the results on a wide screen; on a
+// phone it is a disclosure that keeps its open or closed state for the
+// session. The facets (search-facets.js and facets.bin) load only once the
+// panel is open or the URL holds a filter.
 
 import { SearchIndex, SearchIndexError, excerpt, matchRanges, normalize } from './search-core.js';
 
 const PAGE_SIZE = 10;
 const TYPING_DELAY = 250;
 const LISTS = ['district', 'scheme', 'theme', 'year', 'status'];
+/** Where the filter panel sits beside the results (search.css, 60em). */
+const WIDE = '(min-width: 60em)';
+/** Where a phone's open or closed filter panel is remembered for the session. */
+const PANEL_KEY = 'casebook-search-filters';
 
 /** The state in a URL's query string. */
 export function stateFromUrl(url) {
@@ -33,6 +39,14 @@ export function queryString(state) {
 }
 
 const filtered = (s) => LISTS.some((n) => s[n].length) || s.from != null || s.to != null;
+/** How many filters are set: each ticked value, and each end of the year range. */
+const activeFilters = (s) => LISTS.reduce((n, name) => n + s[name].length, 0) + (s.from != null) + (s.to != null);
+
+/** sessionStorage, which a browser may refuse (storage off): then nothing is remembered. */
+const remembered = {
+  get() { try { return sessionStorage.getItem(PANEL_KEY); } catch { return null; } },
+  set(value) { try { sessionStorage.setItem(PANEL_KEY, value); } catch { /* not remembered */ } },
+};
 const isActive = (s) => s.q.trim() !== '' || filtered(s);
 
 /** `in-progress` → the dataset key of its label, `tStatusInProgress`. */
@@ -63,6 +77,7 @@ class CasebookSearch {
       status: $('[data-search-status]'), layout: $('[data-search-layout]'), panel: $('[data-search-facets]'),
       list: $('[data-search-list]'), pages: $('[data-search-pages]'), heading: $('#search-results-heading'),
       browse: document.querySelector('[data-search-browse]'), searchId: 0, typing: false, index: null, facets: null,
+      active: $('[data-search-facet-active]'), wide: window.matchMedia(WIDE),
     });
   }
 
@@ -84,8 +99,15 @@ class CasebookSearch {
         this.typing = true;
       }, TYPING_DELAY);
     });
+    // Open beside the results on a wide screen; on a phone, as the reader
+    // left it this session, and open when the URL sets a filter.
+    this.panel.open = this.wide.matches || remembered.get() === 'open' || filtered(this.state);
+    this.wide.addEventListener('change', () => { if (this.wide.matches) this.panel.open = true; });
     // Opening the filter panel the first time loads the facets and counts them.
-    this.panel.addEventListener('toggle', () => { if (this.panel.open && !this.facets) this.run(); });
+    this.panel.addEventListener('toggle', () => {
+      if (!this.wide.matches) remembered.set(this.panel.open ? 'open' : 'closed');
+      if (this.panel.open && !this.facets) this.run();
+    });
     window.addEventListener('popstate', () => {
       this.typing = false;
       this.state = stateFromUrl(location.href);
@@ -113,6 +135,9 @@ class CasebookSearch {
   async run() {
     const id = ++this.searchId, state = this.state;
     this.root.dataset.searchState = 'busy';
+    const active = activeFilters(state);
+    this.active.textContent = active ? this.t.tFiltersActive.replace('{n}', active.toLocaleString()) : '';
+    this.active.hidden = !active;
     performance.mark('casebook-search:start');
     if (!isActive(state)) {
       this.layout.hidden = true;
@@ -126,9 +151,10 @@ class CasebookSearch {
       this.index ??= SearchIndex.load(this.root.dataset.index);
       const index = await this.index.catch((error) => { this.index = null; throw error; });
       const matches = await index.search(state.q);
-      if (filtered(state)) this.panel.open = true;
       let results = matches.cases, counts = null;
-      if (this.panel.open) {
+      // Filters apply whether or not the panel is open: a reader who closes
+      // it on a phone keeps the filters they set.
+      if (this.panel.open || filtered(state)) {
         const [facets, module] = await Promise.all([
           (this.facetModule ??= import('./search-facets.js')).then((m) => m.loadFacets(index)),
           this.facetModule,
