@@ -185,15 +185,39 @@ describe('the search page', () => {
     await page.waitForFunction(() => location.search.includes('q='));
     await settle(page);
     assert.deepEqual(await results(page), ['kodomo-shokudo', 'akiya-hub']);
-    // Only in the partners: the excerpt shows where.
-    const excerpts = await page.locator('.search-result__excerpt mark').allInnerTexts();
-    assert.deepEqual(excerpts, ['NPO', 'ＮＰＯ']);
+    // Only in the partners: the result names the field it was found in.
+    assert.deepEqual(await page.locator('.search-result__field').allInnerTexts(), ['協力団体：NPO法人ひだまり', '協力団体：中村地域ケアプラザ ＮＰＯ法人えんがわ']);
+    assert.deepEqual(await page.locator('.search-result__field mark').allInnerTexts(), ['NPO', 'ＮＰＯ']);
+    assert.equal(await page.locator('.search-result__excerpt').count(), 0);
     await page.fill('#search-q', 'ＷＯＲＫＳＨＯＰ');
     await page.press('#search-q', 'Enter');
     await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'ＷＯＲＫＳＨＯＰ');
     await settle(page);
     assert.deepEqual(await results(page), ['workshop-bench', 'machi-hiroba']);
     assert.deepEqual(await page.locator('.search-result__title mark').allInnerTexts(), ['ＷＯＲＫＳＨＯＰ']);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  // Issue 17: an excerpt ran on from the body into the index's field lines
+  // (「…南区 協働事業の提案支援モデル事業 子育て 空き家活用…」).
+  test('issue_17 an excerpt is body prose; a match in a field names the field', async () => {
+    const { page, problems, context } = await openPage(browser);
+    // Only in its themes: no passage, the theme line named.
+    await open(page, '?q=移住定住');
+    assert.deepEqual(await results(page), ['akiya-bank']);
+    assert.equal(await page.locator('.search-result__excerpt').count(), 0);
+    assert.deepEqual(await page.locator('.search-result__field').allInnerTexts(), ['テーマ：移住定住 空き家活用']);
+    // One word in the title, one in the body: the passage is the body's
+    // sentence alone, with no field line after it.
+    await open(page, '?q=移住+相談会');
+    assert.deepEqual(await results(page), ['akiya-bank']);
+    assert.equal(await page.locator('.search-result__excerpt').innerText(), '空家の所有者と移住希望者をつなぐ相談会を開きます。');
+    assert.equal(await page.locator('.search-result__field').count(), 0);
+    // A district found only in the facts.
+    await open(page, '?q=本町地区');
+    for (const field of await page.locator('.search-result__field').allInnerTexts()) assert.equal(field, '地区：北区 本町地区');
+    assert.equal(await page.locator('.search-result__excerpt').count(), 0);
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -429,7 +453,9 @@ describe('the search page', () => {
     await settle(page);
     assert.equal((await summary.textContent()).trim(), '絞り込み（2件選択中）');
     // Closed by the reader, it stays closed for the next query, and its filters still apply.
+    const remembered = (value) => page.waitForFunction((v) => sessionStorage.getItem('casebook-search-filters') === v, value);
     await summary.click();
+    await remembered('closed');
     await page.fill('#search-q', '防災');
     await page.press('#search-q', 'Enter');
     await page.waitForFunction(() => location.search.includes('%E9%98%B2'));
@@ -443,6 +469,7 @@ describe('the search page', () => {
     await desktop.context.close();
     // Opened again, it is open on the next visit in this session.
     await summary.click();
+    await remembered('open');
     await open(page, '?q=子育て');
     assert.equal(await page.locator('[data-search-facets]').evaluate((panel) => panel.open), true);
     // A count never wraps away from its value's name.

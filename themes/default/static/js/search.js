@@ -49,6 +49,28 @@ const remembered = {
 };
 const isActive = (s) => s.q.trim() !== '' || filtered(s);
 
+/** Separates a case's body from its field lines in the text store (src/search/mod.rs). */
+const FIELD_SEPARATOR = '\u2029';
+/** The field lines after the body, in order: the dataset keys of their labels. */
+const REST_FIELDS = ['tDistrict', 'tSchemes', 'tThemes', 'tPartners'];
+
+/**
+ * What a result shows of a case's rest: a passage of its body around the
+ * first match, and, for a query word found in neither the title, summary nor
+ * that body, the field line it was found in, named (「テーマ：空き家活用」).
+ * The field lines are never shown as a passage of prose.
+ */
+export function restExcerpt(rest, forms, head, labels) {
+  const [body, ...fields] = rest.split(FIELD_SEPARATOR);
+  const passage = excerpt(body, forms.flat());
+  const inBody = normalize(body);
+  const unseen = forms.filter((wordForms) => !wordForms.some((f) => head.includes(f) || inBody.includes(f)));
+  const named = fields
+    .map((text, k) => ({ label: labels[REST_FIELDS[k]], text }))
+    .filter(({ text }) => text && unseen.some((wordForms) => wordForms.some((f) => normalize(text).includes(f))));
+  return { passage, fields: named };
+}
+
 /** `in-progress` → the dataset key of its label, `tStatusInProgress`. */
 const statusKey = (status) => `tStatus${status.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
 
@@ -200,7 +222,7 @@ class CasebookSearch {
       place: place.area ? `${place.ward} ${place.area}` : place.ward,
       status: manifest.statuses[display.status],
       year: manifest.years[display.year].label,
-      excerpt: shownByHead ? null : excerpt(await index.rest(i), forms.flat()),
+      excerpt: shownByHead ? null : restExcerpt(await index.rest(i), forms, head, this.t),
       forms: forms.flat(),
     };
   }
@@ -220,11 +242,18 @@ class CasebookSearch {
     const summary = element('p', 'search-result__summary');
     appendMarked(summary, row.summary, row.forms);
     item.append(title, meta, summary);
-    if (row.excerpt) {
+    const passage = row.excerpt?.passage;
+    if (passage) {
       const text = element('p', 'search-result__excerpt');
-      if (row.excerpt.leading) text.append('…');
-      appendMarked(text, row.excerpt.text, row.forms);
-      if (row.excerpt.trailing) text.append('…');
+      if (passage.leading) text.append('…');
+      appendMarked(text, passage.text, row.forms);
+      if (passage.trailing) text.append('…');
+      item.append(text);
+    }
+    for (const field of row.excerpt?.fields ?? []) {
+      const text = element('p', 'search-result__field');
+      text.append(element('span', 'search-result__field-name', `${field.label}${this.t.tLabelSeparator}`));
+      appendMarked(text, field.text, row.forms);
       item.append(text);
     }
     return item;
