@@ -189,8 +189,20 @@ pub struct Chart {
     pub value_heading: String,
     pub extra_headings: Vec<String>,
     pub rows: Vec<Row>,
-    /// The chart as inline SVG markup.
+    /// The chart as inline SVG markup; empty when it would say no more than
+    /// its table ([`Chart::says_more_than_its_table`]).
     pub svg: String,
+    /// A sentence under the title on what the rows count, when a reader
+    /// could take them for something else (a case's 年度 is not its grant's).
+    pub note: Option<String>,
+}
+
+impl Chart {
+    /// A chart is drawn only when it compares: two or more bars above zero.
+    /// One bar (a page with one case) would repeat its table's one number.
+    pub fn says_more_than_its_table(&self) -> bool {
+        self.rows.iter().filter(|row| row.value > 0).count() >= 2
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -343,7 +355,9 @@ impl StatsBuilder<'_> {
         charts.push(self.by_theme(scope, &counts));
         charts.retain(|chart| !chart.rows.is_empty());
         for chart in &mut charts {
-            chart.svg = draw(chart);
+            if chart.says_more_than_its_table() {
+                chart.svg = draw(chart);
+            }
         }
         StatsView {
             summary: self.summary(&counts),
@@ -396,6 +410,7 @@ impl StatsBuilder<'_> {
             extra_headings: Vec::new(),
             rows,
             svg: String::new(),
+            note: None,
         }
     }
 
@@ -509,6 +524,7 @@ impl StatsBuilder<'_> {
             ],
             rows,
             svg: String::new(),
+            note: None,
         }
     }
 
@@ -531,13 +547,20 @@ impl StatsBuilder<'_> {
                 (self.locale().fiscal_year(year), n, href)
             })
             .collect();
-        self.count_chart(
+        let mut chart = self.count_chart(
             "by-fiscal-year",
             self.t("stats_by_fiscal_year", "年度別の事例数"),
             self.t("fiscal_year", "年度"),
             rows,
             true,
-        )
+        );
+        // A scheme page's grant table shows each grant's own 交付年度, which
+        // may differ from its case's: say which year this is.
+        chart.note = Some(self.t(
+            "stats_fiscal_year_note",
+            "事例の年度は、事業期間の始まった年度（期間の記載がなければ掲載した年度）です。",
+        ));
+        chart
     }
 
     fn by_status(&self, scope: Scope, counts: &Counts) -> Chart {
@@ -689,6 +712,7 @@ mod tests {
                 })
                 .collect(),
             svg: String::new(),
+            note: None,
         }
     }
 

@@ -207,7 +207,9 @@ fn district_and_scheme_pages_chart_their_own_cases() {
         bars(&ward, "by-ward").is_empty(),
         "a ward page charts no wards"
     );
-    assert_eq!(values(&ward, "by-area"), counts(&[("中村地区", 2)]));
+    // One area: its table alone, since one bar would say no more than it.
+    assert!(bars(&ward, "by-area").is_empty());
+    assert!(ward.contains("\">中村地区</a></th>\n            <td class=\"num\" data-label=\"事例数\"><data value=\"2\">2件</data></td>"));
     assert_eq!(
         values(&ward, "by-status"),
         counts(&[("計画中", 1), ("実施中", 1), ("完了", 1)])
@@ -287,4 +289,26 @@ fn a_body_may_link_the_statistics_page() {
         run.main_html("cases/a/index.html")
             .contains("href=\"/jirei/stats/\"")
     );
+}
+
+/// Issue 17: a page with one case showed five or six charts of one bar, each
+/// saying 1件; and a scheme page's grant table and its year chart showed
+/// different years with nothing to say which was which.
+#[test]
+fn issue_17_one_case_draws_no_chart_and_each_year_says_what_it_is() {
+    let run = SiteTest::fixture(FIXTURE).build();
+    run.expect_success();
+    let ward = run.main_html("districts/kita/index.html");
+    assert!(!ward.contains("<svg"), "{ward}");
+    assert!(ward.contains("id=\"by-status-heading\""), "the tables stay");
+    // Several bars: the chart is drawn.
+    assert_eq!(
+        run.main_html("stats/index.html").matches("<svg").count(),
+        6
+    );
+    let scheme = run.main_html("funding/josei/index.html");
+    assert!(scheme.contains("<th scope=\"col\">交付年度</th>"), "{scheme}");
+    assert!(scheme.contains(
+        "<p class=\"chart-block__note\">事例の年度は、事業期間の始まった年度（期間の記載がなければ掲載した年度）です。</p>"
+    ));
 }
