@@ -35,6 +35,9 @@ const PAGES = [
   { type: 'stats', path: 'stats/' },
   { type: 'page', path: 'about/' },
   { type: 'not_found', path: 'no-such-page/' },
+  // The English header is wider: it overflowed a 320 px phone.
+  { type: 'home (en)', path: 'en/' },
+  { type: 'search (en)', path: 'en/search/?q=test' },
 ];
 
 /** The fixture built with `theme`, the city theme copied from this repository. */
@@ -64,7 +67,7 @@ for (const theme of ['default', 'city-example']) {
     before(async () => { server = await serve(join(buildWithTheme(theme), 'public'), PREFIX); });
     after(async () => { await server?.close(); });
 
-    for (const width of [375, 1280]) {
+    for (const width of [320, 375, 1280]) {
       // Issue 17: on /stats/ a 48 px band sat above the header (the body's
       // class page-stats met a section's rule of the same name); tables cut
       // off 交付総額 even at 1280 px.
@@ -110,7 +113,7 @@ for (const theme of ['default', 'city-example']) {
 
     test('issue_17 the search box hint fits the box on a phone', async () => {
       const { page, context } = await openPage(browser, { viewport: { width: 320, height: 800 } });
-      for (const path of ['', 'search/']) {
+      for (const path of ['', 'search/', 'en/', 'en/search/']) {
         await page.goto(server.url(path));
         for (const input of await page.locator('input[type="search"]').all()) {
           const fit = await input.evaluate((node) => {
