@@ -198,10 +198,21 @@ pub struct Chart {
 }
 
 impl Chart {
-    /// A chart is drawn only when it compares: two or more bars above zero.
-    /// One bar (a page with one case) would repeat its table's one number.
+    /// A chart is drawn only when it compares: two or more bars above zero,
+    /// not all of one length. One bar, or bars that are all alike (a page
+    /// with one case: 1件, 1件, 1件), would only repeat its table.
     pub fn says_more_than_its_table(&self) -> bool {
-        self.rows.iter().filter(|row| row.value > 0).count() >= 2
+        let mut bars = self.rows.iter().map(|row| row.value).filter(|&v| v > 0);
+        let Some(first) = bars.next() else {
+            return false;
+        };
+        let mut count = 1;
+        let mut alike = true;
+        for value in bars {
+            count += 1;
+            alike &= value == first;
+        }
+        count >= 2 && !alike
     }
 }
 
@@ -713,6 +724,22 @@ mod tests {
                 .collect(),
             svg: String::new(),
             note: None,
+        }
+    }
+
+    #[test]
+    fn a_chart_is_drawn_only_when_its_bars_compare() {
+        for (values, drawn) in [
+            (&[][..], false),
+            (&[1][..], false),
+            (&[1, 0, 0][..], false),
+            (&[1, 1, 1][..], false),
+            (&[2, 0, 2][..], false),
+            (&[1, 2][..], true),
+            (&[3, 0, 1][..], true),
+        ] {
+            let rows: Vec<(&str, u64, &str)> = values.iter().map(|&v| ("区", v, "")).collect();
+            assert_eq!(chart(&rows).says_more_than_its_table(), drawn, "{values:?}");
         }
     }
 
