@@ -347,7 +347,10 @@ fn issue_17_one_case_draws_no_chart_and_each_year_says_what_it_is() {
     assert!(bars(&stats, "by-theme").is_empty());
     assert_eq!(rows(&stats, "by-theme").len(), 2);
     let scheme = run.main_html("funding/josei/index.html");
-    assert!(scheme.contains("<th scope=\"col\">交付年度</th>"), "{scheme}");
+    assert!(
+        scheme.contains("<th scope=\"col\">交付年度</th>"),
+        "{scheme}"
+    );
     assert!(scheme.contains(
         "<p class=\"chart-block__note\">事例の年度は、事業期間の始まった年度（期間の記載がなければ掲載した年度）です。</p>"
     ));
