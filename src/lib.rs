@@ -16,6 +16,9 @@ pub mod diagnostics;
 pub mod escape;
 pub mod feeds;
 pub mod images;
+pub mod init;
+pub mod json_schema;
+pub mod language;
 pub mod map;
 pub mod markdown;
 pub mod model;
@@ -31,6 +34,7 @@ pub mod timings;
 pub mod translations;
 
 use diagnostics::{Diagnostic, Diagnostics};
+use language::Language;
 use output::{OutputFile, Sink};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -211,7 +215,10 @@ pub fn generate_staged(
     let root = &options.root;
     let Some(config) = timings.stage(
         "config",
-        || "reading casebook.yaml".into(),
+        |l| {
+            l.pick("casebook.yaml を読んでいます", "reading casebook.yaml")
+                .into()
+        },
         || load_config(options, diagnostics),
     ) else {
         return false;
@@ -228,10 +235,16 @@ pub fn generate_staged(
     }
     let load_options = content::LoadOptions {
         drafts: options.drafts,
+        case_rules: content::schema::CaseRules {
+            require_sources: config.require_sources,
+        },
     };
     let content = timings.stage(
         "content",
-        || "loading content…".into(),
+        |l| {
+            l.pick("コンテンツを読み込んでいます…", "loading content…")
+                .into()
+        },
         || {
             let cache = &mut caches.content;
             content::load_cached(root, &config.language, load_options, cache, diagnostics)
@@ -240,12 +253,23 @@ pub fn generate_staged(
     let case_count = content.cases.len();
     let others = timings.stage(
         "translations",
-        || "laying translations over their originals…".into(),
+        |l| {
+            l.pick(
+                "翻訳を原文に重ねています…",
+                "laying translations over their originals…",
+            )
+            .into()
+        },
         || translations::languages(&config, &content, diagnostics),
     );
     let (site, translated) = timings.stage(
         "model",
-        || format!("{case_count} cases loaded; linking…"),
+        |l| match l {
+            Language::Japanese => {
+                format!("{case_count}件の事例を読み込みました。つなぎ合わせています…")
+            }
+            Language::English => format!("{case_count} cases loaded; linking…"),
+        },
         || {
             let site = model::build(config, content, diagnostics);
             // A translation's facts are its original's, whose problems are
@@ -267,7 +291,12 @@ pub fn generate_staged(
     );
     let (mut versions, mut bodies): (Vec<Version>, Vec<bodies::Bodies>) = timings.stage(
         "markdown",
-        || format!("{case_count} cases loaded; rendering Markdown…"),
+        |l| match l {
+            Language::Japanese => {
+                format!("{case_count}件の事例の本文（Markdown）を変換しています…")
+            }
+            Language::English => format!("{case_count} cases loaded; rendering Markdown…"),
+        },
         || {
             let cache = &mut caches.language(&site.config.language).bodies;
             let bodies = bodies::render_bodies_cached(&site, None, cache, diagnostics);
@@ -311,14 +340,17 @@ pub fn generate_staged(
     }
     let images = timings.stage(
         "images",
-        || "resizing images…".into(),
+        |l| l.pick("画像を縮小しています…", "resizing images…").into(),
         || images::publish(root, &mut assets, diagnostics, sink),
     );
     let sites: Vec<&model::Site> = versions.iter().map(|v| &v.site).collect();
     let site = sites[0];
     let Some(renderer) = timings.stage(
         "templates",
-        || "compiling templates…".into(),
+        |l| {
+            l.pick("テンプレートを読み込んでいます…", "compiling templates…")
+                .into()
+        },
         || render::Renderer::new(root, site, diagnostics),
     ) else {
         return false;
@@ -330,7 +362,10 @@ pub fn generate_staged(
     };
     timings.stage(
         "render",
-        || format!("{case_count} cases; rendering pages…"),
+        |l| match l {
+            Language::Japanese => format!("{case_count}件の事例のページを作っています…"),
+            Language::English => format!("{case_count} cases; rendering pages…"),
+        },
         || {
             let keep = caches.keep;
             let maps: Vec<Option<map::WardMap>> = versions
@@ -373,7 +408,10 @@ pub fn generate_staged(
         });
     timings.stage(
         "search",
-        || format!("{case_count} cases; writing the search index…"),
+        |l| match l {
+            Language::Japanese => format!("{case_count}件の事例の検索索引を作っています…"),
+            Language::English => format!("{case_count} cases; writing the search index…"),
+        },
         || {
             let files = caches.whole_site("search", fingerprint, || {
                 let mut files = Vec::new();
@@ -388,7 +426,13 @@ pub fn generate_staged(
     );
     timings.stage(
         "data",
-        || "writing feed, sitemap and open data…".into(),
+        |l| {
+            l.pick(
+                "フィード、サイトマップ、オープンデータを書き出しています…",
+                "writing feed, sitemap and open data…",
+            )
+            .into()
+        },
         || {
             let each_file = |emit: &mut dyn FnMut(OutputFile)| {
                 for version in &versions {
@@ -423,11 +467,38 @@ fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<
         Some(base_url) => match config.with_base_url(base_url) {
             Ok(updated) => Some(updated),
             Err(message) => {
-                diagnostics.push(Diagnostic::error("--base-url", message));
+                diagnostics.push(Diagnostic::error_in("--base-url", message, None));
                 None
             }
         },
     }
+}
+
+/// The JSON Schemas of the site's files (`casebook schema`, SPEC §10), made
+/// from the field tables and the site's declared schemes, wards and support
+/// types. Only a broken configuration stops it: content problems are
+/// `check`'s to report, and the schema helps to fix them.
+pub fn schemas(
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<(&'static str, Vec<u8>)>> {
+    let config = load_config(options, diagnostics)?;
+    let mut content_problems = Diagnostics::new();
+    let load_options = content::LoadOptions::default();
+    let content = content::load(
+        &options.root,
+        &config.language,
+        load_options,
+        &mut content_problems,
+    );
+    let site = model::build(config, content, &mut content_problems);
+    let vocabulary = json_schema::Vocabulary::of(&site);
+    Some(
+        json_schema::all(&vocabulary)
+            .into_iter()
+            .map(|(name, schema)| (name, json_schema::to_bytes(&schema)))
+            .collect(),
+    )
 }
 
 /// Validates everything `build` would, without writing or keeping any output.
@@ -476,7 +547,13 @@ pub fn build_timed(options: &BuildOptions, timings: &mut Timings) -> Diagnostics
     if ok {
         let committed = timings.stage(
             "write",
-            || "replacing the output folder…".into(),
+            |l| {
+                l.pick(
+                    "出力フォルダーを入れ替えています…",
+                    "replacing the output folder…",
+                )
+                .into()
+            },
             || staging.commit(),
         );
         if let Err(error) = committed {

@@ -4,7 +4,8 @@
 //! 2. Read each Markdown file, in parallel: UTF-8 check, BOM/CRLF, size limit.
 //! 3. Split and parse its front matter (`front_matter`).
 //! 4. Read the fields of its section's schema (`schema`), pick its slug, and
-//!    check that the images it names exist beside it. A translation
+//!    check that the images it names exist beside it, and that a case holds
+//!    no placeholder text of the case template (`placeholders`). A translation
 //!    (`<slug>.<lang>.md`) is read with the schema of its words only, and kept
 //!    apart for the `translations` stage.
 //!
@@ -12,7 +13,9 @@
 //! of the result and its problems are in the diagnostics. The live preview
 //! passes a [`Cache`], so that a rebuild reads only the files that changed.
 
+pub mod fields;
 pub mod front_matter;
+pub mod placeholders;
 pub mod schema;
 pub mod walk;
 
@@ -76,6 +79,8 @@ pub struct Translations {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
     pub drafts: bool,
+    /// The case rules that depend on casebook.yaml.
+    pub case_rules: schema::CaseRules,
 }
 
 #[derive(Clone)]
@@ -315,6 +320,17 @@ fn load_one(
         return Loaded::Skipped;
     };
     let file = source.rel.as_str();
+    if source.section == Section::Cases {
+        placeholders::check(
+            file,
+            &text,
+            &doc,
+            body,
+            body_line,
+            default_language,
+            diagnostics,
+        );
+    }
     let parsed = Parsed {
         source,
         doc: &doc,
@@ -332,14 +348,16 @@ fn load_one(
     let loaded = match source.section {
         Section::Home => schema::read_page(&doc, file, diagnostics)
             .map(|meta| Loaded::Home(parsed.entry(meta, String::new()))),
-        Section::Cases => schema::read_case(&doc, file, diagnostics).and_then(|meta| {
-            check_images(source, &meta, assets, diagnostics);
-            if meta.draft && !options.drafts {
-                return Some(Loaded::Skipped);
-            }
-            let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
-            Some(Loaded::Case(parsed.entry(meta, slug)))
-        }),
+        Section::Cases => {
+            schema::read_case(&doc, file, options.case_rules, diagnostics).and_then(|meta| {
+                check_images(source, &meta, assets, diagnostics);
+                if meta.draft && !options.drafts {
+                    return Some(Loaded::Skipped);
+                }
+                let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
+                Some(Loaded::Case(parsed.entry(meta, slug)))
+            })
+        }
         Section::Funding => schema::read_funding(&doc, file, diagnostics).and_then(|meta| {
             let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
             Some(Loaded::Funding(parsed.entry(meta, slug)))
