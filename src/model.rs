@@ -101,6 +101,7 @@ pub struct Case {
 
 pub struct Scheme {
     pub name: String,
+    pub sort_key: SortKey,
     pub path: SitePath,
     pub entry: Option<Entry<FundingMeta>>,
     pub cases: Vec<usize>,
@@ -112,6 +113,7 @@ pub struct Scheme {
 
 pub struct Ward {
     pub name: String,
+    pub sort_key: SortKey,
     pub path: SitePath,
     pub entry: Option<Entry<TermMeta>>,
     pub areas: Vec<Area>,
@@ -121,6 +123,7 @@ pub struct Ward {
 
 pub struct Area {
     pub name: String,
+    pub sort_key: SortKey,
     pub path: SitePath,
     pub entry: Option<Entry<TermMeta>>,
     pub cases: Vec<usize>,
@@ -128,9 +131,57 @@ pub struct Area {
 
 pub struct Theme {
     pub name: String,
+    pub sort_key: SortKey,
     pub path: SitePath,
     pub entry: Option<Entry<TermMeta>>,
     pub cases: Vec<usize>,
+}
+
+/// Where a ward, area, scheme or theme stands in every list of its kind
+/// (SPEC §5.3): by the city's `order` (its ward code), then its `reading`,
+/// then its name. A term without an `order` follows those with one, and one
+/// without a `reading` follows those with one, so a city that numbers only
+/// some terms still sees them first. Readings compare as hiragana, so
+/// ナカムラ and なかむら sort alike. Computed once here; every page, facet,
+/// chart and hint lists terms in the model's order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SortKey {
+    order: (bool, i64),
+    reading: (bool, String),
+    name: String,
+}
+
+impl SortKey {
+    pub fn new(order: Option<i64>, reading: Option<&str>, name: &str) -> Self {
+        let reading: String = reading
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(hiragana)
+            .collect();
+        SortKey {
+            order: (order.is_none(), order.unwrap_or(0)),
+            reading: (reading.is_empty(), reading),
+            name: name.to_string(),
+        }
+    }
+
+    /// The key of a term with no file: it goes by its name alone.
+    pub fn of_name(name: &str) -> Self {
+        SortKey::new(None, None, name)
+    }
+
+    fn of_term(meta: &TermMeta, name: &str) -> Self {
+        SortKey::new(meta.order, meta.reading.as_deref(), name)
+    }
+}
+
+/// Katakana ァ..ヶ as the hiragana of the same sound; anything else as is.
+fn hiragana(c: char) -> char {
+    match c {
+        'ァ'..='ヶ' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+        _ => c,
+    }
 }
 
 pub struct Page {
@@ -211,6 +262,9 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
     let mut schemes = scheme_list(funding, diagnostics);
     let mut wards = ward_tree(districts, diagnostics);
     let mut theme_list = theme_list(themes, diagnostics);
+    // No case refers to a term yet, so sorting here needs no renumbering; it
+    // puts the wards a hint lists in the city's order.
+    wards.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
     let declared_wards: Vec<String> = wards.iter().map(|w| w.name.clone()).collect();
     let declared_schemes: Vec<String> = schemes.iter().map(|s| s.name.clone()).collect();
 
@@ -256,6 +310,7 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
         }
         let ward = term_index(&mut wards, &meta.district.ward, |name| Ward {
             path: format!("districts/{name}/"),
+            sort_key: SortKey::of_name(&name),
             name,
             entry: None,
             areas: Vec::new(),
@@ -267,6 +322,7 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
             let areas = &mut wards[ward].areas;
             let area = term_index(areas, area_name, |name| Area {
                 path: format!("{ward_path}{name}/"),
+                sort_key: SortKey::of_name(&name),
                 name,
                 entry: None,
                 cases: Vec::new(),
@@ -315,6 +371,7 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
             }
             let scheme = term_index(&mut schemes, &grant.scheme, |name| Scheme {
                 path: format!("funding/{name}/"),
+                sort_key: SortKey::of_name(&name),
                 name,
                 entry: None,
                 cases: Vec::new(),
@@ -383,6 +440,7 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
             }
             let t = term_index(&mut theme_list, theme, |name| Theme {
                 path: format!("themes/{name}/"),
+                sort_key: SortKey::of_name(&name),
                 name,
                 entry: None,
                 cases: Vec::new(),
@@ -411,13 +469,13 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
         &mut schemes,
         &mut site_cases,
         |c| &mut c.schemes,
-        |s| &s.name,
+        |s| &s.sort_key,
     );
     sort_terms(
         &mut theme_list,
         &mut site_cases,
         |c| &mut c.themes,
-        |t| &t.name,
+        |t| &t.sort_key,
     );
     sort_wards(&mut wards, &mut site_cases);
     find_related(&mut site_cases);
@@ -571,6 +629,11 @@ fn scheme_list(funding: Vec<Entry<FundingMeta>>, diagnostics: &mut Diagnostics) 
         }
         schemes.push(Scheme {
             name: entry.meta.name.clone(),
+            sort_key: SortKey::new(
+                entry.meta.order,
+                entry.meta.reading.as_deref(),
+                &entry.meta.name,
+            ),
             path: format!("funding/{}/", entry.slug),
             entry: Some(entry),
             cases: Vec::new(),
@@ -611,6 +674,7 @@ fn ward_tree(districts: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> 
         }
         wards.push(Ward {
             name: parts[0].to_string(),
+            sort_key: SortKey::of_term(&entry.meta, parts[0]),
             path: format!("districts/{}/", entry.slug),
             entry: Some(entry),
             areas: Vec::new(),
@@ -620,6 +684,7 @@ fn ward_tree(districts: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> 
     for (ward_name, area_name, entry) in area_entries {
         let ward = term_index(&mut wards, &ward_name, |name| Ward {
             path: format!("districts/{name}/"),
+            sort_key: SortKey::of_name(&name),
             name,
             entry: None,
             areas: Vec::new(),
@@ -627,6 +692,7 @@ fn ward_tree(districts: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> 
         });
         let path = format!("{}{}/", wards[ward].path, entry.slug);
         wards[ward].areas.push(Area {
+            sort_key: SortKey::of_term(&entry.meta, &area_name),
             name: area_name,
             path,
             entry: Some(entry),
@@ -655,6 +721,7 @@ fn theme_list(themes: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> Ve
             continue;
         }
         list.push(Theme {
+            sort_key: SortKey::of_term(&entry.meta, &entry.meta.name),
             name: entry.meta.name.clone(),
             path: format!("themes/{}/", entry.slug),
             entry: Some(entry),
@@ -664,15 +731,15 @@ fn theme_list(themes: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> Ve
     list
 }
 
-/// Sorts terms by name and renumbers the cases' references to them.
+/// Sorts terms by their [`SortKey`] and renumbers the cases' references to them.
 fn sort_terms<T>(
     terms: &mut Vec<T>,
     cases: &mut [Case],
     refs: impl Fn(&mut Case) -> &mut Vec<usize>,
-    name: impl Fn(&T) -> &String,
+    key: impl Fn(&T) -> &SortKey,
 ) {
     let mut order: Vec<usize> = (0..terms.len()).collect();
-    order.sort_by(|&a, &b| name(&terms[a]).cmp(name(&terms[b])));
+    order.sort_by(|&a, &b| key(&terms[a]).cmp(key(&terms[b])));
     let mut new_index = vec![0; terms.len()];
     for (new, &old) in order.iter().enumerate() {
         new_index[old] = new;
@@ -689,7 +756,7 @@ fn sort_terms<T>(
 fn sort_wards(wards: &mut Vec<Ward>, cases: &mut [Case]) {
     for (w, ward) in wards.iter_mut().enumerate() {
         let mut order: Vec<usize> = (0..ward.areas.len()).collect();
-        order.sort_by(|&a, &b| ward.areas[a].name.cmp(&ward.areas[b].name));
+        order.sort_by(|&a, &b| ward.areas[a].sort_key.cmp(&ward.areas[b].sort_key));
         let mut new_index = vec![0; order.len()];
         for (new, &old) in order.iter().enumerate() {
             new_index[old] = new;
@@ -704,7 +771,7 @@ fn sort_wards(wards: &mut Vec<Ward>, cases: &mut [Case]) {
         }
     }
     let mut order: Vec<usize> = (0..wards.len()).collect();
-    order.sort_by(|&a, &b| wards[a].name.cmp(&wards[b].name));
+    order.sort_by(|&a, &b| wards[a].sort_key.cmp(&wards[b].sort_key));
     let mut new_index = vec![0; wards.len()];
     for (new, &old) in order.iter().enumerate() {
         new_index[old] = new;

@@ -207,8 +207,31 @@ pub struct Chart {
     pub value_heading: String,
     pub extra_headings: Vec<String>,
     pub rows: Vec<Row>,
-    /// The chart as inline SVG markup.
+    /// The chart as inline SVG markup; empty when it would say no more than
+    /// its table ([`Chart::says_more_than_its_table`]).
     pub svg: String,
+    /// A sentence under the title on what the rows count, when a reader
+    /// could take them for something else (a case's 年度 is not its grant's).
+    pub note: Option<String>,
+}
+
+impl Chart {
+    /// A chart is drawn only when it compares: two or more bars above zero,
+    /// not all of one length. One bar, or bars that are all alike (a page
+    /// with one case: 1件, 1件, 1件), would only repeat its table.
+    pub fn says_more_than_its_table(&self) -> bool {
+        let mut bars = self.rows.iter().map(|row| row.value).filter(|&v| v > 0);
+        let Some(first) = bars.next() else {
+            return false;
+        };
+        let mut count = 1;
+        let mut alike = true;
+        for value in bars {
+            count += 1;
+            alike &= value == first;
+        }
+        count >= 2 && !alike
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -368,7 +391,9 @@ impl StatsBuilder<'_> {
         charts.push(self.by_theme(scope, &counts));
         charts.retain(|chart| !chart.rows.is_empty());
         for chart in &mut charts {
-            chart.svg = draw(chart);
+            if chart.says_more_than_its_table() {
+                chart.svg = draw(chart);
+            }
         }
         StatsView {
             summary: self.summary(&counts, scope.illustrative_count(self.site)),
@@ -389,6 +414,9 @@ impl StatsBuilder<'_> {
     }
 
     /// A chart of case counts; rows of zero are left out unless `keep_zero`.
+    /// Rows keep the order they come in: the city's order of its wards,
+    /// areas and themes (SPEC §5.3), years oldest first, statuses in their
+    /// course; the description names the largest.
     fn count_chart(
         &self,
         id: &'static str,
@@ -396,9 +424,8 @@ impl StatsBuilder<'_> {
         label_heading: String,
         rows: Vec<(String, usize, String)>,
         keep_zero: bool,
-        sort: bool,
     ) -> Chart {
-        let mut rows: Vec<Row> = rows
+        let rows: Vec<Row> = rows
             .into_iter()
             .filter(|(_, n, _)| keep_zero || *n > 0)
             .map(|(label, n, href)| Row {
@@ -409,10 +436,6 @@ impl StatsBuilder<'_> {
                 extra: Vec::new(),
             })
             .collect();
-        if sort {
-            // Most cases first; ties keep the site's order (by name).
-            rows.sort_by_key(|row| std::cmp::Reverse(row.value));
-        }
         let description = self.describe(&title, &rows);
         Chart {
             id,
@@ -423,6 +446,7 @@ impl StatsBuilder<'_> {
             extra_headings: Vec::new(),
             rows,
             svg: String::new(),
+            note: None,
         }
     }
 
@@ -467,7 +491,6 @@ impl StatsBuilder<'_> {
             self.t("stats_ward", "区"),
             rows,
             scope == Scope::Site,
-            true,
         )
     }
 
@@ -495,13 +518,12 @@ impl StatsBuilder<'_> {
             self.t("district", "地区"),
             rows,
             false,
-            true,
         )
     }
 
     fn by_scheme(&self, scope: Scope, counts: &Counts) -> Chart {
         let site = self.site;
-        let mut rows: Vec<Row> = site
+        let rows: Vec<Row> = site
             .schemes
             .iter()
             .zip(&counts.schemes)
@@ -524,7 +546,7 @@ impl StatsBuilder<'_> {
                 }
             })
             .collect();
-        rows.sort_by_key(|row| std::cmp::Reverse(row.value));
+        // Schemes in the city's order, like every list of them (SPEC §5.3).
         let title = self.t("stats_by_scheme", "制度別の交付総額");
         Chart {
             id: "by-scheme",
@@ -538,6 +560,7 @@ impl StatsBuilder<'_> {
             ],
             rows,
             svg: String::new(),
+            note: None,
         }
     }
 
@@ -560,14 +583,20 @@ impl StatsBuilder<'_> {
                 (self.locale().fiscal_year(year), n, href)
             })
             .collect();
-        self.count_chart(
+        let mut chart = self.count_chart(
             "by-fiscal-year",
             self.t("stats_by_fiscal_year", "年度別の事例数"),
             self.t("fiscal_year", "年度"),
             rows,
             true,
-            false,
-        )
+        );
+        // A scheme page's grant table shows each grant's own 交付年度, which
+        // may differ from its case's: say which year this is.
+        chart.note = Some(self.t(
+            "stats_fiscal_year_note",
+            "事例の年度は、事業期間の始まった年度（期間の記載がなければ掲載した年度）です。",
+        ));
+        chart
     }
 
     fn by_status(&self, scope: Scope, counts: &Counts) -> Chart {
@@ -590,7 +619,6 @@ impl StatsBuilder<'_> {
             self.t("status", "状況"),
             rows,
             true,
-            false,
         )
     }
 
@@ -612,7 +640,6 @@ impl StatsBuilder<'_> {
             self.t("case_themes", "テーマ"),
             rows,
             scope == Scope::Site,
-            true,
         )
     }
 }
@@ -721,6 +748,23 @@ mod tests {
                 })
                 .collect(),
             svg: String::new(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_chart_is_drawn_only_when_its_bars_compare() {
+        for (values, drawn) in [
+            (&[][..], false),
+            (&[1][..], false),
+            (&[1, 0, 0][..], false),
+            (&[1, 1, 1][..], false),
+            (&[2, 0, 2][..], false),
+            (&[1, 2][..], true),
+            (&[3, 0, 1][..], true),
+        ] {
+            let rows: Vec<(&str, u64, &str)> = values.iter().map(|&v| ("区", v, "")).collect();
+            assert_eq!(chart(&rows).says_more_than_its_table(), drawn, "{values:?}");
         }
     }
 

@@ -55,10 +55,21 @@ fn record(site: &Site, i: usize) -> CaseRecord {
     }
 }
 
+/// Separates the body from each field line in a case's rest: U+2029
+/// PARAGRAPH SEPARATOR, whitespace to the index (no gram spans it, no query
+/// holds it) and a mark the client splits on, so an excerpt is only ever
+/// body prose and a match in a field is shown with the field's name.
+pub const FIELD_SEPARATOR: char = '\u{2029}';
+
+/// The fields after the body in a case's rest, in this order (search.js
+/// labels them by position).
+pub const REST_FIELDS: [&str; 4] = ["district", "schemes", "themes", "partners"];
+
 /// The rest of a case's text, as the text store holds it and the client
-/// normalizes it: body first (excerpts prefer it), then one line each for
-/// district, schemes, themes and partners. Made again where it is needed
-/// rather than kept: it is most of the index's input.
+/// normalizes it: the body, then [`REST_FIELDS`] one after another (empty
+/// when a case has none), each after a [`FIELD_SEPARATOR`]. The values
+/// within a field are joined by spaces. Made again where it is needed rather
+/// than kept: it is most of the index's input.
 fn rest(site: &Site, bodies: &[Arc<Rendered>], i: usize) -> String {
     let case = &site.cases[i];
     let meta = &case.entry.meta;
@@ -78,17 +89,22 @@ fn rest(site: &Site, bodies: &[Arc<Rendered>], i: usize) -> String {
         .map(|&t| site.themes[t].name.as_str())
         .collect();
     let body = bodies.get(i).map_or("", |b| b.text.as_str());
-    [
-        body,
-        &district.join(" "),
-        &schemes.join(" "),
-        &themes.join(" "),
-        &meta.partners.join(" "),
-    ]
-    .into_iter()
-    .filter(|part| !part.is_empty())
-    .collect::<Vec<_>>()
-    .join("\n")
+    let mut rest = String::with_capacity(body.len() + 256);
+    // A separator written in a body would shift every field after it.
+    rest.extend(
+        body.chars()
+            .map(|c| if c == FIELD_SEPARATOR { '\n' } else { c }),
+    );
+    for field in [
+        district.join(" "),
+        schemes.join(" "),
+        themes.join(" "),
+        meta.partners.join(" "),
+    ] {
+        rest.push(FIELD_SEPARATOR);
+        rest.push_str(&field.replace(FIELD_SEPARATOR, " "));
+    }
+    rest
 }
 
 /// Every file of the search index; `bodies` are the cases' bodies, in case order.

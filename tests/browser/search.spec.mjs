@@ -66,9 +66,11 @@ async function count(page, param, value) {
 
 const checkbox = (page, param, value) => page.locator(`input[name="${param}"][value="${value}"]`);
 
-/** Opens the filter panel and waits for its counts. */
+/** Opens the filter panel (a wide screen has it open already) and waits for its counts. */
 async function openFacets(page) {
-  await page.click('[data-search-facets] > summary');
+  if (!(await page.locator('[data-search-facets]').evaluate((panel) => panel.open))) {
+    await page.click('[data-search-facets] > summary');
+  }
   await page.waitForSelector('.facet__count');
   await settle(page);
 }
@@ -183,15 +185,39 @@ describe('the search page', () => {
     await page.waitForFunction(() => location.search.includes('q='));
     await settle(page);
     assert.deepEqual(await results(page), ['kodomo-shokudo', 'akiya-hub']);
-    // Only in the partners: the excerpt shows where.
-    const excerpts = await page.locator('.search-result__excerpt mark').allInnerTexts();
-    assert.deepEqual(excerpts, ['NPO', 'ＮＰＯ']);
+    // Only in the partners: the result names the field it was found in.
+    assert.deepEqual(await page.locator('.search-result__field').allInnerTexts(), ['協力団体：NPO法人ひだまり', '協力団体：中村地域ケアプラザ ＮＰＯ法人えんがわ']);
+    assert.deepEqual(await page.locator('.search-result__field mark').allInnerTexts(), ['NPO', 'ＮＰＯ']);
+    assert.equal(await page.locator('.search-result__excerpt').count(), 0);
     await page.fill('#search-q', 'ＷＯＲＫＳＨＯＰ');
     await page.press('#search-q', 'Enter');
     await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'ＷＯＲＫＳＨＯＰ');
     await settle(page);
     assert.deepEqual(await results(page), ['workshop-bench', 'machi-hiroba']);
     assert.deepEqual(await page.locator('.search-result__title mark').allInnerTexts(), ['ＷＯＲＫＳＨＯＰ']);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  // Issue 17: an excerpt ran on from the body into the index's field lines
+  // (「…南区 協働事業の提案支援モデル事業 子育て 空き家活用…」).
+  test('issue_17 an excerpt is body prose; a match in a field names the field', async () => {
+    const { page, problems, context } = await openPage(browser);
+    // Only in its themes: no passage, the theme line named.
+    await open(page, '?q=移住定住');
+    assert.deepEqual(await results(page), ['akiya-bank']);
+    assert.equal(await page.locator('.search-result__excerpt').count(), 0);
+    assert.deepEqual(await page.locator('.search-result__field').allInnerTexts(), ['テーマ：移住定住 空き家活用']);
+    // One word in the title, one in the body: the passage is the body's
+    // sentence alone, with no field line after it.
+    await open(page, '?q=移住+相談会');
+    assert.deepEqual(await results(page), ['akiya-bank']);
+    assert.equal(await page.locator('.search-result__excerpt').innerText(), '空家の所有者と移住希望者をつなぐ相談会を開きます。');
+    assert.equal(await page.locator('.search-result__field').count(), 0);
+    // A district found only in the facts.
+    await open(page, '?q=本町地区');
+    for (const field of await page.locator('.search-result__field').allInnerTexts()) assert.equal(field, '地区：北区 本町地区');
+    assert.equal(await page.locator('.search-result__excerpt').count(), 0);
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -334,8 +360,8 @@ describe('the search page', () => {
     await context.close();
   });
 
-  test('keyboard: type, Enter, then Tab to a filter and Space it; focus stays put', async () => {
-    const { page, problems, context } = await openPage(browser);
+  test('keyboard on a phone: type, Enter, then Tab to the filter panel, open it and Space a filter; focus stays put', async () => {
+    const { page, problems, context } = await openPage(browser, { viewport: { width: 375, height: 800 } });
     await open(page);
     await page.focus('#search-q');
     await page.keyboard.type('子育て');
@@ -367,8 +393,8 @@ describe('the search page', () => {
     await context.close();
   });
 
-  test('a plain query downloads no facets; opening the filter panel does, once', async () => {
-    const { page, problems, context } = await openPage(browser);
+  test('on a phone a plain query downloads no facets; opening the filter panel does, once', async () => {
+    const { page, problems, context } = await openPage(browser, { viewport: { width: 375, height: 800 } });
     const fetched = [];
     page.on('request', (request) => fetched.push(new URL(request.url()).pathname.slice(PREFIX.length)));
     await open(page, '?q=多世代');
@@ -385,6 +411,73 @@ describe('the search page', () => {
     await settle(page);
     assert.equal(await count(page, 'district', '南区'), 1);
     assert.equal(fetched.filter((p) => /facets/.test(p)).length, 2);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  // Issue 17: the panel showed as a bare word, an empty column on a desktop.
+  test('issue_17 on a desktop the filter panel is open beside the results, with its counts', async () => {
+    const { page, problems, context } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    await open(page, '?q=多世代');
+    await page.waitForSelector('.facet__count');
+    assert.equal(await page.locator('[data-search-facets]').evaluate((panel) => panel.open), true);
+    const panel = await page.locator('[data-search-facet-body]').boundingBox();
+    const results = await page.locator('.search-results').boundingBox();
+    assert.ok(panel.width > 200 && panel.height > 300, `panel ${JSON.stringify(panel)}`);
+    assert.ok(panel.x + panel.width <= results.x, 'the panel is beside the results, not above them');
+    assert.ok(Math.abs(panel.y - results.y) < 80, 'the panel starts level with the results');
+    assert.equal(await count(page, 'district', '南区'), 2);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('issue_17 on a phone the panel is a marked disclosure that counts active filters and keeps its state', async () => {
+    const { page, problems, context } = await openPage(browser, { viewport: { width: 375, height: 800 } });
+    await open(page, '?q=子育て');
+    const summary = page.locator('[data-search-facets] > summary');
+    // A visible marker: the summary draws a triangle before its label.
+    const marker = await summary.evaluate((node) => {
+      const style = getComputedStyle(node, '::before');
+      return { content: style.content, width: parseFloat(style.borderLeftWidth) };
+    });
+    assert.equal(marker.content, '""');
+    assert.ok(marker.width > 4, `marker ${JSON.stringify(marker)}`);
+    assert.equal((await summary.textContent()).trim(), '絞り込み');
+    await summary.click();
+    await page.waitForSelector('.facet__count');
+    await checkbox(page, 'district', '南区').check();
+    await page.waitForFunction(() => location.search.includes('district='));
+    await settle(page);
+    await checkbox(page, 'status', 'completed').check();
+    await page.waitForFunction(() => location.search.includes('status='));
+    await settle(page);
+    assert.equal((await summary.textContent()).trim(), '絞り込み（2件選択中）');
+    // Closed by the reader, it stays closed for the next query, and its filters still apply.
+    const remembered = (value) => page.waitForFunction((v) => sessionStorage.getItem('casebook-search-filters') === v, value);
+    await summary.click();
+    await remembered('closed');
+    await page.fill('#search-q', '防災');
+    await page.press('#search-q', 'Enter');
+    await page.waitForFunction(() => location.search.includes('%E9%98%B2'));
+    await settle(page);
+    assert.equal(await page.locator('[data-search-facets]').evaluate((panel) => panel.open), false);
+    const desktop = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    await desktop.page.goto(page.url());
+    await settle(desktop.page);
+    assert.deepEqual(await results(page), await results(desktop.page));
+    for (const meta of await page.locator('.search-result__meta').allInnerTexts()) assert.match(meta, /南区/);
+    await desktop.context.close();
+    // Opened again, it is open on the next visit in this session.
+    await summary.click();
+    await remembered('open');
+    await open(page, '?q=子育て');
+    assert.equal(await page.locator('[data-search-facets]').evaluate((panel) => panel.open), true);
+    // A count never wraps away from its value's name.
+    for (const label of await page.locator('.facet__label').all()) {
+      const count = await label.locator('.facet__count').boundingBox();
+      if (!count) continue;
+      assert.ok(count.height < 30, `a count on two lines: ${await label.innerText()}`);
+    }
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -26,6 +26,8 @@ mod json_schema;
 mod map;
 /// Open data files: CSV rules and JSON.
 mod opendata;
+/// The city's order: wards, areas, schemes and themes by `order`, `reading`, name.
+mod order;
 /// Snapshots of the feed, cases.json, a case page's main and a check report.
 mod outputs;
 /// Properties over generated input: paths stay inside, formats round-trip.

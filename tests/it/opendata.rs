@@ -71,7 +71,9 @@ fn the_page_counts_the_rows_each_file_holds() {
             .find(|row| row.contains(&format!(">{file}</a>")))
             .unwrap_or_else(|| panic!("no row for {file}"));
         assert!(
-            row.contains(&format!("<td class=\"num\">{rows}</td>")),
+            row.contains(&format!(
+                "<td class=\"num\" data-label=\"件数\">{rows}</td>"
+            )),
             "{file}: {rows} rows, page says {row}"
         );
     }

@@ -221,3 +221,29 @@ fn search_config_mistakes_are_located_with_a_hint() {
         .expect_stderr_contains("casebook.yaml:6:8: error: `空家` is already in `search.variants[0]`")
         .expect_stderr_contains("casebook.yaml:7:7: error: `search.variants[2]` needs at least two spellings");
 }
+
+/// Issue 17: the text store keeps a case's body apart from its field lines,
+/// so the client's excerpt is body prose and a field match is named. The
+/// field lines still match queries.
+#[test]
+fn issue_17_the_rest_is_the_body_then_each_field_after_a_separator() {
+    use casebook::search::{FIELD_SEPARATOR, REST_FIELDS};
+    let index = built();
+    let case = index.slugs.iter().position(|s| s == "akiya-hub").unwrap();
+    let [_, _, rest] = index.reader.case_text(case as u32).unwrap();
+    let parts: Vec<&str> = rest.split(FIELD_SEPARATOR).collect();
+    assert_eq!(parts.len(), 1 + REST_FIELDS.len(), "{rest:?}");
+    assert!(!parts[0].contains("中村地域ケアプラザ"), "{:?}", parts[0]);
+    assert_eq!(
+        &parts[1..],
+        [
+            "南区 中村地区",
+            "市民まち普請事業",
+            "多世代交流 空き家活用",
+            "中村地域ケアプラザ ＮＰＯ法人えんがわ",
+        ]
+    );
+    // Still found through a field, and never across the separator.
+    assert_eq!(index.search("ケアプラザ"), ["akiya-hub"]);
+    assert!(index.search("中村地区市民").is_empty());
+}

@@ -47,12 +47,48 @@ fn bars(html: &str, id: &str) -> Vec<Bar> {
         .collect()
 }
 
-/// label → value of a chart.
+/// The rows of the table of chart `id` (there whether or not the chart is
+/// drawn), as bars without a width: label, value label and link.
+fn rows(html: &str, id: &str) -> Vec<Bar> {
+    let Some(start) = html.find(&format!("id=\"{id}-heading\"")) else {
+        return Vec::new();
+    };
+    let block = &html[start..start + html[start..].find("</section>").unwrap()];
+    let body = &block[block.find("<tbody>").unwrap()..];
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            let link = &row[row.find("<a ").unwrap()..];
+            let label_start = link.find('>').unwrap() + 1;
+            let value = &row[row.rfind("<data ").unwrap()..];
+            let value_start = value.find('>').unwrap() + 1;
+            Bar {
+                label: link[label_start..label_start + link[label_start..].find('<').unwrap()]
+                    .to_string(),
+                value: value[value_start..value_start + value[value_start..].find('<').unwrap()]
+                    .to_string(),
+                href: attribute(link, "href").replace("&amp;", "&"),
+                width: String::new(),
+            }
+        })
+        .collect()
+}
+
+/// label → value of a chart, as its table gives them; where the chart is
+/// drawn, its bars say the same.
 fn values(html: &str, id: &str) -> BTreeMap<String, String> {
-    bars(html, id)
+    let from_table: BTreeMap<String, String> = rows(html, id)
+        .into_iter()
+        .map(|row| (row.label, row.value))
+        .collect();
+    let drawn: BTreeMap<String, String> = bars(html, id)
         .into_iter()
         .map(|bar| (bar.label, bar.value))
-        .collect()
+        .collect();
+    if !drawn.is_empty() {
+        assert_eq!(drawn, from_table, "chart {id} and its table disagree");
+    }
+    from_table
 }
 
 fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, String> {
@@ -129,9 +165,10 @@ fn chart_numbers_are_the_counts_of_the_content() {
     );
     for expected in [
         // The table beside the chart says the same, with cases and grants.
-        "<td class=\"num\">3件</td>\n            <td class=\"num\">3件</td>\n            <td class=\"num\"><data value=\"700000\">70万円</data></td>",
+        // On a phone each of its rows stacks, each value labelled with its heading.
+        "<td class=\"num\" data-label=\"事例数\">3件</td>\n            <td class=\"num\" data-label=\"交付件数\">3件</td>\n            <td class=\"num\" data-label=\"交付総額\"><data value=\"700000\">70万円</data></td>",
         // Outcome totals by label and unit.
-        "<th scope=\"row\">整備した拠点</th>\n          <td class=\"num\"><data value=\"4.0\">4</data></td>\n          <td class=\"unit\">か所</td>\n          <td class=\"num\">3件</td>",
+        "<th scope=\"row\">整備した拠点</th>\n          <td class=\"num\" data-label=\"合計\"><data value=\"4.0\">4</data></td>\n          <td class=\"unit\" data-label=\"単位\">か所</td>\n          <td class=\"num\" data-label=\"報告した事例\">3件</td>",
         "<data value=\"150.5\">150.5</data>",
         // The headline figures.
         "<data value=\"4\">4件</data>",
@@ -176,12 +213,14 @@ fn bars_are_as_long_as_their_values_and_link_to_their_cases() {
     let run = SiteTest::fixture(FIXTURE).build();
     let main = stats_page(&run);
     let wards = bars(&main, "by-ward");
-    // Most cases first; 南区 has three times 北区's cases.
-    assert_eq!(wards[0].label, "南区");
+    // In the site's order (no ward declares an `order` or `reading` here, so
+    // by name), not by count; 南区 has three times 北区's cases.
+    assert_eq!(wards[0].label, "北区");
+    assert_eq!(wards[1].label, "南区");
     let percent = |bar: &Bar| bar.width.trim_end_matches('%').parse::<f64>().unwrap();
-    assert!((percent(&wards[0]) - 3.0 * percent(&wards[1])).abs() < 0.05);
+    assert!((percent(&wards[1]) - 3.0 * percent(&wards[0])).abs() < 0.05);
     // Site-wide, a bar links to the browse page of its term…
-    assert_eq!(wards[0].href, "/jirei/districts/minami/");
+    assert_eq!(wards[1].href, "/jirei/districts/minami/");
     assert_eq!(bars(&main, "by-scheme")[0].href, "/jirei/funding/fushin/");
     // …or, where there is none, to the search page with the filter set.
     let years = bars(&main, "by-fiscal-year");
@@ -204,12 +243,15 @@ fn district_and_scheme_pages_chart_their_own_cases() {
         bars(&ward, "by-ward").is_empty(),
         "a ward page charts no wards"
     );
-    assert_eq!(values(&ward, "by-area"), counts(&[("中村地区", 2)]));
+    // One area: its table alone, since one bar would say no more than it.
+    assert!(bars(&ward, "by-area").is_empty());
+    assert!(ward.contains("\">中村地区</a></th>\n            <td class=\"num\" data-label=\"事例数\"><data value=\"2\">2件</data></td>"));
     assert_eq!(
         values(&ward, "by-status"),
         counts(&[("計画中", 1), ("実施中", 1), ("完了", 1)])
     );
-    let themes = bars(&ward, "by-theme");
+    // Links from the table; the chart is not drawn where its bars are alike.
+    let themes = rows(&ward, "by-theme");
     assert_eq!(
         themes[0].href,
         "/jirei/search/?district=%E5%8D%97%E5%8C%BA&theme=%E5%AD%90%E8%82%B2%E3%81%A6"
@@ -217,7 +259,7 @@ fn district_and_scheme_pages_chart_their_own_cases() {
     // An area is filtered as the search page names it, `ward/area`.
     let area = run.main_html("districts/minami/中村地区/index.html");
     assert_eq!(
-        bars(&area, "by-status")[1].href,
+        rows(&area, "by-status")[1].href,
         "/jirei/search/?district=%E5%8D%97%E5%8C%BA%2F%E4%B8%AD%E6%9D%91%E5%9C%B0%E5%8C%BA&status=in-progress"
     );
     // Only the first page of a listing has the charts.
@@ -233,7 +275,7 @@ fn district_and_scheme_pages_chart_their_own_cases() {
         counts(&[("南区", 2), ("北区", 1)])
     );
     assert!(
-        bars(&scheme, "by-ward")[0]
+        rows(&scheme, "by-ward")[0]
             .href
             .starts_with("/jirei/search/?scheme=%E6%B4%BB%E5%8B%95%E5%8A%A9%E6%88%90&district=")
     );
@@ -244,7 +286,8 @@ fn charts_are_accessible_svg_without_styles_or_scripts() {
     let run = SiteTest::fixture(FIXTURE).build();
     let html = run.output("stats/index.html");
     let svgs = html.matches("<svg").count();
-    assert_eq!(svgs, 6, "ward, area, scheme, year, status, theme");
+    // Not the themes: two bars of 2件 say no more than their table.
+    assert_eq!(svgs, 5, "ward, area, scheme, year, status");
     assert_eq!(html.matches("<title id=\"chart-").count(), svgs);
     assert_eq!(html.matches("<desc id=\"chart-").count(), svgs);
     assert!(html.contains(
@@ -257,8 +300,9 @@ fn charts_are_accessible_svg_without_styles_or_scripts() {
     assert!(!html.contains("<script"));
     // Every chart has its table.
     assert_eq!(
-        html.matches("class=\"data-table stats-table\"").count(),
-        svgs + 1
+        html.matches(" stats-table\"").count(),
+        6 + 1,
+        "six charts' tables and the outcome totals"
     );
 }
 
@@ -284,4 +328,30 @@ fn a_body_may_link_the_statistics_page() {
         run.main_html("cases/a/index.html")
             .contains("href=\"/jirei/stats/\"")
     );
+}
+
+/// Issue 17: a page with one case showed five or six charts of one bar, each
+/// saying 1件; and a scheme page's grant table and its year chart showed
+/// different years with nothing to say which was which.
+#[test]
+fn issue_17_one_case_draws_no_chart_and_each_year_says_what_it_is() {
+    let run = SiteTest::fixture(FIXTURE).build();
+    run.expect_success();
+    let ward = run.main_html("districts/kita/index.html");
+    assert!(!ward.contains("<svg"), "{ward}");
+    assert!(ward.contains("id=\"by-status-heading\""), "the tables stay");
+    // Bars of different lengths: the chart is drawn; alike (子育て 2件,
+    // 防災 2件), it is not.
+    let stats = run.main_html("stats/index.html");
+    assert!(!bars(&stats, "by-ward").is_empty());
+    assert!(bars(&stats, "by-theme").is_empty());
+    assert_eq!(rows(&stats, "by-theme").len(), 2);
+    let scheme = run.main_html("funding/josei/index.html");
+    assert!(
+        scheme.contains("<th scope=\"col\">交付年度</th>"),
+        "{scheme}"
+    );
+    assert!(scheme.contains(
+        "<p class=\"chart-block__note\">事例の年度は、事業期間の始まった年度（期間の記載がなければ掲載した年度）です。</p>"
+    ));
 }

@@ -262,7 +262,8 @@ export class SearchIndex {
     return { path, title, summary, district, year, status, illustrative: illustrative === 1 };
   }
 
-  /** The rest of a case's text (body, district, schemes, themes, partners). */
+  /** The rest of a case's text: its body, then district, schemes, themes and
+   *  partners, each after a U+2029 (search.js splits on it for excerpts). */
   async rest(i) {
     const t = this.manifest.textBlock;
     return (await this.block('t', Math.floor(i / t)))[i % t];

@@ -134,7 +134,7 @@ export class FacetPanel {
       const item = element('li', 'facet__item'), text = element('label', 'facet__label');
       const input = element('input'), count = element('span', 'facet__count');
       Object.assign(input, { type: 'checkbox', name: param, value: String(value) });
-      text.append(input, ` ${label} `, count);
+      text.append(input, element('span', 'facet__name', label), count);
       item.append(text);
       this.controls.push({ param, value: String(value), input, count, key });
       return item;

@@ -1,14 +1,20 @@
 // casebook search page: upgrades the server-rendered plain GET form in
 // <div data-module="casebook-search"> with results, facets and a live region.
 // One state object (query, facets, year range, page) round-trips through the
-// URL. The facets (search-facets.js and facets.bin) load only once the
-// filter panel is opened or the URL holds a filter.
+// URL. The filter panel is open beside the results on a wide screen; on a
+// phone it is a disclosure that keeps its open or closed state for the
+// session. The facets (search-facets.js and facets.bin) load only once the
+// panel is open or the URL holds a filter.
 
 import { SearchIndex, SearchIndexError, canSearch, excerpt, matchRanges, normalize } from './search-core.js';
 
 const PAGE_SIZE = 10;
 const TYPING_DELAY = 250;
 const LISTS = ['district', 'scheme', 'theme', 'year', 'status'];
+/** Where the filter panel sits beside the results (search.css, 60em). */
+const WIDE = '(min-width: 60em)';
+/** Where a phone's open or closed filter panel is remembered for the session. */
+const PANEL_KEY = 'casebook-search-filters';
 
 /** The state in a URL's query string. */
 export function stateFromUrl(url) {
@@ -33,7 +39,37 @@ export function queryString(state) {
 }
 
 const filtered = (s) => LISTS.some((n) => s[n].length) || s.from != null || s.to != null;
+/** How many filters are set: each ticked value, and each end of the year range. */
+const activeFilters = (s) => LISTS.reduce((n, name) => n + s[name].length, 0) + (s.from != null) + (s.to != null);
+
+/** sessionStorage, which a browser may refuse (storage off): then nothing is remembered. */
+const remembered = {
+  get() { try { return sessionStorage.getItem(PANEL_KEY); } catch { return null; } },
+  set(value) { try { sessionStorage.setItem(PANEL_KEY, value); } catch { /* not remembered */ } },
+};
 const isActive = (s) => s.q.trim() !== '' || filtered(s);
+
+/** Separates a case's body from its field lines in the text store (src/search/mod.rs). */
+const FIELD_SEPARATOR = '\u2029';
+/** The field lines after the body, in order: the dataset keys of their labels. */
+const REST_FIELDS = ['tDistrict', 'tSchemes', 'tThemes', 'tPartners'];
+
+/**
+ * What a result shows of a case's rest: a passage of its body around the
+ * first match, and, for a query word found in neither the title, summary nor
+ * that body, the field line it was found in, named (「テーマ：空き家活用」).
+ * The field lines are never shown as a passage of prose.
+ */
+export function restExcerpt(rest, forms, head, labels) {
+  const [body, ...fields] = rest.split(FIELD_SEPARATOR);
+  const passage = excerpt(body, forms.flat());
+  const inBody = normalize(body);
+  const unseen = forms.filter((wordForms) => !wordForms.some((f) => head.includes(f) || inBody.includes(f)));
+  const named = fields
+    .map((text, k) => ({ label: labels[REST_FIELDS[k]], text }))
+    .filter(({ text }) => text && unseen.some((wordForms) => wordForms.some((f) => normalize(text).includes(f))));
+  return { passage, fields: named };
+}
 
 /** `in-progress` → the dataset key of its label, `tStatusInProgress`. */
 const statusKey = (status) => `tStatus${status.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
@@ -63,6 +99,7 @@ class CasebookSearch {
       status: $('[data-search-status]'), layout: $('[data-search-layout]'), panel: $('[data-search-facets]'),
       list: $('[data-search-list]'), pages: $('[data-search-pages]'), heading: $('#search-results-heading'),
       browse: document.querySelector('[data-search-browse]'), searchId: 0, typing: false, index: null, facets: null,
+      active: $('[data-search-facet-active]'), wide: window.matchMedia(WIDE),
     });
   }
 
@@ -84,8 +121,15 @@ class CasebookSearch {
         this.typing = true;
       }, TYPING_DELAY);
     });
+    // Open beside the results on a wide screen; on a phone, as the reader
+    // left it this session, and open when the URL sets a filter.
+    this.panel.open = this.wide.matches || remembered.get() === 'open' || filtered(this.state);
+    this.wide.addEventListener('change', () => { if (this.wide.matches) this.panel.open = true; });
     // Opening the filter panel the first time loads the facets and counts them.
-    this.panel.addEventListener('toggle', () => { if (this.panel.open && !this.facets) this.run(); });
+    this.panel.addEventListener('toggle', () => {
+      if (!this.wide.matches) remembered.set(this.panel.open ? 'open' : 'closed');
+      if (this.panel.open && !this.facets) this.run();
+    });
     window.addEventListener('popstate', () => {
       this.typing = false;
       this.state = stateFromUrl(location.href);
@@ -113,6 +157,9 @@ class CasebookSearch {
   async run() {
     const id = ++this.searchId, state = this.state;
     this.root.dataset.searchState = 'busy';
+    const active = activeFilters(state);
+    this.active.textContent = active ? this.t.tFiltersActive.replace('{n}', active.toLocaleString()) : '';
+    this.active.hidden = !active;
     performance.mark('casebook-search:start');
     if (!isActive(state)) {
       this.layout.hidden = true;
@@ -126,9 +173,10 @@ class CasebookSearch {
       this.index ??= SearchIndex.load(this.root.dataset.index);
       const index = await this.index.catch((error) => { this.index = null; throw error; });
       const matches = await index.search(state.q);
-      if (filtered(state)) this.panel.open = true;
       let results = matches.cases, counts = null;
-      if (this.panel.open) {
+      // Filters apply whether or not the panel is open: a reader who closes
+      // it on a phone keeps the filters they set.
+      if (this.panel.open || filtered(state)) {
         const [facets, module] = await Promise.all([
           (this.facetModule ??= import('./search-facets.js')).then((m) => m.loadFacets(index)),
           this.facetModule,
@@ -174,7 +222,7 @@ class CasebookSearch {
       place: place.area ? `${place.ward} ${place.area}` : place.ward,
       status: manifest.statuses[display.status],
       year: manifest.years[display.year].label,
-      excerpt: shownByHead ? null : excerpt(await index.rest(i), forms.flat()),
+      excerpt: shownByHead ? null : restExcerpt(await index.rest(i), forms, head, this.t),
       forms: forms.flat(),
     };
   }
@@ -195,11 +243,18 @@ class CasebookSearch {
     const summary = element('p', 'search-result__summary');
     appendMarked(summary, row.summary, row.forms);
     item.append(title, meta, summary);
-    if (row.excerpt) {
+    const passage = row.excerpt?.passage;
+    if (passage) {
       const text = element('p', 'search-result__excerpt');
-      if (row.excerpt.leading) text.append('…');
-      appendMarked(text, row.excerpt.text, row.forms);
-      if (row.excerpt.trailing) text.append('…');
+      if (passage.leading) text.append('…');
+      appendMarked(text, passage.text, row.forms);
+      if (passage.trailing) text.append('…');
+      item.append(text);
+    }
+    for (const field of row.excerpt?.fields ?? []) {
+      const text = element('p', 'search-result__field');
+      text.append(element('span', 'search-result__field-name', `${field.label}${this.t.tLabelSeparator}`));
+      appendMarked(text, field.text, row.forms);
       item.append(text);
     }
     return item;
