@@ -540,6 +540,9 @@ impl Renderer {
                 "base_path": config.base_path,
                 "language": config.language,
                 "notice": config.notice,
+                // The language the site's own words (the notice, sources'
+                // titles) are written in: the default language's.
+                "content_language": self.default_language,
                 "home_href": at(""),
                 "cases_href": at("cases/"),
                 "districts_href": at("districts/"),

@@ -373,7 +373,9 @@ impl<'a> ViewBuilder<'a> {
                     source: cite(
                         &meta.sources,
                         &mut sources,
-                        grant.source.as_deref(),
+                        // A mark sits beside the amount; with no amount
+                        // there is nothing to mark, nor to link back to.
+                        grant.source.as_deref().filter(|_| grant.amount.is_some()),
                         format!("cite-grant-{}", i + 1),
                     ),
                 })
