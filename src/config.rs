@@ -22,6 +22,8 @@ const KEYS: &[&str] = &[
     "markdown",
     "support_types",
     "search",
+    "notice",
+    "require_sources",
 ];
 const MARKDOWN_KEYS: &[&str] = &["raw_html", "highlight_theme"];
 const SEARCH_KEYS: &[&str] = &["variants"];
@@ -42,6 +44,10 @@ pub struct Config {
     /// `support_type` keys and their labels, in the order written.
     pub support_types: Vec<(String, String)>,
     pub search: SearchOptions,
+    /// A banner shown on every page (SPEC §5.5), e.g. that the site is a sample.
+    pub notice: Option<String>,
+    /// Every amount and outcome value of a real case needs a `source:` (SPEC §5.5).
+    pub require_sources: bool,
     /// Set only on the configuration a translation is built with (see
     /// `translations`): the default language's base path, where the files
     /// every language shares live (static files, open data).
@@ -196,6 +202,10 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
     let markdown = markdown_options(&mut r, root.get("markdown"));
     let support_types = support_types(&mut r, root.get("support_types"));
     let search = search_options(&mut r, root.get("search"));
+    let notice = r.optional(root, &[], "notice", Reader::text);
+    let require_sources = r
+        .optional(root, &[], "require_sources", Reader::boolean)
+        .unwrap_or(false);
     Some(Config {
         title,
         description,
@@ -207,6 +217,8 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
         markdown,
         support_types,
         search,
+        notice,
+        require_sources,
         default_base_path: None,
     })
 }

@@ -228,6 +228,9 @@ pub fn generate_staged(
     }
     let load_options = content::LoadOptions {
         drafts: options.drafts,
+        case_rules: content::schema::CaseRules {
+            require_sources: config.require_sources,
+        },
     };
     let content = timings.stage(
         "content",

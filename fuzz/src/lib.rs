@@ -38,7 +38,7 @@ pub fn front_matter(data: &[u8]) {
     {
         match parse_yaml(split.yaml, split.open_line + 1) {
             Ok(doc) => {
-                schema::read_case(&doc, "a.md", &mut diagnostics);
+                schema::read_case(&doc, "a.md", Default::default(), &mut diagnostics);
                 schema::read_funding(&doc, "a.md", &mut diagnostics);
                 schema::read_term(&doc, "a.md", &mut diagnostics);
                 schema::read_page(&doc, "a.md", &mut diagnostics);

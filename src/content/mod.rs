@@ -12,6 +12,7 @@
 //! of the result and its problems are in the diagnostics. The live preview
 //! passes a [`Cache`], so that a rebuild reads only the files that changed.
 
+pub mod fields;
 pub mod front_matter;
 pub mod schema;
 pub mod walk;
@@ -76,6 +77,8 @@ pub struct Translations {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
     pub drafts: bool,
+    /// The case rules that depend on casebook.yaml.
+    pub case_rules: schema::CaseRules,
 }
 
 #[derive(Clone)]
@@ -332,14 +335,16 @@ fn load_one(
     let loaded = match source.section {
         Section::Home => schema::read_page(&doc, file, diagnostics)
             .map(|meta| Loaded::Home(parsed.entry(meta, String::new()))),
-        Section::Cases => schema::read_case(&doc, file, diagnostics).and_then(|meta| {
-            check_images(source, &meta, assets, diagnostics);
-            if meta.draft && !options.drafts {
-                return Some(Loaded::Skipped);
-            }
-            let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
-            Some(Loaded::Case(parsed.entry(meta, slug)))
-        }),
+        Section::Cases => {
+            schema::read_case(&doc, file, options.case_rules, diagnostics).and_then(|meta| {
+                check_images(source, &meta, assets, diagnostics);
+                if meta.draft && !options.drafts {
+                    return Some(Loaded::Skipped);
+                }
+                let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
+                Some(Loaded::Case(parsed.entry(meta, slug)))
+            })
+        }
         Section::Funding => schema::read_funding(&doc, file, diagnostics).and_then(|meta| {
             let slug = pick_slug(source, meta.slug.as_ref(), &doc, diagnostics)?;
             Some(Loaded::Funding(parsed.entry(meta, slug)))

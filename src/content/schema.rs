@@ -4,6 +4,7 @@
 //! problems reports five diagnostics, each at the line and column of its field.
 //! Rules that need the whole site (does this scheme exist?) live in `model`.
 
+use super::fields::{self, Field, Kind};
 use super::front_matter::{PathSeg, YamlDoc};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest};
@@ -29,26 +30,26 @@ pub struct CaseMeta {
     pub location: Option<Location>,
     pub slug: Option<String>,
     pub draft: bool,
+    /// The documents its figures come from, numbered in this order (SPEC §5.5).
+    pub sources: Vec<Source>,
+    /// An example written for illustration, labelled 「架空の事例」 everywhere.
+    pub illustrative: bool,
 }
 
-pub const CASE_FIELDS: &[&str] = &[
-    "title",
-    "summary",
-    "district",
-    "published",
-    "updated",
-    "status",
-    "themes",
-    "funding",
-    "support_type",
-    "partners",
-    "period",
-    "outcomes",
-    "images",
-    "location",
-    "slug",
-    "draft",
-];
+/// A document that figures are taken from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub id: Option<String>,
+    #[serde(skip)]
+    pub span: Option<Span>,
+    pub title: String,
+    pub publisher: Option<String>,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as precise as the document says.
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub locator: Option<String>,
+    pub quote: Option<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct District {
@@ -81,6 +82,8 @@ pub struct Grant {
     pub scheme: String,
     pub amount: Option<u64>,
     pub fiscal_year: Option<i32>,
+    /// The `id` of the source of its amount.
+    pub source: Option<String>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -97,6 +100,8 @@ pub struct Outcome {
     pub value: f64,
     pub unit: Option<String>,
     pub note: Option<String>,
+    /// The `id` of the source of its value.
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -127,20 +132,8 @@ pub struct FundingMeta {
     pub slug: Option<String>,
     pub order: Option<i64>,
     pub reading: Option<String>,
+    pub sources: Vec<Source>,
 }
-
-pub const FUNDING_FIELDS: &[&str] = &[
-    "name",
-    "department",
-    "subsidy_rate",
-    "max_amount",
-    "max_grants",
-    "url",
-    "summary",
-    "slug",
-    "order",
-    "reading",
-];
 
 /// A district's or theme's front matter.
 #[derive(Debug, Clone, Serialize)]
@@ -154,8 +147,6 @@ pub struct TermMeta {
     pub reading: Option<String>,
 }
 
-pub const TERM_FIELDS: &[&str] = &["name", "summary", "slug", "order", "reading"];
-
 /// A plain page's or the home page's front matter.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageMeta {
@@ -165,30 +156,23 @@ pub struct PageMeta {
     pub draft: bool,
 }
 
-pub const PAGE_FIELDS: &[&str] = &["title", "summary", "description", "slug", "draft"];
+/// What the case rules need to know of the site (SPEC §5.5).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseRules {
+    /// Every amount and outcome value of a real case needs a `source:`.
+    pub require_sources: bool,
+}
 
-pub fn read_case(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Option<CaseMeta> {
+pub fn read_case(
+    doc: &YamlDoc,
+    file: &str,
+    rules: CaseRules,
+    diagnostics: &mut Diagnostics,
+) -> Option<CaseMeta> {
     let mut r = Reader::new(doc, file, diagnostics);
-    let root = r.root(CASE_FIELDS)?;
-    let title = r.required_text(root, &[], "title");
-    let summary = r.required_text(root, &[], "summary");
-    let district = r.district(root);
-    let published = r.required(root, &[], "published", Reader::date);
-    let updated = r.optional(root, &[], "updated", Reader::date);
-    let status = r.required(root, &[], "status", Reader::status);
-    let themes = r.text_list(root, &[], "themes");
-    let funding = r.funding(root);
-    let support_type = r.optional(root, &[], "support_type", Reader::text);
-    let partners = r.text_list(root, &[], "partners");
-    let period = r.period(root);
-    let outcomes = r.outcomes(root);
-    let images = r.images(root);
-    let location = r.location(root);
-    let slug = r.optional(root, &[], "slug", Reader::text);
-    let draft = r
-        .optional(root, &[], "draft", Reader::boolean)
-        .unwrap_or(false);
-
+    let mut fields = r.read_root(fields::CASE, Mode::Original)?;
+    let published = fields.date("published");
+    let updated = fields.date("updated");
     if let (Some(published), Some(updated)) = (published, updated)
         && updated < published
     {
@@ -198,13 +182,57 @@ pub fn read_case(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Op
             Some("an update cannot predate publication; check both dates".into()),
         );
     }
+    let period = fields.record("period").and_then(|mut p| {
+        let start = p.date("start")?;
+        let end = p.date("end");
+        if let Some(end) = end
+            && end < start
+        {
+            r.error(
+                &[PathSeg::Key("period"), PathSeg::Key("end")],
+                format!("`period.end` ({end}) is before `period.start` ({start})"),
+                Some("swap the dates, or correct the one that is wrong".into()),
+            );
+            return Some(Period { start, end: None });
+        }
+        Some(Period { start, end })
+    });
+    let sources: Vec<Source> = fields
+        .list("sources")
+        .into_iter()
+        .map(|s| Source::read(doc, s))
+        .collect();
+    let illustrative = fields.bool("illustrative").unwrap_or(false);
+    let funding = fields.list("funding");
+    let outcomes = fields.list("outcomes");
+    r.check_citations(&sources, &funding, &outcomes, illustrative, rules);
+    let funding: Vec<Grant> = funding
+        .into_iter()
+        .map(|mut g| Grant {
+            span: doc.locate(&g.path_to("scheme")),
+            scheme: g.text("scheme").unwrap_or_default(),
+            amount: g.unsigned("amount"),
+            fiscal_year: g.year("fiscal_year"),
+            source: g.text("source"),
+        })
+        .collect();
+    let outcomes: Vec<Outcome> = outcomes
+        .into_iter()
+        .map(|mut o| Outcome {
+            label: o.text("label").unwrap_or_default(),
+            value: o.number("value").unwrap_or_default(),
+            unit: o.text("unit"),
+            note: o.text("note"),
+            source: o.text("source"),
+        })
+        .collect();
     // A case with broken fields is kept with placeholders, so that the later
     // stages still check its references and links; the errors above already
     // keep the build from writing anything.
     Some(CaseMeta {
-        title: title.unwrap_or_default(),
-        summary: summary.unwrap_or_default(),
-        district: district.unwrap_or(District {
+        title: fields.text("title").unwrap_or_default(),
+        summary: fields.text("summary").unwrap_or_default(),
+        district: fields.district().unwrap_or(District {
             ward: String::new(),
             area: None,
         }),
@@ -214,17 +242,33 @@ pub fn read_case(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Op
             day: 1,
         }),
         updated,
-        status: status.unwrap_or(Status::Planned),
-        themes,
+        status: fields.status().unwrap_or(Status::Planned),
+        themes: fields.texts("themes").unwrap_or_default(),
         funding,
-        support_type,
-        partners,
+        support_type: fields.text("support_type"),
+        partners: fields.texts("partners").unwrap_or_default(),
         period,
         outcomes,
-        images,
-        location,
-        slug,
-        draft,
+        images: fields
+            .list("images")
+            .into_iter()
+            .map(|mut i| Image {
+                span: doc.locate(&i.path_to("src")),
+                src: i.text("src").unwrap_or_default(),
+                alt: i.text("alt").unwrap_or_default(),
+                caption: i.text("caption"),
+            })
+            .collect(),
+        location: fields.record("location").and_then(|mut l| {
+            Some(Location {
+                lat: l.number("lat")?,
+                lon: l.number("lon")?,
+            })
+        }),
+        slug: fields.text("slug"),
+        draft: fields.bool("draft").unwrap_or(false),
+        sources,
+        illustrative,
     })
 }
 
@@ -234,72 +278,54 @@ pub fn read_funding(
     diagnostics: &mut Diagnostics,
 ) -> Option<FundingMeta> {
     let mut r = Reader::new(doc, file, diagnostics);
-    let root = r.root(FUNDING_FIELDS)?;
-    let name = r.required_text(root, &[], "name");
-    let department = r.optional(root, &[], "department", Reader::text);
-    let subsidy_rate = r.optional(root, &[], "subsidy_rate", Reader::number);
-    if let Some(rate) = subsidy_rate
-        && !(0.0..=1.0).contains(&rate)
-    {
-        r.error(
-            &[PathSeg::Key("subsidy_rate")],
-            format!("`subsidy_rate` must be between 0 and 1, found {rate}"),
-            Some("write a rate as a fraction: 90% is `subsidy_rate: 0.9`".into()),
-        );
-    }
-    let max_amount = r.optional(root, &[], "max_amount", Reader::yen);
-    let max_grants = r.optional(root, &[], "max_grants", Reader::count);
-    let url = r.optional(root, &[], "url", Reader::web_address);
-    let summary = r.optional(root, &[], "summary", Reader::text);
-    let slug = r.optional(root, &[], "slug", Reader::text);
-    let order = r.optional(root, &[], "order", Reader::order);
-    let reading = r.optional(root, &[], "reading", Reader::reading);
+    let mut fields = r.read_root(fields::FUNDING, Mode::Original)?;
+    let sources: Vec<Source> = fields
+        .list("sources")
+        .into_iter()
+        .map(|s| Source::read(doc, s))
+        .collect();
+    r.check_source_ids(&sources);
     Some(FundingMeta {
-        name: name?,
-        department,
-        subsidy_rate,
-        max_amount,
-        max_grants,
-        url,
-        summary,
-        slug,
-        order,
-        reading,
+        name: fields.text("name")?,
+        department: fields.text("department"),
+        subsidy_rate: fields.number("subsidy_rate"),
+        max_amount: fields.unsigned("max_amount"),
+        max_grants: fields.unsigned("max_grants"),
+        url: fields.text("url"),
+        summary: fields.text("summary"),
+        slug: fields.text("slug"),
+        order: fields.whole("order"),
+        reading: fields.text("reading"),
+        sources,
     })
 }
 
 pub fn read_term(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Option<TermMeta> {
     let mut r = Reader::new(doc, file, diagnostics);
-    let root = r.root(TERM_FIELDS)?;
-    let name = r.required_text(root, &[], "name");
-    let summary = r.optional(root, &[], "summary", Reader::text);
-    let slug = r.optional(root, &[], "slug", Reader::text);
-    let order = r.optional(root, &[], "order", Reader::order);
-    let reading = r.optional(root, &[], "reading", Reader::reading);
+    let mut fields = r.read_root(fields::TERM, Mode::Original)?;
     Some(TermMeta {
-        name: name?,
-        summary,
-        slug,
-        order,
-        reading,
+        name: fields.text("name")?,
+        summary: fields.text("summary"),
+        slug: fields.text("slug"),
+        order: fields.whole("order"),
+        reading: fields.text("reading"),
     })
 }
 
 pub fn read_page(doc: &YamlDoc, file: &str, diagnostics: &mut Diagnostics) -> Option<PageMeta> {
     let mut r = Reader::new(doc, file, diagnostics);
-    let root = r.root(PAGE_FIELDS)?;
-    let title = r.required_text(root, &[], "title");
-    let summary = r.optional(root, &[], "summary", Reader::text);
-    let description = r.optional(root, &[], "description", Reader::text);
-    let slug = r.optional(root, &[], "slug", Reader::text);
-    let draft = r
-        .optional(root, &[], "draft", Reader::boolean)
-        .unwrap_or(false);
+    let fields = r.read_root(fields::PAGE, Mode::Original)?;
+    page_meta(fields)
+}
+
+fn page_meta(mut fields: Record) -> Option<PageMeta> {
+    let summary = fields.text("summary");
+    let description = fields.text("description");
     Some(PageMeta {
-        title: title?,
+        title: fields.text("title")?,
         summary: summary.or(description),
-        slug,
-        draft,
+        slug: fields.text("slug"),
+        draft: fields.bool("draft").unwrap_or(false),
     })
 }
 
@@ -330,70 +356,44 @@ pub struct ImageText {
     pub caption: Option<String>,
 }
 
-pub const CASE_TEXT_FIELDS: &[&str] = &[
-    "title", "summary", "partners", "outcomes", "images", "draft",
-];
-pub const FUNDING_TEXT_FIELDS: &[&str] = &["name", "summary", "department", "url"];
-pub const TERM_TEXT_FIELDS: &[&str] = &["name", "summary"];
-pub const PAGE_TEXT_FIELDS: &[&str] = &["title", "summary", "description", "draft"];
-
 pub fn read_case_text(
     doc: &YamlDoc,
     file: &str,
     diagnostics: &mut Diagnostics,
 ) -> Option<CaseText> {
     let mut r = Reader::new(doc, file, diagnostics);
-    let root = r.translation_root(CASE_TEXT_FIELDS, CASE_FIELDS)?;
-    let title = r.required_text(root, &[], "title");
-    let summary = r.required_text(root, &[], "summary");
-    let partners = root
-        .contains_key("partners")
-        .then(|| r.text_list(root, &[], "partners"));
-    let outcomes = root.contains_key("outcomes").then(|| {
-        r.items(root, "outcomes")
+    let mut fields = r.read_root(fields::CASE, Mode::Translation)?;
+    let outcomes = fields.has("outcomes").then(|| {
+        fields
+            .list("outcomes")
             .into_iter()
-            .filter_map(|(item, path)| {
-                let map = r.object(
-                    item,
-                    &path,
-                    &["label", "unit", "note"],
-                    "- { label: Monthly visitors, unit: people }",
-                )?;
-                Some(OutcomeText {
-                    label: r.required_text(map, &path, "label")?,
-                    unit: r.optional(map, &path, "unit", Reader::text),
-                    note: r.optional(map, &path, "note", Reader::text),
-                })
+            .map(|mut o| OutcomeText {
+                label: o.text("label").unwrap_or_default(),
+                unit: o.text("unit"),
+                note: o.text("note"),
             })
             .collect()
     });
-    let images = root.contains_key("images").then(|| {
-        r.items(root, "images")
+    let images = fields.has("images").then(|| {
+        fields
+            .list("images")
             .into_iter()
-            .filter_map(|(item, path)| {
-                let map = r.object(
-                    item,
-                    &path,
-                    &["alt", "caption"],
-                    "- { alt: The renovated house from the street }",
-                )?;
-                Some(ImageText {
-                    alt: r.required_text(map, &path, "alt")?,
-                    caption: r.optional(map, &path, "caption", Reader::text),
-                })
+            .map(|mut i| ImageText {
+                alt: i.text("alt").unwrap_or_default(),
+                caption: i.text("caption"),
             })
             .collect()
     });
-    let draft = r
-        .optional(root, &[], "draft", Reader::boolean)
-        .unwrap_or(false);
+    let partners = fields
+        .has("partners")
+        .then(|| fields.texts("partners").unwrap_or_default());
     Some(CaseText {
-        title: title?,
-        summary: summary?,
+        title: fields.text("title")?,
+        summary: fields.text("summary")?,
         partners,
         outcomes,
         images,
-        draft,
+        draft: fields.bool("draft").unwrap_or(false),
     })
 }
 
@@ -404,22 +404,19 @@ pub fn read_funding_text(
     diagnostics: &mut Diagnostics,
 ) -> Option<FundingMeta> {
     let mut r = Reader::new(doc, file, diagnostics);
-    let root = r.translation_root(FUNDING_TEXT_FIELDS, FUNDING_FIELDS)?;
-    let name = r.required_text(root, &[], "name");
-    let summary = r.optional(root, &[], "summary", Reader::text);
-    let department = r.optional(root, &[], "department", Reader::text);
-    let url = r.optional(root, &[], "url", Reader::web_address);
+    let mut fields = r.read_root(fields::FUNDING, Mode::Translation)?;
     Some(FundingMeta {
-        name: name?,
-        department,
+        name: fields.text("name")?,
+        department: fields.text("department"),
         subsidy_rate: None,
         max_amount: None,
         max_grants: None,
-        url,
-        summary,
+        url: fields.text("url"),
+        summary: fields.text("summary"),
         slug: None,
         order: None,
         reading: None,
+        sources: Vec::new(),
     })
 }
 
@@ -431,12 +428,10 @@ pub fn read_term_text(
     diagnostics: &mut Diagnostics,
 ) -> Option<TermMeta> {
     let mut r = Reader::new(doc, file, diagnostics);
-    let root = r.translation_root(TERM_TEXT_FIELDS, TERM_FIELDS)?;
-    let name = r.required_text(root, &[], "name");
-    let summary = r.optional(root, &[], "summary", Reader::text);
+    let mut fields = r.read_root(fields::TERM, Mode::Translation)?;
     Some(TermMeta {
-        name: name?,
-        summary,
+        name: fields.text("name")?,
+        summary: fields.text("summary"),
         slug: None,
         order: None,
         reading: None,
@@ -450,19 +445,162 @@ pub fn read_page_text(
     diagnostics: &mut Diagnostics,
 ) -> Option<PageMeta> {
     let mut r = Reader::new(doc, file, diagnostics);
-    let root = r.translation_root(PAGE_TEXT_FIELDS, PAGE_FIELDS)?;
-    let title = r.required_text(root, &[], "title");
-    let summary = r.optional(root, &[], "summary", Reader::text);
-    let description = r.optional(root, &[], "description", Reader::text);
-    let draft = r
-        .optional(root, &[], "draft", Reader::boolean)
-        .unwrap_or(false);
-    Some(PageMeta {
-        title: title?,
-        summary: summary.or(description),
-        slug: None,
-        draft,
-    })
+    let fields = r.read_root(fields::PAGE, Mode::Translation)?;
+    page_meta(fields)
+}
+
+/// Whether a document is an original or a translation of one: a translation
+/// reads only the fields the table marks translatable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Original,
+    Translation,
+}
+
+/// A value that passed its field's rule, in the form its kind makes.
+#[derive(Debug)]
+enum Checked {
+    Text(String),
+    Date(Date),
+    Bool(bool),
+    Number(f64),
+    Whole(i64),
+    Unsigned(u64),
+    Year(i32),
+    Status(Status),
+    District(District),
+    Texts(Vec<String>),
+    Record(Record),
+    List(Vec<Record>),
+}
+
+/// The checked fields of one mapping, taken out one by one into a typed struct.
+#[derive(Debug)]
+struct Record {
+    /// Where the mapping is, to locate its fields.
+    path: Vec<PathSeg<'static>>,
+    values: Vec<(&'static str, Checked)>,
+}
+
+impl Record {
+    fn has(&self, name: &str) -> bool {
+        self.values.iter().any(|(n, _)| *n == name)
+    }
+
+    fn peek_text(&self, name: &str) -> Option<&str> {
+        self.values.iter().find_map(|(n, v)| match v {
+            Checked::Text(text) if *n == name => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
+    fn take(&mut self, name: &str) -> Option<Checked> {
+        let i = self.values.iter().position(|(n, _)| *n == name)?;
+        Some(self.values.swap_remove(i).1)
+    }
+
+    fn path_to(&self, name: &'static str) -> Vec<PathSeg<'static>> {
+        joined(&self.path, name)
+    }
+
+    fn text(&mut self, name: &str) -> Option<String> {
+        match self.take(name)? {
+            Checked::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    fn date(&mut self, name: &str) -> Option<Date> {
+        match self.take(name)? {
+            Checked::Date(date) => Some(date),
+            _ => None,
+        }
+    }
+
+    fn bool(&mut self, name: &str) -> Option<bool> {
+        match self.take(name)? {
+            Checked::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn number(&mut self, name: &str) -> Option<f64> {
+        match self.take(name)? {
+            Checked::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn whole(&mut self, name: &str) -> Option<i64> {
+        match self.take(name)? {
+            Checked::Whole(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn unsigned(&mut self, name: &str) -> Option<u64> {
+        match self.take(name)? {
+            Checked::Unsigned(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn year(&mut self, name: &str) -> Option<i32> {
+        match self.take(name)? {
+            Checked::Year(y) => Some(y),
+            _ => None,
+        }
+    }
+
+    fn status(&mut self) -> Option<Status> {
+        match self.take("status")? {
+            Checked::Status(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn district(&mut self) -> Option<District> {
+        match self.take("district")? {
+            Checked::District(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    fn texts(&mut self, name: &str) -> Option<Vec<String>> {
+        match self.take(name)? {
+            Checked::Texts(texts) => Some(texts),
+            _ => None,
+        }
+    }
+
+    fn record(&mut self, name: &str) -> Option<Record> {
+        match self.take(name)? {
+            Checked::Record(record) => Some(record),
+            _ => None,
+        }
+    }
+
+    fn list(&mut self, name: &str) -> Vec<Record> {
+        match self.take(name) {
+            Some(Checked::List(items)) => items,
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Source {
+    fn read(doc: &YamlDoc, mut s: Record) -> Self {
+        Source {
+            span: s.has("id").then(|| doc.locate(&s.path_to("id"))),
+            id: s.text("id"),
+            title: s.text("title").unwrap_or_default(),
+            publisher: s.text("publisher"),
+            date: s.text("date"),
+            url: s.text("url"),
+            locator: s.text("locator"),
+            quote: s.text("quote"),
+        }
+    }
 }
 
 /// Reads typed fields from a YAML data tree, reporting each problem at its field.
@@ -718,7 +856,7 @@ impl<'a> Reader<'a> {
 
     /// An absolute `https://` or `http://` address: it becomes a link as
     /// written, so `javascript:` and other schemes must not get through.
-    pub fn web_address(&mut self, value: &Value, path: Path) -> Option<String> {
+    pub fn web_address(&mut self, value: &Value, path: Path, hint: &str) -> Option<String> {
         let url = self.text(value, path)?;
         let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
         if matches!(scheme.as_deref(), Some("https" | "http")) && !url.contains(char::is_whitespace)
@@ -731,7 +869,7 @@ impl<'a> Reader<'a> {
                 "`{}` must be a web address starting with https:// or http://, found \"{url}\"",
                 field_name(path)
             ),
-            Some("write the full address of the page that explains how to apply, e.g. `url: https://www.city.example.jp/machi-fushin/`".into()),
+            Some(hint.to_string()),
         );
         None
     }
@@ -939,19 +1077,23 @@ impl<'a> Reader<'a> {
     /// Items of a list field, each with its path.
     fn items<'v>(
         &mut self,
-        map: &'v Map<String, Value>,
-        key: &'static str,
+        value: &'v Value,
+        path: Path,
     ) -> Vec<(&'v Value, Vec<PathSeg<'static>>)> {
-        match map.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
+        match value {
+            Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| (item, vec![PathSeg::Key(key), PathSeg::Index(i)]))
+                .map(|(i, item)| {
+                    let mut item_path = path.to_vec();
+                    item_path.push(PathSeg::Index(i));
+                    (item, item_path)
+                })
                 .collect(),
-            Some(other) => {
+            other => {
+                let key = field_name(path);
                 self.error(
-                    &[PathSeg::Key(key)],
+                    path,
                     format!("`{key}` must be a list, found {}", describe(other)),
                     Some(format!(
                         "start each item on its own line with `- ` under `{key}:`"
@@ -962,14 +1104,290 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn district(&mut self, root: &Map<String, Value>) -> Option<District> {
-        let text = self.required_text(root, &[], "district")?;
-        let path = [PathSeg::Key("district")];
+    /// The top-level mapping read by `table`: unknown keys reported, then each
+    /// field checked by its kind. A translation reads only translatable fields
+    /// and reports the others as ones it cannot set.
+    fn read_root(&mut self, table: &'static [Field], mode: Mode) -> Option<Record> {
+        let all = fields::names(table);
+        let root = match mode {
+            Mode::Original => self.root(&all)?,
+            Mode::Translation => self.translation_root(&fields::translatable_names(table), &all)?,
+        };
+        Some(self.read_fields(root, &[], table, mode))
+    }
+
+    fn read_fields(
+        &mut self,
+        map: &Map<String, Value>,
+        path: Path,
+        table: &'static [Field],
+        mode: Mode,
+    ) -> Record {
+        let mut record = Record {
+            path: path.to_vec(),
+            values: Vec::new(),
+        };
+        for field in table {
+            if mode == Mode::Translation && !field.translatable {
+                continue;
+            }
+            if let Some(value) = self.read_field(map, path, field, mode) {
+                record.values.push((field.name, value));
+            }
+        }
+        record
+    }
+
+    /// Whether every field `mode` requires of `table` got a value: an item
+    /// missing one is left out of its list (its error is already reported).
+    fn complete(record: &Record, table: &[Field], mode: Mode) -> bool {
+        table
+            .iter()
+            .filter(|f| f.required && (mode == Mode::Original || f.translatable))
+            .all(|f| record.has(f.name))
+    }
+
+    fn read_field(
+        &mut self,
+        map: &Map<String, Value>,
+        path: Path,
+        field: &'static Field,
+        mode: Mode,
+    ) -> Option<Checked> {
+        let full = joined(path, field.name);
+        let value = match map.get(field.name) {
+            None | Some(Value::Null) => {
+                if field.required {
+                    self.missing(path, field);
+                }
+                return None;
+            }
+            Some(value) => value,
+        };
+        let p = full.as_slice();
+        Some(match &field.kind {
+            Kind::Text | Kind::Slug | Kind::SupportType | Kind::SourceId => {
+                Checked::Text(self.text(value, p)?)
+            }
+            Kind::WebAddress { hint } => Checked::Text(self.web_address(value, p, hint)?),
+            Kind::Date => Checked::Date(self.date(value, p)?),
+            Kind::PartialDate => Checked::Text(self.partial_date(value, p)?),
+            Kind::Bool => Checked::Bool(self.boolean(value, p)?),
+            Kind::Number => Checked::Number(self.number(value, p)?),
+            Kind::Rate => Checked::Number(self.rate(value, p)?),
+            Kind::Coordinate { limit } => Checked::Number(self.coordinate(value, p, *limit)?),
+            Kind::Yen => Checked::Unsigned(self.yen(value, p)?),
+            Kind::Count => Checked::Unsigned(self.count(value, p)?),
+            Kind::FiscalYear => Checked::Year(self.fiscal_year(value, p)?),
+            Kind::Order => Checked::Whole(self.order(value, p)?),
+            Kind::Reading => Checked::Text(self.reading(value, p)?),
+            Kind::Status => Checked::Status(self.status(value, p)?),
+            Kind::District => Checked::District(self.district(value, p)?),
+            Kind::FileName => Checked::Text(self.file_name(value, p)?),
+            Kind::TextList => Checked::Texts(self.text_list(map, path, field.name)),
+            Kind::Record { fields, example } => {
+                let known = Self::known(fields, mode);
+                let inner = self.object(value, p, &known, example)?;
+                let record = self.read_fields(inner, p, fields, mode);
+                if !Self::complete(&record, fields, mode) {
+                    return None;
+                }
+                Checked::Record(record)
+            }
+            Kind::List { fields, example } => {
+                let known = Self::known(fields, mode);
+                let mut records = Vec::new();
+                for (item, item_path) in self.items(value, p) {
+                    let Some(inner) = self.object(item, &item_path, &known, example) else {
+                        continue;
+                    };
+                    let record = self.read_fields(inner, &item_path, fields, mode);
+                    if Self::complete(&record, fields, mode) {
+                        records.push(record);
+                    }
+                }
+                Checked::List(records)
+            }
+        })
+    }
+
+    fn known(table: &[Field], mode: Mode) -> Vec<&'static str> {
+        match mode {
+            Mode::Original => fields::names(table),
+            Mode::Translation => fields::translatable_names(table),
+        }
+    }
+
+    /// A required field is missing: located at the mapping that lacks it, or
+    /// not reported at all when an unknown key already said "did you mean" it.
+    fn missing(&mut self, path: Path, field: &Field) {
+        let full = joined(path, field.name);
+        if self.suggested.contains(&field_name(&full)) {
+            return;
+        }
+        let within = if path.is_empty() {
+            "the front matter".to_string()
+        } else {
+            format!("`{}`", field_name(path))
+        };
+        let hint = match field.missing_hint {
+            Some(hint) => hint.to_string(),
+            None => format!("add `{}: …` to {within}", field.name),
+        };
+        self.error(
+            path,
+            format!("missing required field `{}`", field_name(&full)),
+            Some(hint),
+        );
+    }
+
+    /// Each `source:` names one of the document's sources, and with
+    /// `require_sources` each figure of a real case has one (SPEC §5.5).
+    fn check_citations(
+        &mut self,
+        sources: &[Source],
+        funding: &[Record],
+        outcomes: &[Record],
+        illustrative: bool,
+        rules: CaseRules,
+    ) {
+        self.check_source_ids(sources);
+        let ids: Vec<&str> = sources.iter().filter_map(|s| s.id.as_deref()).collect();
+        let figures = funding
+            .iter()
+            .map(|g| (g, "amount"))
+            .chain(outcomes.iter().map(|o| (o, "value")));
+        for (record, figure) in figures {
+            match record.peek_text("source") {
+                Some(id) if !ids.contains(&id) => {
+                    let hint = match suggest(id, ids.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None if ids.is_empty() => {
+                            "add the document to `sources:` with this `id`".to_string()
+                        }
+                        None => format!("the ids of this case's sources: {}", ids.join(", ")),
+                    };
+                    self.error(
+                        &record.path_to("source"),
+                        format!("`source: {id}` names no entry of `sources`"),
+                        Some(hint),
+                    );
+                }
+                Some(_) => {}
+                None if rules.require_sources && !illustrative && record.has(figure) => {
+                    self.error(
+                        &record.path_to(figure),
+                        format!(
+                            "`{}` has no source, and this site requires one for every figure",
+                            field_name(&record.path_to(figure))
+                        ),
+                        Some("add `source: <id>` naming one of the case's `sources`, or mark the case `illustrative: true` if it is a made-up example".into()),
+                    );
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Source ids are unique within their document.
+    fn check_source_ids(&mut self, sources: &[Source]) {
+        let mut seen = std::collections::HashSet::new();
+        for (i, source) in sources.iter().enumerate() {
+            if let Some(id) = &source.id
+                && !seen.insert(id.as_str())
+            {
+                let diagnostic =
+                    Diagnostic::error(self.file, format!("two sources have the id `{id}`"))
+                        .at_opt(source.span)
+                        .field(format!("sources[{i}].id"))
+                        .hint("give each source its own id");
+                self.diagnostics.push(diagnostic);
+            }
+        }
+    }
+
+    /// A document's date as precise as it is known: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    fn partial_date(&mut self, value: &Value, path: Path) -> Option<String> {
+        let text = match value {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.trim().to_string(),
+            _ => String::new(),
+        };
+        let parts: Vec<&str> = text.split('-').collect();
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let valid = match parts.as_slice() {
+            [y] => digits(y, 4),
+            [y, m] => digits(y, 4) && digits(m, 2) && matches!(m.parse::<u8>(), Ok(1..=12)),
+            [_, _, _] => Date::parse(&text).is_ok(),
+            _ => false,
+        };
+        if valid {
+            return Some(text);
+        }
+        self.error(
+            path,
+            format!(
+                "`{}` must be a date written YYYY, YYYY-MM or YYYY-MM-DD, found {}",
+                field_name(path),
+                describe(value)
+            ),
+            Some("write as much of the date as the document gives, e.g. `date: 2019` or `date: 2019-03`".into()),
+        );
+        None
+    }
+
+    fn rate(&mut self, value: &Value, path: Path) -> Option<f64> {
+        let rate = self.number(value, path)?;
+        if (0.0..=1.0).contains(&rate) {
+            return Some(rate);
+        }
+        self.error(
+            path,
+            format!(
+                "`{}` must be between 0 and 1, found {rate}",
+                field_name(path)
+            ),
+            Some("write a rate as a fraction: 90% is `subsidy_rate: 0.9`".into()),
+        );
+        None
+    }
+
+    fn coordinate(&mut self, value: &Value, path: Path, limit: f64) -> Option<f64> {
+        let v = self.number(value, path)?;
+        if v.abs() <= limit {
+            return Some(v);
+        }
+        self.error(
+            path,
+            format!(
+                "`{}` must be between -{limit} and {limit}, found {v}",
+                field_name(path)
+            ),
+            Some("latitude comes first: Yokohama is `{ lat: 35.44, lon: 139.64 }`".into()),
+        );
+        None
+    }
+
+    fn file_name(&mut self, value: &Value, path: Path) -> Option<String> {
+        let src = self.text(value, path)?;
+        if is_plain_file_name(&src) {
+            return Some(src);
+        }
+        self.error(
+            path,
+            format!("image `{src}` must be a file name beside the case, without `/` or `..`"),
+            Some("put the image in the case's folder and write only its name, e.g. `src: exterior.jpg`".into()),
+        );
+        None
+    }
+
+    fn district(&mut self, value: &Value, path: Path) -> Option<District> {
+        let text = self.text(value, path)?;
         let parts: Vec<&str> = text.split('/').map(str::trim).collect();
         let valid = parts.len() <= 2 && parts.iter().all(|p| is_safe_term(p));
         if !valid {
             self.error(
-                &path,
+                path,
                 format!("`district` must be `ward` or `ward/area`, found \"{text}\""),
                 Some(
                     "for example `南区` or `南区/中村地区`; names cannot contain `..` or `\\`"
@@ -981,172 +1399,6 @@ impl<'a> Reader<'a> {
         Some(District {
             ward: parts[0].to_string(),
             area: parts.get(1).map(|a| a.to_string()),
-        })
-    }
-
-    fn funding(&mut self, root: &Map<String, Value>) -> Vec<Grant> {
-        let mut grants = Vec::new();
-        for (item, path) in self.items(root, "funding") {
-            let Some(map) = self.object(
-                item,
-                &path,
-                &["scheme", "amount", "fiscal_year"],
-                "- scheme: 制度名",
-            ) else {
-                continue;
-            };
-            let scheme = self.required_text(map, &path, "scheme");
-            let amount = self.optional(map, &path, "amount", Reader::yen);
-            let fiscal_year = self.optional(map, &path, "fiscal_year", Reader::fiscal_year);
-            let span = self.doc.locate(&joined(&path, "scheme"));
-            if let Some(scheme) = scheme {
-                grants.push(Grant {
-                    scheme,
-                    amount,
-                    fiscal_year,
-                    span,
-                });
-            }
-        }
-        grants
-    }
-
-    /// An optional top-level field holding a mapping, with its keys checked.
-    fn nested<'v>(
-        &mut self,
-        root: &'v Map<String, Value>,
-        key: &'static str,
-        known: &[&'static str],
-        example: &str,
-    ) -> Option<(&'v Map<String, Value>, Vec<PathSeg<'static>>)> {
-        let path = vec![PathSeg::Key(key)];
-        let value = root.get(key).filter(|v| !v.is_null())?;
-        let map = self.object(value, &path, known, example)?;
-        Some((map, path))
-    }
-
-    fn period(&mut self, root: &Map<String, Value>) -> Option<Period> {
-        let (map, path) = self.nested(
-            root,
-            "period",
-            &["start", "end"],
-            "period: { start: 2016-06-01, end: 2019-09-30 }",
-        )?;
-        let start = self.required(map, &path, "start", Reader::date)?;
-        let end = self.optional(map, &path, "end", Reader::date);
-        if let Some(end) = end
-            && end < start
-        {
-            self.error(
-                &joined(&path, "end"),
-                format!("`period.end` ({end}) is before `period.start` ({start})"),
-                Some("swap the dates, or correct the one that is wrong".into()),
-            );
-            return Some(Period { start, end: None });
-        }
-        Some(Period { start, end })
-    }
-
-    fn outcomes(&mut self, root: &Map<String, Value>) -> Vec<Outcome> {
-        let mut outcomes = Vec::new();
-        for (item, path) in self.items(root, "outcomes") {
-            let Some(map) = self.object(
-                item,
-                &path,
-                &["label", "value", "unit", "note"],
-                "- { label: 月間利用者, value: 320, unit: 人 }",
-            ) else {
-                continue;
-            };
-            let label = self.required_text(map, &path, "label");
-            let value = self.required(map, &path, "value", Reader::number);
-            let unit = self.optional(map, &path, "unit", Reader::text);
-            let note = self.optional(map, &path, "note", Reader::text);
-            if let (Some(label), Some(value)) = (label, value) {
-                outcomes.push(Outcome {
-                    label,
-                    value,
-                    unit,
-                    note,
-                });
-            }
-        }
-        outcomes
-    }
-
-    fn images(&mut self, root: &Map<String, Value>) -> Vec<Image> {
-        let mut images = Vec::new();
-        for (item, path) in self.items(root, "images") {
-            let Some(map) = self.object(
-                item,
-                &path,
-                &["src", "alt", "caption"],
-                "- { src: exterior.jpg, alt: 外観 }",
-            ) else {
-                continue;
-            };
-            let src = self.required_text(map, &path, "src");
-            let alt = match map.get("alt") {
-                None | Some(Value::Null) => {
-                    self.error(
-                        &path,
-                        format!("missing required field `{}.alt`", field_name(&path)),
-                        Some("describe the image for readers who cannot see it (JIS X 8341-3); e.g. `alt: 改修後の拠点の外観`".into()),
-                    );
-                    None
-                }
-                Some(value) => self.text(value, &joined(&path, "alt")),
-            };
-            let caption = self.optional(map, &path, "caption", Reader::text);
-            let span = self.doc.locate(&joined(&path, "src"));
-            if let Some(src) = &src
-                && !is_plain_file_name(src)
-            {
-                self.error(
-                    &joined(&path, "src"),
-                    format!("image `{src}` must be a file name beside the case, without `/` or `..`"),
-                    Some("put the image in the case's folder and write only its name, e.g. `src: exterior.jpg`".into()),
-                );
-                continue;
-            }
-            if let (Some(src), Some(alt)) = (src, alt) {
-                images.push(Image {
-                    src,
-                    alt,
-                    caption,
-                    span,
-                });
-            }
-        }
-        images
-    }
-
-    fn location(&mut self, root: &Map<String, Value>) -> Option<Location> {
-        let (map, path) = self.nested(
-            root,
-            "location",
-            &["lat", "lon"],
-            "location: { lat: 35.43, lon: 139.62 }",
-        )?;
-        let lat = self.required(map, &path, "lat", Reader::number);
-        let lon = self.required(map, &path, "lon", Reader::number);
-        let mut in_range = |key: &'static str, value: Option<f64>, limit: f64| match value {
-            Some(v) if v.abs() <= limit => Some(v),
-            Some(v) => {
-                self.error(
-                    &joined(&path, key),
-                    format!("`location.{key}` must be between -{limit} and {limit}, found {v}"),
-                    Some("latitude comes first: Yokohama is `{ lat: 35.44, lon: 139.64 }`".into()),
-                );
-                None
-            }
-            None => None,
-        };
-        let lat = in_range("lat", lat, 90.0);
-        let lon = in_range("lon", lon, 180.0);
-        Some(Location {
-            lat: lat?,
-            lon: lon?,
         })
     }
 }
@@ -1189,7 +1441,7 @@ mod tests {
     fn case_errors(yaml: &str) -> Vec<String> {
         let doc = parse_yaml(yaml, 2).unwrap();
         let mut diagnostics = Diagnostics::new();
-        read_case(&doc, "a.md", &mut diagnostics);
+        read_case(&doc, "a.md", Default::default(), &mut diagnostics);
         diagnostics
             .sorted()
             .into_iter()
@@ -1282,10 +1534,122 @@ mod tests {
         }
     }
 
+    fn case_errors_with(yaml: &str, rules: CaseRules) -> Vec<String> {
+        let doc = parse_yaml(yaml, 2).unwrap();
+        let mut diagnostics = Diagnostics::new();
+        read_case(&doc, "a.md", rules, &mut diagnostics);
+        diagnostics
+            .sorted()
+            .into_iter()
+            .map(|d| {
+                let span = d.span.unwrap();
+                format!(
+                    "{}:{} {} | {}",
+                    span.line,
+                    span.col,
+                    d.message,
+                    d.hint.unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+
+    /// SPEC §5.5: sources are checked like every other field, each `source:`
+    /// names one of them, and `require_sources` wants one beside every figure.
+    #[test]
+    fn sources_and_the_figures_that_cite_them() {
+        const SOURCES: &str = "sources:\n  - { id: review-2019, title: 条例の見直し, publisher: 横浜市, date: 2019-03 }\n";
+        let strict = CaseRules {
+            require_sources: true,
+        };
+        let table: &[(&str, CaseRules, &[&str])] = &[
+            (
+                "funding:\n  - { scheme: x, amount: 5000000, source: review-2019 }\noutcomes:\n  - { label: 件数, value: 3, source: review-2019 }\n",
+                strict,
+                &[],
+            ),
+            (
+                "funding:\n  - { scheme: x, amount: 5000000, source: review-2018 }\n",
+                CaseRules::default(),
+                &[
+                    "10:35 `source: review-2018` names no entry of `sources` | did you mean `review-2019`?",
+                ],
+            ),
+            (
+                "funding:\n  - { scheme: x, amount: 5000000 }\noutcomes:\n  - label: 件数\n    value: 3\n",
+                strict,
+                &[
+                    "10:18 `funding[0].amount` has no source, and this site requires one for every figure | add `source: <id>` naming one of the case's `sources`, or mark the case `illustrative: true` if it is a made-up example",
+                    "13:5 `outcomes[0].value` has no source, and this site requires one for every figure | add `source: <id>` naming one of the case's `sources`, or mark the case `illustrative: true` if it is a made-up example",
+                ],
+            ),
+            // A scheme without an amount states no figure.
+            (
+                "funding:\n  - { scheme: x, fiscal_year: 2018 }\n",
+                strict,
+                &[],
+            ),
+            (
+                "illustrative: true\nfunding:\n  - { scheme: x, amount: 5000000 }\n",
+                strict,
+                &[],
+            ),
+        ];
+        for (extra, rules, expected) in table {
+            let errors = case_errors_with(&format!("{VALID}{SOURCES}{extra}"), *rules);
+            assert_eq!(errors, *expected, "{extra}");
+        }
+    }
+
+    #[test]
+    fn a_source_is_checked_field_by_field() {
+        let table: &[(&str, &str)] = &[
+            ("{ title: t, date: 2019 }", ""),
+            ("{ title: t, date: 2019-03 }", ""),
+            (
+                "{ title: t, date: 2019-03-31, url: https://example.jp/a.pdf }",
+                "",
+            ),
+            (
+                "{ title: t, date: 2019-13 }",
+                "8:17 `sources[0].date` must be a date written YYYY, YYYY-MM or YYYY-MM-DD, found the string \"2019-13\" | write as much of the date as the document gives, e.g. `date: 2019` or `date: 2019-03`",
+            ),
+            (
+                "{ title: t, url: \"javascript:alert(1)\" }",
+                "8:17 `sources[0].url` must be a web address starting with https:// or http://, found \"javascript:alert(1)\" | write the full address of the document, e.g. `url: https://www.city.example.jp/kyodo/houkoku.pdf`",
+            ),
+            (
+                "{ id: a, publisher: p }",
+                "8:5 missing required field `sources[0].title` | add `title: …` to `sources[0]`",
+            ),
+            (
+                "{ titel: t }",
+                "8:7 unknown field `titel` in `sources[0]` | did you mean `title`?",
+            ),
+        ];
+        for (source, expected) in table {
+            let errors = case_errors(&format!("{VALID}sources:\n  - {source}\n"));
+            let expected: Vec<String> = if expected.is_empty() {
+                vec![]
+            } else {
+                vec![expected.to_string()]
+            };
+            assert_eq!(errors, expected, "{source}");
+        }
+        let errors = case_errors(&format!(
+            "{VALID}sources:\n  - {{ id: a, title: t }}\n  - {{ id: a, title: u }}\n"
+        ));
+        assert_eq!(
+            errors,
+            ["9:7 two sources have the id `a` | give each source its own id"]
+        );
+    }
+
     /// SPEC §5.3: a term's `order` is a whole number and its `reading` kana.
     #[test]
     fn term_order_and_reading() {
-        let table: &[(&str, Option<(i64, &str)>, &str)] = &[
+        type Row<'a> = (&'a str, Option<(i64, &'a str)>, &'a str);
+        let table: &[Row] = &[
             (
                 "order: 14105\nreading: みなみく\n",
                 Some((14105, "みなみく")),

@@ -42,7 +42,7 @@ fn accepted_image(src: &str) -> Option<String> {
     );
     let doc = parse_yaml(&yaml, 2).ok()?;
     let mut diagnostics = Diagnostics::new();
-    let meta = schema::read_case(&doc, "a.md", &mut diagnostics)?;
+    let meta = schema::read_case(&doc, "a.md", Default::default(), &mut diagnostics)?;
     meta.images.first().map(|image| image.src.clone())
 }
 
