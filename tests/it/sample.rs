@@ -21,6 +21,66 @@ fn the_sample_site_checks_without_problems() {
     assert_eq!(stderr, "no problems found\n");
 }
 
+/// The sample publishes figures the way a city must: `casebook.yaml` requires a
+/// source for every amount and outcome value of a case that is not
+/// illustrative, and the site checks clean under that rule.
+#[test]
+fn the_sample_site_requires_a_source_for_every_figure() {
+    let config: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(Path::new(ROOT).join("casebook.yaml")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(config["require_sources"], serde_yaml::Value::Bool(true));
+    assert!(
+        config["notice"]
+            .as_str()
+            .is_some_and(|n| n.contains("見本")),
+        "the banner says the site is a sample"
+    );
+    let output = casebook(&["check", "--root", ROOT]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    // The rule is live: a copy of the sample whose first sourced outcome loses
+    // its `source:` fails at that figure.
+    let copy = tempfile::tempdir().unwrap();
+    for part in ["casebook.yaml", "content", "themes"] {
+        copy_tree(&Path::new(ROOT).join(part), &copy.path().join(part));
+    }
+    let case = copy.path().join("content/cases/fukushi-plan-renkei.md");
+    let text = std::fs::read_to_string(&case).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("label: 認定された地域まちづくりプラン"))
+        .expect("the outcome is in the sample")
+        + 1;
+    std::fs::write(&case, text.replacen(", source: yokohama-plan }", " }", 1)).unwrap();
+    let output = casebook(&["check", "--root", copy.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "content/cases/fukushi-plan-renkei.md:{line}:31: error: `outcomes[0].value` has no source"
+        )),
+        "{stderr}"
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_file() {
+        std::fs::copy(from, to).unwrap();
+        return;
+    }
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        copy_tree(&entry.path(), &to.join(entry.file_name()));
+    }
+}
+
 /// Builds the sample site once into a temporary folder.
 fn built() -> &'static Path {
     static OUTPUT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
