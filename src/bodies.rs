@@ -130,14 +130,7 @@ impl LinkIndex {
         index.paths.insert("feed.xml".to_string());
         // Open data is published by the default language's site only.
         if !site.config.is_translation() {
-            for file in [
-                "cases.json",
-                "cases.csv",
-                "funding.csv",
-                "outcomes.csv",
-                "themes.csv",
-                "partners.csv",
-            ] {
+            for file in crate::opendata::file_names() {
                 index.paths.insert(file.to_string());
             }
         }

@@ -44,7 +44,13 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
         let meta = &case.entry.meta;
         let link = url(&case.path);
         let _ = writeln!(feed, "  <entry>");
-        let _ = writeln!(feed, "    <title>{}</title>", xml(&meta.title));
+        if meta.illustrative {
+            // A feed reader shows the title alone: the label goes into it.
+            let label = illustrative_label(&config.language);
+            let _ = writeln!(feed, "    <title>[{label}] {}</title>", xml(&meta.title));
+        } else {
+            let _ = writeln!(feed, "    <title>{}</title>", xml(&meta.title));
+        }
         let _ = writeln!(
             feed,
             r#"    <link rel="alternate" type="text/html" href="{}"/>"#,
@@ -70,8 +76,24 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
         for theme in &meta.themes {
             let _ = writeln!(feed, r#"    <category term="{}"/>"#, xml(theme));
         }
+        if meta.illustrative {
+            let label = illustrative_label(&config.language);
+            let _ = writeln!(
+                feed,
+                r#"    <category term="illustrative" label="{label}"/>"#
+            );
+        }
         let _ = writeln!(feed, "  </entry>");
     }
     feed.push_str("</feed>\n");
     vec![OutputFile::new("feed.xml", feed)]
+}
+
+/// The label of a made-up example (SPEC §5.5), as the theme's
+/// `illustrative` string says it in the site's two languages.
+fn illustrative_label(language: &str) -> &'static str {
+    match language {
+        "ja" => "架空の事例",
+        _ => "Fictional example",
+    }
 }

@@ -297,9 +297,13 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
                 grant_count: 0,
                 grants_with_amount: 0,
             });
-            schemes[scheme].total_granted += grant.amount.unwrap_or(0);
-            schemes[scheme].grant_count += 1;
-            schemes[scheme].grants_with_amount += usize::from(grant.amount.is_some());
+            // A made-up example's grants are never added into the totals a
+            // city publishes (SPEC §5.5); its page still lists them.
+            if !meta.illustrative {
+                schemes[scheme].total_granted += grant.amount.unwrap_or(0);
+                schemes[scheme].grant_count += 1;
+                schemes[scheme].grants_with_amount += usize::from(grant.amount.is_some());
+            }
             if schemes[scheme].cases.last() != Some(&index) {
                 schemes[scheme].cases.push(index);
             }

@@ -47,6 +47,11 @@ const TABLES: &[Table] = &[
             ("support_type", "文字列", "支援の型（A / B1 / B2 / C）"),
             ("latitude", "数値", "緯度（世界測地系）"),
             ("longitude", "数値", "経度（世界測地系）"),
+            (
+                "illustrative",
+                "真偽値",
+                "true: 説明のために書いた架空の事例（実在の取組ではありません）",
+            ),
         ],
     },
     Table {
@@ -58,6 +63,7 @@ const TABLES: &[Table] = &[
             ("scheme", "文字列", "制度名"),
             ("amount", "整数", "交付額（円）"),
             ("fiscal_year", "整数", "交付年度（西暦）"),
+            ("source", "文字列", "交付額の出典（sources.csv の id）"),
         ],
     },
     Table {
@@ -70,6 +76,7 @@ const TABLES: &[Table] = &[
             ("value", "数値", "値"),
             ("unit", "文字列", "単位"),
             ("note", "文字列", "備考"),
+            ("source", "文字列", "値の出典（sources.csv の id）"),
         ],
     },
     Table {
@@ -90,7 +97,34 @@ const TABLES: &[Table] = &[
             ("partner", "文字列", "協力団体名"),
         ],
     },
+    Table {
+        file: "sources.csv",
+        name: "出典",
+        description: "1行に1つの事例と出典資料の組",
+        fields: &[
+            ("case_slug", "文字列", "事例の識別子（cases.csv の slug）"),
+            (
+                "id",
+                "文字列",
+                "事例の中での出典の識別子（funding.csv・outcomes.csv の source）",
+            ),
+            ("title", "文字列", "資料名"),
+            ("publisher", "文字列", "発行者"),
+            (
+                "date",
+                "日付",
+                "発行時期（YYYY、YYYY-MM または YYYY-MM-DD）",
+            ),
+            ("url", "URL", "資料のURL"),
+            ("locator", "文字列", "該当箇所（章・節・ページ）"),
+        ],
+    },
 ];
+
+/// The names of the open data files a build writes.
+pub fn file_names() -> impl Iterator<Item = &'static str> {
+    std::iter::once("cases.json").chain(TABLES.iter().map(|t| t.file))
+}
 
 /// The open data files, each handed to `emit` as soon as it is made, so a
 /// build holds one of them at a time (`cases.json` is 160 MB at 100,000 cases).
@@ -142,6 +176,7 @@ fn rows(site: &Site) -> Vec<Vec<Vec<String>>> {
     let mut outcomes = Vec::new();
     let mut themes = Vec::new();
     let mut partners = Vec::new();
+    let mut sources = Vec::new();
     let opt = |v: Option<String>| v.unwrap_or_default();
     for case in &site.cases {
         let meta = &case.entry.meta;
@@ -163,6 +198,7 @@ fn rows(site: &Site) -> Vec<Vec<Vec<String>>> {
             opt(meta.support_type.clone()),
             opt(meta.location.map(|l| l.lat.to_string())),
             opt(meta.location.map(|l| l.lon.to_string())),
+            meta.illustrative.to_string(),
         ]);
         for grant in &meta.funding {
             funding.push(vec![
@@ -170,6 +206,7 @@ fn rows(site: &Site) -> Vec<Vec<Vec<String>>> {
                 grant.scheme.clone(),
                 opt(grant.amount.map(|a| a.to_string())),
                 opt(grant.fiscal_year.map(|y| y.to_string())),
+                opt(grant.source.clone()),
             ]);
         }
         for outcome in &meta.outcomes {
@@ -179,6 +216,7 @@ fn rows(site: &Site) -> Vec<Vec<Vec<String>>> {
                 outcome.value.to_string(),
                 opt(outcome.unit.clone()),
                 opt(outcome.note.clone()),
+                opt(outcome.source.clone()),
             ]);
         }
         for theme in &meta.themes {
@@ -187,20 +225,32 @@ fn rows(site: &Site) -> Vec<Vec<Vec<String>>> {
         for partner in &meta.partners {
             partners.push(vec![slug.clone(), partner.clone()]);
         }
+        for source in &meta.sources {
+            sources.push(vec![
+                slug.clone(),
+                opt(source.id.clone()),
+                source.title.clone(),
+                opt(source.publisher.clone()),
+                opt(source.date.clone()),
+                opt(source.url.clone()),
+                opt(source.locator.clone()),
+            ]);
+        }
     }
-    vec![cases, funding, outcomes, themes, partners]
+    vec![cases, funding, outcomes, themes, partners, sources]
 }
 
 /// How many rows each table of [`rows`] has, without making them: the
 /// open data page shows the counts (a test holds the two together).
-fn row_counts(site: &Site) -> [usize; 5] {
-    let mut counts = [site.cases.len(), 0, 0, 0, 0];
+fn row_counts(site: &Site) -> [usize; 6] {
+    let mut counts = [site.cases.len(), 0, 0, 0, 0, 0];
     for case in &site.cases {
         let meta = &case.entry.meta;
         counts[1] += meta.funding.len();
         counts[2] += meta.outcomes.len();
         counts[3] += meta.themes.len();
         counts[4] += meta.partners.len();
+        counts[5] += meta.sources.len();
     }
     counts
 }
@@ -258,6 +308,8 @@ struct CaseRecord<'a> {
     partners: &'a [String],
     outcomes: &'a [crate::content::schema::Outcome],
     location: Option<crate::content::schema::Location>,
+    sources: &'a [crate::content::schema::Source],
+    illustrative: bool,
 }
 
 #[derive(Serialize)]
@@ -292,6 +344,8 @@ fn cases_json(site: &Site) -> Vec<u8> {
             partners: &meta.partners,
             outcomes: &meta.outcomes,
             location: meta.location,
+            sources: &meta.sources,
+            illustrative: meta.illustrative,
         }
     });
     #[derive(Serialize)]

@@ -45,6 +45,24 @@ impl Scope {
         }
     }
 
+    /// The cases whose figures count: a made-up example (`illustrative`,
+    /// SPEC §5.5) is listed with the others but never added into a total
+    /// the city publishes; the summary says how many were left out.
+    pub fn counted_cases(self, site: &Site) -> Vec<usize> {
+        let mut cases = self.cases(site);
+        cases.retain(|&c| !site.cases[c].entry.meta.illustrative);
+        cases
+    }
+
+    /// How many made-up examples the scope holds, left out of its figures.
+    fn illustrative_count(self, site: &Site) -> usize {
+        let cases = self.cases(site);
+        cases
+            .iter()
+            .filter(|&&c| site.cases[c].entry.meta.illustrative)
+            .count()
+    }
+
     /// The search filters that select this scope's cases.
     fn filters(self, site: &Site) -> Vec<(&'static str, String)> {
         match self {
@@ -217,6 +235,8 @@ pub struct Summary {
     /// `None` when no grant states its amount.
     pub total_granted_label: Option<String>,
     pub stats_href: String,
+    /// 「架空の事例2件を除く」 when made-up examples were left out of the figures.
+    pub illustrative_note: Option<String>,
 }
 
 /// What a page shows of its scope's statistics.
@@ -300,7 +320,7 @@ impl StatsBuilder<'_> {
         format!("{}{unit}", number_label(n as f64))
     }
 
-    pub fn summary(&self, counts: &Counts) -> Summary {
+    pub fn summary(&self, counts: &Counts, illustrative: usize) -> Summary {
         let grants: usize = counts.schemes.iter().map(|s| s.grants).sum();
         let with_amount: usize = counts.schemes.iter().map(|s| s.grants_with_amount).sum();
         let total = counts
@@ -317,17 +337,22 @@ impl StatsBuilder<'_> {
             grant_count_label: self.grants_label(grants),
             total_granted_label: (with_amount > 0).then(|| self.locale().yen(total)),
             stats_href: self.href("stats/"),
+            illustrative_note: (illustrative > 0).then(|| {
+                self.t("stats_illustrative_excluded", "架空の事例{n}件を除く")
+                    .replace("{n}", &number_label(illustrative as f64))
+            }),
         }
     }
 
     /// The headline figures of `scope`.
     pub fn summary_of(&self, scope: Scope) -> Summary {
-        self.summary(&Counts::of(self.site, &scope.cases(self.site)))
+        let counts = Counts::of(self.site, &scope.counted_cases(self.site));
+        self.summary(&counts, scope.illustrative_count(self.site))
     }
 
     /// Every chart of `scope`, and its outcome totals.
     pub fn view(&self, scope: Scope) -> StatsView {
-        let counts = Counts::of(self.site, &scope.cases(self.site));
+        let counts = Counts::of(self.site, &scope.counted_cases(self.site));
         let mut charts = Vec::new();
         if matches!(scope, Scope::Site | Scope::Scheme(_)) {
             charts.push(self.by_ward(scope, &counts));
@@ -346,7 +371,7 @@ impl StatsBuilder<'_> {
             chart.svg = draw(chart);
         }
         StatsView {
-            summary: self.summary(&counts),
+            summary: self.summary(&counts, scope.illustrative_count(self.site)),
             charts,
             outcomes: counts
                 .outcomes

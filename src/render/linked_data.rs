@@ -5,7 +5,8 @@
 //! (and the live preview re-renders it whenever the page changes). The
 //! district is the article's `contentLocation` (the area inside its ward, with
 //! coordinates when the case has them), each funding scheme a `funder`, each
-//! grant a `MonetaryGrant` in yen, and each partner a `contributor`.
+//! grant a `MonetaryGrant` in yen, each partner a `contributor`, and each
+//! source of its figures a `citation`.
 
 use super::views::CaseView;
 use crate::config::Config;
@@ -57,6 +58,21 @@ pub fn article(case: &CaseView, canonical_url: &str, config: &Config) -> String 
         url: Some(config.base_url.clone()),
     };
     let article = Article {
+        citations: case
+            .sources
+            .iter()
+            .map(|source| Citation {
+                kind: "CreativeWork",
+                date_published: source.date.as_deref(),
+                name: &source.title,
+                publisher: source.publisher.as_deref().map(|name| Organization {
+                    kind: "Organization",
+                    name,
+                    url: None,
+                }),
+                url: source.url.as_deref(),
+            })
+            .collect(),
         context: "https://schema.org",
         kind: "Article",
         content_location: place,
@@ -116,6 +132,8 @@ struct Article<'a> {
     context: &'static str,
     #[serde(rename = "@type")]
     kind: &'static str,
+    #[serde(rename = "citation", skip_serializing_if = "Vec::is_empty")]
+    citations: Vec<Citation<'a>>,
     #[serde(rename = "contentLocation")]
     content_location: Place<'a>,
     #[serde(rename = "contributor", skip_serializing_if = "Vec::is_empty")]
@@ -181,6 +199,20 @@ struct Grant<'a> {
     amount: Option<Amount>,
     name: &'a str,
     url: String,
+}
+
+/// A source of the page's figures (SPEC §5.5).
+#[derive(Serialize)]
+struct Citation<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<&'a str>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Organization<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
 }
 
 #[derive(Serialize)]

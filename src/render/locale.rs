@@ -48,6 +48,31 @@ impl Locale {
         }
     }
 
+    /// A document's date as precisely as it is known (`YYYY`, `YYYY-MM` or
+    /// `YYYY-MM-DD`): `2019年3月` / `March 2019`. Sources are cited as their
+    /// documents date themselves, so the year stays Western here.
+    pub fn partial_date(self, date: &str) -> String {
+        let mut parts = date.split('-').map(|p| p.parse::<u32>().ok());
+        let (year, month, day) = (
+            parts.next().flatten(),
+            parts.next().flatten(),
+            parts.next().flatten(),
+        );
+        match (self, year, month, day) {
+            (_, Some(y), Some(m), Some(d)) => self.date(Date {
+                year: y as i32,
+                month: m,
+                day: d,
+            }),
+            (Locale::Japanese, Some(y), Some(m), None) => format!("{y}年{m}月"),
+            (Locale::Japanese, Some(y), None, None) => format!("{y}年"),
+            (Locale::English, Some(y), Some(m), None) => {
+                format!("{} {y}", MONTHS[(m.clamp(1, 12) - 1) as usize])
+            }
+            _ => date.to_string(),
+        }
+    }
+
     /// For facts panels: `令和元年5月1日（2019年5月1日）` / `May 1, 2019`.
     pub fn date_label(self, date: Date) -> String {
         match self {

@@ -78,6 +78,8 @@ pub struct CaseSummary {
     pub fiscal_year_label: String,
     pub themes: Vec<Link>,
     pub schemes: Vec<Link>,
+    /// A made-up example, labelled 「架空の事例」 wherever the case is shown.
+    pub illustrative: bool,
 }
 
 #[derive(Serialize)]
@@ -87,6 +89,7 @@ pub struct GrantView {
     pub amount_label: Option<String>,
     pub fiscal_year: Option<i32>,
     pub fiscal_year_label: Option<String>,
+    pub source: Option<SourceMark>,
 }
 
 #[derive(Serialize)]
@@ -97,6 +100,37 @@ pub struct OutcomeView {
     pub value_label: String,
     pub unit: Option<String>,
     pub note: Option<String>,
+    pub source: Option<SourceMark>,
+}
+
+/// A reference mark beside a figure: it links to its source's entry, and the
+/// entry links back to it by `id`.
+#[derive(Serialize)]
+pub struct SourceMark {
+    pub number: usize,
+    /// The mark's own id, the target of the entry's link back.
+    pub id: String,
+    /// `#source-N`
+    pub href: String,
+}
+
+/// One entry of a page's numbered 出典 list.
+#[derive(Serialize)]
+pub struct SourceView {
+    pub number: usize,
+    /// `source-N`, the target of its marks.
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    /// As written: `2019`, `2019-03` or `2019-03-31`.
+    pub date: Option<String>,
+    /// `2019年3月` / `March 2019`.
+    pub date_label: Option<String>,
+    pub url: Option<String>,
+    pub locator: Option<String>,
+    pub quote: Option<String>,
+    /// The ids of the marks that cite it, in page order.
+    pub cited_by: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -135,6 +169,7 @@ pub struct CaseView {
     pub partners: Vec<String>,
     pub outcomes: Vec<OutcomeView>,
     pub images: Vec<ImageView>,
+    pub sources: Vec<SourceView>,
     pub location: Option<(f64, f64)>,
     pub body_html: String,
     pub toc: Vec<TocEntry>,
@@ -297,6 +332,7 @@ impl<'a> ViewBuilder<'a> {
                     href: self.href(&self.site.schemes[s].path),
                 })
                 .collect(),
+            illustrative: meta.illustrative,
         }
     }
 
@@ -318,10 +354,12 @@ impl<'a> ViewBuilder<'a> {
         let case: &Case = &self.site.cases[index];
         let meta = &case.entry.meta;
         let body = &self.bodies.cases[index];
+        let mut sources = source_views(&meta.sources, self.locale);
         let grants = meta
             .funding
             .iter()
-            .filter_map(|grant| {
+            .enumerate()
+            .filter_map(|(i, grant)| {
                 let scheme = self.site.schemes.iter().find(|s| s.name == grant.scheme)?;
                 Some(GrantView {
                     scheme: Link {
@@ -332,6 +370,12 @@ impl<'a> ViewBuilder<'a> {
                     amount_label: grant.amount.map(|a| self.locale.yen(a)),
                     fiscal_year: grant.fiscal_year,
                     fiscal_year_label: grant.fiscal_year.map(|y| self.locale.fiscal_year(y)),
+                    source: cite(
+                        &meta.sources,
+                        &mut sources,
+                        grant.source.as_deref(),
+                        format!("cite-grant-{}", i + 1),
+                    ),
                 })
             })
             .collect();
@@ -375,12 +419,19 @@ impl<'a> ViewBuilder<'a> {
             outcomes: meta
                 .outcomes
                 .iter()
-                .map(|o| OutcomeView {
+                .enumerate()
+                .map(|(i, o)| OutcomeView {
                     label: o.label.clone(),
                     value: o.value,
                     value_label: number_label(o.value),
                     unit: o.unit.clone(),
                     note: o.note.clone(),
+                    source: cite(
+                        &meta.sources,
+                        &mut sources,
+                        o.source.as_deref(),
+                        format!("cite-outcome-{}", i + 1),
+                    ),
                 })
                 .collect(),
             images: meta
@@ -388,6 +439,7 @@ impl<'a> ViewBuilder<'a> {
                 .iter()
                 .map(|image| self.image_view(case, image))
                 .collect(),
+            sources,
             location: meta.location.map(|l| (l.lat, l.lon)),
             body_html: self.body_html(body),
             toc: body.toc.clone(),
@@ -479,6 +531,45 @@ fn page_window(current: usize, total: usize) -> Vec<usize> {
     pages.sort_unstable();
     pages.dedup();
     pages
+}
+
+/// A page's sources, numbered in the order written (SPEC §5.5).
+pub fn source_views(sources: &[crate::content::schema::Source], locale: Locale) -> Vec<SourceView> {
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SourceView {
+            number: i + 1,
+            id: format!("source-{}", i + 1),
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            date: s.date.clone(),
+            date_label: s.date.as_deref().map(|d| locale.partial_date(d)),
+            url: s.url.clone(),
+            locator: s.locator.clone(),
+            quote: s.quote.clone(),
+            cited_by: Vec::new(),
+        })
+        .collect()
+}
+
+/// The mark for a figure that cites the source with `id` among `written`,
+/// recorded on that source's entry in `views` so the entry links back. The
+/// checker has made sure the id names a source.
+fn cite(
+    written: &[crate::content::schema::Source],
+    views: &mut [SourceView],
+    id: Option<&str>,
+    mark_id: String,
+) -> Option<SourceMark> {
+    let id = id?;
+    let i = written.iter().position(|s| s.id.as_deref() == Some(id))?;
+    views[i].cited_by.push(mark_id.clone());
+    Some(SourceMark {
+        number: i + 1,
+        id: mark_id,
+        href: format!("#{}", views[i].id),
+    })
 }
 
 /// `1234.0` → `1,234`; `12.5` → `12.5`.

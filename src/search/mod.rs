@@ -133,14 +133,22 @@ pub fn files(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<OutputFile> {
                 .enumerate()
                 .map(|(i, r)| {
                     let case = b * display_block + i;
-                    json!([
+                    let mut row = json!([
                         r.path,
                         r.title,
                         r.summary,
                         facet_values.district[case],
                         facet_values.year[case],
                         facet_values.status[case],
-                    ])
+                    ]);
+                    // A made-up example is labelled in the results too; the
+                    // flag is left off the other rows, which are most.
+                    if site.cases[case].entry.meta.illustrative
+                        && let Some(row) = row.as_array_mut()
+                    {
+                        row.push(json!(1));
+                    }
+                    row
                 })
                 .collect();
             let bytes = serde_json::to_vec(&rows).unwrap_or_default();

@@ -410,6 +410,13 @@ impl IndexReader {
             .to_string())
     }
 
+    /// Whether the case is a made-up example, which its result row labels.
+    pub fn case_is_illustrative(&self, case: u32) -> Result<bool> {
+        let d = self.manifest["displayBlock"].as_u64().unwrap_or(1).max(1) as usize;
+        let display = self.block("d", case as usize / d)?;
+        Ok(display[case as usize % d].get(6) == Some(&Value::from(1)))
+    }
+
     /// The cases holding `form` (normalized, no whitespace), with tiers.
     fn form(&self, form: &str) -> Result<Matches> {
         let chars: Vec<char> = form.chars().collect();

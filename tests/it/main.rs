@@ -20,6 +20,8 @@ mod map;
 mod opendata;
 /// Properties over generated input: paths stay inside, formats round-trip.
 mod properties;
+/// Provenance: sources and their marks, made-up examples labelled, require_sources.
+mod provenance;
 /// Rendered pages: facts panel, Japanese formats, sub-path hrefs, themes.
 mod render;
 /// The project's own sample site.

@@ -1,36 +1,36 @@
 use crate::harness::SiteTest;
 
+/// The national machine-readability rules: a BOM, a header row, one record
+/// per CRLF-ended line, numbers without units; the files' whole text is held
+/// by snapshots, so any change to a column or a value shows as a diff.
 #[test]
 fn csv_files_follow_the_machine_readability_rules() {
     let run = SiteTest::fixture("render/basic").build();
     run.expect_success();
-    let cases = run.output("cases.csv");
-    assert!(cases.starts_with('\u{feff}'), "UTF-8 BOM");
-    let lines: Vec<&str> = cases.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(
-        lines[0],
-        "slug,title,summary,url,ward,area,status,fiscal_year,published,updated,period_start,period_end,support_type,latitude,longitude"
-    );
-    assert_eq!(lines.len(), 4, "header + 3 cases");
-    assert_eq!(
-        lines[2],
-        "nakamura-hub,空き家を活用した多世代交流拠点,空き家を改修して誰もが集える拠点をつくった取組。,https://www.city.example.jp/machizukuri/jirei/cases/nakamura-hub/,南区,中村地区,in-progress,2016,2019-05-01,,2016-06-01,2019-09-30,B1,,"
-    );
-    let funding = run.output("funding.csv");
-    let funding: Vec<&str> = funding.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(
-        funding,
-        [
-            "case_slug,scheme,amount,fiscal_year",
-            "slope-benches,ヨコハマ市民まち普請事業,12345678,2019",
-            "nakamura-hub,ヨコハマ市民まち普請事業,5000000,2018",
-        ]
-    );
-    let outcomes = run.output("outcomes.csv");
-    assert!(
-        outcomes.contains("nakamura-hub,月間利用者,320,人,2019年度平均\r\n"),
-        "{outcomes}"
-    );
+    for file in [
+        "cases.csv",
+        "funding.csv",
+        "outcomes.csv",
+        "themes.csv",
+        "partners.csv",
+    ] {
+        let text = run.output(file);
+        assert!(text.starts_with('\u{feff}'), "{file}: UTF-8 BOM");
+        let body = text.trim_start_matches('\u{feff}');
+        assert!(body.ends_with("\r\n"), "{file}");
+        let header_columns = body.lines().next().unwrap().split(',').count();
+        for line in body.split_terminator("\r\n") {
+            assert!(
+                !line.contains('\n') && !line.contains('\r'),
+                "{file}: {line:?}"
+            );
+            // No cell of this fixture is quoted, so commas count the cells.
+            assert_eq!(line.split(',').count(), header_columns, "{file}: {line}");
+        }
+    }
+    insta::assert_snapshot!("render_basic_cases_csv", run.output("cases.csv"));
+    insta::assert_snapshot!("render_basic_funding_csv", run.output("funding.csv"));
+    insta::assert_snapshot!("render_basic_outcomes_csv", run.output("outcomes.csv"));
 }
 
 #[test]
@@ -63,6 +63,7 @@ fn the_page_counts_the_rows_each_file_holds() {
         "outcomes.csv",
         "themes.csv",
         "partners.csv",
+        "sources.csv",
     ] {
         let rows = run.output(file).lines().count() - 1;
         let row = page

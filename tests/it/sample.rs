@@ -180,7 +180,7 @@ fn open_data_has_one_row_per_case() {
     let csv = page("cases.csv");
     assert!(csv.starts_with('\u{feff}'));
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].ends_with("slug,title,summary,url,ward,area,status,fiscal_year,published,updated,period_start,period_end,support_type,latitude,longitude"));
+    assert!(lines[0].ends_with("slug,title,summary,url,ward,area,status,fiscal_year,published,updated,period_start,period_end,support_type,latitude,longitude,illustrative"));
     assert_eq!(lines.len() - 1, cases, "one row per case");
     let json: serde_json::Value = serde_json::from_str(&page("cases.json")).unwrap();
     assert_eq!(json["cases"].as_array().unwrap().len(), cases);

@@ -246,12 +246,13 @@ export class SearchIndex {
     return this.cached(`${store}/${n}.bin`, (data) => JSON.parse(utf8.decode(data)));
   }
 
-  /** {path, title, summary, district, year, status} of a case: text as
-   *  written, the others as the index numbers them. */
+  /** {path, title, summary, district, year, status, illustrative} of a
+   *  case: text as written, the others as the index numbers them. A made-up
+   *  example's row ends in a 1 (SPEC §5.5). */
   async display(i) {
     const d = this.manifest.displayBlock;
-    const [path, title, summary, district, year, status] = (await this.block('d', Math.floor(i / d)))[i % d];
-    return { path, title, summary, district, year, status };
+    const [path, title, summary, district, year, status, illustrative] = (await this.block('d', Math.floor(i / d)))[i % d];
+    return { path, title, summary, district, year, status, illustrative: illustrative === 1 };
   }
 
   /** The rest of a case's text (body, district, schemes, themes, partners). */

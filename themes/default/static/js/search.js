@@ -185,6 +185,7 @@ class CasebookSearch {
     link.href = `${this.base}${row.path}`;
     appendMarked(link, row.title, row.forms);
     title.append(link);
+    if (row.illustrative) title.append(' ', element('span', 'label-illustrative', this.t.tIllustrative));
     const meta = element('p', 'search-result__meta');
     for (const [label, value] of [[this.t.tDistrict, row.place], [this.t.tStatus, this.t[statusKey(row.status)] ?? row.status], [this.t.tFiscalYear, row.year]]) {
       const fact = element('span', 'search-result__fact');
