@@ -129,7 +129,7 @@ fn the_nakamura_case_shows_its_facts_panel() {
         assert!(main.contains(expected), "Nakamura page lacks {expected:?}");
     }
     // Its source gives no amount, outcome or support type, so none is shown.
-    for absent in ["万円", "支援の型", "成果"] {
+    for absent in ["万円", "支援の型", "<caption>成果</caption>"] {
         assert!(!main.contains(absent), "Nakamura page shows {absent:?}");
     }
     assert!(built().join("cases/nakamura-hub/exterior.jpg").exists());
@@ -150,18 +150,101 @@ fn the_district_tree_nests_areas_under_wards() {
 }
 
 #[test]
-fn a_scheme_page_lists_its_rules_and_cases() {
+fn a_scheme_page_lists_its_sourced_rules_and_cases() {
     let main = main_of("funding/chiiki-machizukuri-josei/index.html");
     for expected in [
         "横浜市 地域まちづくり課",
         "90%",
         "500万円",
         "3回",
+        // The rules' source.
+        "<h2 id=\"sources-heading\">出典</h2>",
+        "区局・中間支援組織と連携した地域支援の取組（アプローチ型支援）の今後の展開について（案）",
+        // Its only grant is a made-up one: listed as such, left out of the total.
         "急な坂道にベンチを置いて、歩いて出かけられるまちに",
-        "地域福祉保健計画の課題を施設整備につなげる（横浜市）",
+        "架空の事例1件を除く",
     ] {
         assert!(main.contains(expected), "scheme page lacks {expected:?}");
     }
+}
+
+/// Every amount and outcome value of a real case names one of its sources,
+/// in the open data and on the page, where its mark links to the 出典 entry
+/// and the entry links back.
+#[test]
+fn every_figure_of_a_real_case_cites_its_source() {
+    let json: serde_json::Value = serde_json::from_str(&page("cases.json")).unwrap();
+    let mut figures = 0;
+    for case in json["cases"].as_array().unwrap() {
+        if case["illustrative"] == true {
+            continue;
+        }
+        let slug = case["slug"].as_str().unwrap();
+        let ids: Vec<&str> = case["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert!(!ids.is_empty(), "{slug} cites no source");
+        let grants = case["funding"].as_array().unwrap().iter();
+        let sourced = grants.filter(|g| !g["amount"].is_null());
+        for figure in sourced.chain(case["outcomes"].as_array().unwrap()) {
+            let source = figure["source"].as_str();
+            assert!(
+                source.is_some_and(|id| ids.contains(&id)),
+                "{slug}: {figure} has no source"
+            );
+            figures += 1;
+        }
+    }
+    assert_eq!(figures, 7, "sourced figures in the sample");
+
+    let main = main_of("cases/fukushi-plan-renkei/index.html");
+    for n in 1..=2 {
+        assert!(
+            main.contains(&format!("<a id=\"cite-outcome-{n}\" href=\"#source-1\">")),
+            "outcome {n} has a mark linking to its source"
+        );
+        assert!(
+            main.contains(&format!(
+                "class=\"source-list__back\" href=\"#cite-outcome-{n}\""
+            )),
+            "the source links back to outcome {n}"
+        );
+    }
+    let entry = &main[main.find("<li id=\"source-1\">").expect("entry 1")..];
+    assert!(entry.contains(
+        "区局・中間支援組織と連携した地域支援の取組（アプローチ型支援）の今後の展開について（案）</cite>（横浜市）"
+    ));
+    assert!(entry.contains("「（１）地域まちづくりの現状と課題」"));
+}
+
+/// The made-up examples say so wherever they appear, and keep the figures and
+/// support type they were written to show.
+#[test]
+fn the_fictional_examples_are_labelled() {
+    for slug in ["slope-benches", "community-bus"] {
+        let main = main_of(&format!("cases/{slug}/index.html"));
+        let h1 = &main[main.find("<h1>").unwrap()..main.find("</h1>").unwrap()];
+        assert!(
+            h1.contains("<span class=\"label-illustrative\">架空の事例</span>"),
+            "{slug}: label beside the title: {h1}"
+        );
+        let en = main_of(&format!("en/cases/{slug}/index.html"));
+        assert!(en.contains("Fictional example"), "{slug}: English label");
+    }
+    let main = main_of("cases/slope-benches/index.html");
+    assert!(main.contains("B1（後押しアプローチ型）"));
+    assert!(main.contains("架空の数値"));
+    let list = main_of("cases/index.html");
+    let card = &list[list.find("/cases/slope-benches/").expect("listed")..];
+    assert!(
+        card[..card.find("</article>").unwrap()].contains("架空の事例"),
+        "label on the card"
+    );
+    let labelled = list.matches("class=\"label-illustrative\"").count();
+    assert_eq!(labelled, 2, "only the two fictional examples are labelled");
 }
 
 #[test]
