@@ -3,6 +3,7 @@
 //! Validated like front matter: unknown keys are errors with a did-you-mean hint,
 //! and each problem names its line and column.
 
+use crate::content::fields;
 use crate::content::front_matter::{MAX_YAML_BYTES, PathSeg, normalize_source, parse_yaml};
 use crate::content::schema::Reader;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -11,22 +12,6 @@ use serde_json::Value;
 use std::path::Path;
 
 pub const CONFIG_FILE: &str = "casebook.yaml";
-
-const KEYS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "language",
-    "theme",
-    "cases_per_page",
-    "markdown",
-    "support_types",
-    "search",
-    "notice",
-    "require_sources",
-];
-const MARKDOWN_KEYS: &[&str] = &["raw_html", "highlight_theme"];
-const SEARCH_KEYS: &[&str] = &["variants"];
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -151,7 +136,7 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
         }
     };
     let mut r = Reader::new(&doc, CONFIG_FILE, diagnostics);
-    let root = r.root(KEYS)?;
+    let root = r.root(&fields::names(fields::CONFIG))?;
     let title = r.required_text(root, &[], "title").unwrap_or_default();
     let description = r
         .optional(root, &[], "description", Reader::text)
@@ -240,9 +225,10 @@ fn markdown_options(r: &mut Reader<'_>, value: Option<&Value>) -> MarkdownOption
         );
         return options;
     };
-    for key in map.keys().filter(|k| !MARKDOWN_KEYS.contains(&k.as_str())) {
-        let hint = crate::diagnostics::suggest(key, MARKDOWN_KEYS.iter().copied()).map_or_else(
-            || format!("known keys here: {}", MARKDOWN_KEYS.join(", ")),
+    let markdown_keys = fields::child_names(fields::CONFIG, "markdown");
+    for key in map.keys().filter(|k| !markdown_keys.contains(&k.as_str())) {
+        let hint = crate::diagnostics::suggest(key, markdown_keys.iter().copied()).map_or_else(
+            || format!("known keys here: {}", markdown_keys.join(", ")),
             |c| format!("did you mean `{c}`?"),
         );
         r.error(
@@ -334,9 +320,10 @@ fn search_options(r: &mut Reader<'_>, value: Option<&Value>) -> SearchOptions {
         );
         return options;
     };
-    for key in map.keys().filter(|k| !SEARCH_KEYS.contains(&k.as_str())) {
-        let hint = crate::diagnostics::suggest(key, SEARCH_KEYS.iter().copied()).map_or_else(
-            || format!("known keys here: {}", SEARCH_KEYS.join(", ")),
+    let search_keys = fields::child_names(fields::CONFIG, "search");
+    for key in map.keys().filter(|k| !search_keys.contains(&k.as_str())) {
+        let hint = crate::diagnostics::suggest(key, search_keys.iter().copied()).map_or_else(
+            || format!("known keys here: {}", search_keys.join(", ")),
             |c| format!("did you mean `{c}`?"),
         );
         r.error(

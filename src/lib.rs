@@ -16,6 +16,8 @@ pub mod diagnostics;
 pub mod escape;
 pub mod feeds;
 pub mod images;
+pub mod init;
+pub mod json_schema;
 pub mod map;
 pub mod markdown;
 pub mod model;
@@ -431,6 +433,33 @@ fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<
             }
         },
     }
+}
+
+/// The JSON Schemas of the site's files (`casebook schema`, SPEC §10), made
+/// from the field tables and the site's declared schemes, wards and support
+/// types. Only a broken configuration stops it: content problems are
+/// `check`'s to report, and the schema helps to fix them.
+pub fn schemas(
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<(&'static str, Vec<u8>)>> {
+    let config = load_config(options, diagnostics)?;
+    let mut content_problems = Diagnostics::new();
+    let load_options = content::LoadOptions::default();
+    let content = content::load(
+        &options.root,
+        &config.language,
+        load_options,
+        &mut content_problems,
+    );
+    let site = model::build(config, content, &mut content_problems);
+    let vocabulary = json_schema::Vocabulary::of(&site);
+    Some(
+        json_schema::all(&vocabulary)
+            .into_iter()
+            .map(|(name, schema)| (name, json_schema::to_bytes(&schema)))
+            .collect(),
+    )
 }
 
 /// Validates everything `build` would, without writing or keeping any output.

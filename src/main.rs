@@ -24,8 +24,10 @@ struct Cli {
 enum Command {
     /// Build the site into public/ (or --output), replacing it only on success
     Build {
+        /// The site folder, holding casebook.yaml and content/
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Where to write the site [default: <root>/public]
         #[arg(long)]
         output: Option<PathBuf>,
         /// Override base_url from casebook.yaml (e.g. for a staging server)
@@ -40,17 +42,20 @@ enum Command {
     },
     /// Validate content, links, images and templates without writing
     Check {
+        /// The site folder, holding casebook.yaml and content/
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// How to print the problems
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Preview the site: build it, serve it on this computer, and rebuild and
     /// reload the open page on every save
     Serve {
+        /// The site folder, holding casebook.yaml and content/
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// 0 picks any free port
+        /// The port to serve on; 0 picks any free port
         #[arg(long, default_value_t = 1111)]
         port: u16,
         /// The address to listen on; only this computer can reach 127.0.0.1
@@ -63,19 +68,41 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Create content/cases/<slug>.md from the case template
-    New {
-        slug: String,
+    /// Write JSON Schema for front matter, casebook.yaml and cases.json,
+    /// for editors and forms (made from the same field table as `check`)
+    Schema {
+        /// The site folder (holding casebook.yaml)
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Where to write the schema files (default: schema/ in the site)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Create content/cases/<slug>.md from the case template
+    New {
+        /// The case's name in its URL: lowercase letters, digits and `-`
+        slug: String,
+        /// The site folder, holding casebook.yaml and content/
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The case's title [default: a placeholder to fill in]
         #[arg(long)]
         title: Option<String>,
+    },
+    /// Make a new site in DIR: settings, an example case, workflows that
+    /// check and publish it, editor settings. Never overwrites a file
+    Init {
+        /// The folder of the new site; made if missing
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// For people: each problem with its source line
     Text,
+    /// For tools: one JSON object per problem, one per line
     Json,
 }
 
@@ -153,6 +180,37 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Schema { root, out } => {
+            let options = BuildOptions {
+                root: root.clone(),
+                ..BuildOptions::default()
+            };
+            let mut diagnostics = Diagnostics::new();
+            let Some(files) = casebook::schemas(&options, &mut diagnostics) else {
+                return report(&diagnostics, &root, Format::Text);
+            };
+            let out = out.unwrap_or_else(|| root.join("schema"));
+            let written = std::fs::create_dir_all(&out).and_then(|()| {
+                files
+                    .iter()
+                    .try_for_each(|(name, bytes)| std::fs::write(out.join(name), bytes))
+            });
+            match written {
+                Ok(()) => {
+                    for (name, _) in &files {
+                        println!("{}", out.join(name).display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!(
+                        "{}: error: cannot write the schema files: {error}",
+                        out.display()
+                    );
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::New { slug, root, title } => {
             match casebook::new_case::create(&root, &slug, title.as_deref(), Date::today_in_japan())
             {
@@ -160,16 +218,33 @@ fn main() -> ExitCode {
                     println!("{}", path.display());
                     ExitCode::SUCCESS
                 }
-                Err((message, hint)) => {
-                    eprintln!("error: {message}");
-                    if !hint.is_empty() {
-                        eprintln!("  hint: {hint}");
-                    }
-                    ExitCode::from(1)
-                }
+                Err((message, hint)) => fail(&message, &hint),
             }
         }
+        Command::Init { dir } => match casebook::init::create(&dir, Date::today_in_japan()) {
+            Ok(paths) => {
+                for path in &paths {
+                    println!("{}", path.display());
+                }
+                eprintln!(
+                    "made a new site in {}; preview it with `casebook serve --root {}`",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err((message, hint)) => fail(&message, &hint),
+        },
     }
+}
+
+/// Prints an error that is not about a content file, and returns exit code 1.
+fn fail(message: &str, hint: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    if !hint.is_empty() {
+        eprintln!("  hint: {hint}");
+    }
+    ExitCode::from(1)
 }
 
 /// Prints the diagnostics and returns the exit code they call for.

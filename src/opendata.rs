@@ -123,7 +123,9 @@ const TABLES: &[Table] = &[
 
 /// The names of the open data files a build writes.
 pub fn file_names() -> impl Iterator<Item = &'static str> {
-    std::iter::once("cases.json").chain(TABLES.iter().map(|t| t.file))
+    ["cases.json", crate::json_schema::CASES_JSON_SCHEMA]
+        .into_iter()
+        .chain(TABLES.iter().map(|t| t.file))
 }
 
 /// The open data files, each handed to `emit` as soon as it is made, so a
@@ -140,6 +142,12 @@ pub fn each_file(site: &Site, emit: &mut dyn FnMut(OutputFile)) {
     }
     drop(rows);
     emit(OutputFile::new("cases.json", cases_json(site)));
+    let vocabulary = crate::json_schema::Vocabulary::of(site);
+    let schema = crate::json_schema::cases_json(&vocabulary);
+    emit(OutputFile::new(
+        crate::json_schema::CASES_JSON_SCHEMA,
+        crate::json_schema::to_bytes(&schema),
+    ));
 }
 
 /// What the `/opendata/` page shows: each file and its field definitions.
@@ -159,6 +167,10 @@ pub fn page_data(site: &Site) -> PageData {
     files.insert(
         0,
         json!({"name": "cases.json", "href": href(base, "cases.json"), "format": "JSON（UTF-8）", "description": "全事例：CSVと同じ項目を入れ子にしたもの", "rows": site.cases.len()}),
+    );
+    files.insert(
+        1,
+        json!({"name": crate::json_schema::CASES_JSON_SCHEMA, "href": href(base, crate::json_schema::CASES_JSON_SCHEMA), "format": "JSON Schema（draft 2020-12）", "description": "cases.json の項目と型の定義", "rows": null}),
     );
     let tables = TABLES
         .iter()

@@ -61,6 +61,8 @@ pub enum Kind {
     District,
     /// A key of `support_types` in casebook.yaml.
     SupportType,
+    /// The `name` of a scheme in content/funding/.
+    SchemeName,
     /// A file name beside the document, without `/` or `..`.
     FileName,
     /// The slug of the page: lowercase letters, digits and `-`.
@@ -79,6 +81,14 @@ pub enum Kind {
         fields: &'static [Field],
         example: &'static str,
     },
+    /// One of a fixed set of words.
+    Choice(&'static [&'static str]),
+    /// A mapping of keys the site chooses to their labels (`support_types`).
+    Labels,
+    /// A list of groups of words that search treats as one (`search.variants`).
+    WordGroups,
+    /// A syntax-highlighting theme of the built-in set.
+    HighlightTheme,
 }
 
 const fn field(name: &'static str, kind: Kind, label: &'static str) -> Field {
@@ -128,6 +138,16 @@ pub fn names(fields: &[Field]) -> Vec<&'static str> {
     fields.iter().map(|f| f.name).collect()
 }
 
+/// The names of the fields nested under `table`'s field `name`.
+pub fn child_names(table: &[Field], name: &str) -> Vec<&'static str> {
+    table
+        .iter()
+        .find(|f| f.name == name)
+        .and_then(Field::children)
+        .map(names)
+        .unwrap_or_default()
+}
+
 /// The names of the fields a translation may set.
 pub fn translatable_names(fields: &[Field]) -> Vec<&'static str> {
     fields
@@ -160,7 +180,7 @@ pub const SOURCE: &[Field] = &[
 ];
 
 const GRANT: &[Field] = &[
-    field("scheme", Kind::Text, "制度名")
+    field("scheme", Kind::SchemeName, "制度名")
         .required()
         .describe("活用した助成制度の名称（content/funding/ の制度名）"),
     field("amount", Kind::Yen, "交付額").describe("交付額（円、数字のみ）"),
@@ -345,6 +365,62 @@ pub const PAGE: &[Field] = &[
         .describe("summary と同じ（どちらか一方を書きます）"),
     field("slug", Kind::Slug, "スラッグ"),
     field("draft", Kind::Bool, "下書き").translatable(),
+];
+
+const MARKDOWN: &[Field] = &[
+    field(
+        "raw_html",
+        Kind::Choice(&["sanitize", "escape", "allow"]),
+        "本文中のHTML",
+    )
+    .describe("sanitize（安全なものだけ残す、既定）、escape（文字として表示）、allow（そのまま）"),
+    field("highlight_theme", Kind::HighlightTheme, "コードの配色")
+        .describe("本文中のコードの色分けに使う配色（既定: InspiredGitHub）"),
+];
+
+const SEARCH: &[Field] = &[field("variants", Kind::WordGroups, "同じ意味の語")
+    .describe("検索で同じものとして扱う語のまとまり（例: [空き家, 空家]）")];
+
+/// The site's configuration, `casebook.yaml` (SPEC §4).
+pub const CONFIG: &[Field] = &[
+    field("title", Kind::Text, "サイト名").required(),
+    field("description", Kind::Text, "サイトの説明")
+        .describe("検索エンジンや共有時に表示される説明"),
+    field(
+        "base_url",
+        Kind::WebAddress {
+            hint: "for example `base_url: https://www.city.example.jp/machizukuri/jirei/`",
+        },
+        "公開先のURL",
+    )
+    .required()
+    .describe("サイトを公開するアドレス（市のホームページの下の階層でもよい）"),
+    field("language", Kind::Text, "言語").describe("既定の言語（ja または en）"),
+    field("theme", Kind::Slug, "テーマ").describe("themes/ のフォルダー名（既定: default）"),
+    field("cases_per_page", Kind::Count, "1ページの事例数")
+        .describe("一覧の1ページに表示する事例の数（既定: 20）"),
+    field(
+        "markdown",
+        Kind::Record {
+            fields: MARKDOWN,
+            example: "markdown:\n    raw_html: sanitize",
+        },
+        "本文の設定",
+    ),
+    field("support_types", Kind::Labels, "支援の型")
+        .describe("事例の support_type に書くキーと、その表示名"),
+    field(
+        "search",
+        Kind::Record {
+            fields: SEARCH,
+            example: "search:\n    variants:\n      - [空き家, 空家]",
+        },
+        "検索の設定",
+    ),
+    field("notice", Kind::Text, "お知らせ")
+        .describe("すべてのページの上部に表示するお知らせ（例: このサイトは見本です）"),
+    field("require_sources", Kind::Bool, "出典を必須にする")
+        .describe("true: 架空の事例を除き、金額と成果の数値すべてに出典（source）が必要"),
 ];
 
 #[cfg(test)]

@@ -170,6 +170,15 @@ fn too_deep_flow(yaml: &str, first_line: usize) -> Option<Span> {
     None
 }
 
+/// The field `key: value` as YAML text ending in a newline, written by the
+/// YAML emitter, so that any value (a title with `: ` or ` #`) reads back as
+/// itself.
+pub fn emit_field(key: &str, value: &Value) -> Result<String, String> {
+    let mut field = Map::new();
+    field.insert(key.to_string(), value.clone());
+    serde_yaml::to_string(&field).map_err(|e| e.to_string())
+}
+
 impl YamlDoc {
     /// The line and column of the value at `path`, or of its nearest ancestor that
     /// can be found, or the first line of the document.

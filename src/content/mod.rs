@@ -4,7 +4,8 @@
 //! 2. Read each Markdown file, in parallel: UTF-8 check, BOM/CRLF, size limit.
 //! 3. Split and parse its front matter (`front_matter`).
 //! 4. Read the fields of its section's schema (`schema`), pick its slug, and
-//!    check that the images it names exist beside it. A translation
+//!    check that the images it names exist beside it, and that a case holds
+//!    no placeholder text of the case template (`placeholders`). A translation
 //!    (`<slug>.<lang>.md`) is read with the schema of its words only, and kept
 //!    apart for the `translations` stage.
 //!
@@ -14,6 +15,7 @@
 
 pub mod fields;
 pub mod front_matter;
+pub mod placeholders;
 pub mod schema;
 pub mod walk;
 
@@ -318,6 +320,17 @@ fn load_one(
         return Loaded::Skipped;
     };
     let file = source.rel.as_str();
+    if source.section == Section::Cases {
+        placeholders::check(
+            file,
+            &text,
+            &doc,
+            body,
+            body_line,
+            default_language,
+            diagnostics,
+        );
+    }
     let parsed = Parsed {
         source,
         doc: &doc,

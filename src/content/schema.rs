@@ -1166,7 +1166,7 @@ impl<'a> Reader<'a> {
         };
         let p = full.as_slice();
         Some(match &field.kind {
-            Kind::Text | Kind::Slug | Kind::SupportType | Kind::SourceId => {
+            Kind::Text | Kind::Slug | Kind::SupportType | Kind::SchemeName | Kind::SourceId => {
                 Checked::Text(self.text(value, p)?)
             }
             Kind::WebAddress { hint } => Checked::Text(self.web_address(value, p, hint)?),
@@ -1185,6 +1185,10 @@ impl<'a> Reader<'a> {
             Kind::District => Checked::District(self.district(value, p)?),
             Kind::FileName => Checked::Text(self.file_name(value, p)?),
             Kind::TextList => Checked::Texts(self.text_list(map, path, field.name)),
+            Kind::Choice(options) => Checked::Text(self.choice(value, p, options)?),
+            // Kinds of casebook.yaml alone, which `config` reads with the
+            // site's own rules (the themes there are, the labels it declares).
+            Kind::Labels | Kind::WordGroups | Kind::HighlightTheme => return None,
             Kind::Record { fields, example } => {
                 let known = Self::known(fields, mode);
                 let inner = self.object(value, p, &known, example)?;
@@ -1332,6 +1336,27 @@ impl<'a> Reader<'a> {
                 describe(value)
             ),
             Some("write as much of the date as the document gives, e.g. `date: 2019` or `date: 2019-03`".into()),
+        );
+        None
+    }
+
+    fn choice(&mut self, value: &Value, path: Path, options: &[&str]) -> Option<String> {
+        let text = self.text(value, path)?;
+        if options.contains(&text.as_str()) {
+            return Some(text);
+        }
+        let hint = match suggest(&text, options.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("use one of: {}", options.join(", ")),
+        };
+        self.error(
+            path,
+            format!(
+                "`{}` must be one of {}; found `{text}`",
+                field_name(path),
+                options.join(", ")
+            ),
+            Some(hint),
         );
         None
     }

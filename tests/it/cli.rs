@@ -23,12 +23,12 @@ fn new_scaffolds_a_case_that_checks_and_refuses_to_overwrite() {
     let run = site.run(&["new", "kita-bench", "--title", "北区のベンチ"]);
     run.expect_success();
     let text = std::fs::read_to_string(site.root.join("content/cases/kita-bench.md")).unwrap();
-    assert!(text.starts_with("---\ntitle: 北区のベンチ\n"), "{text}");
+    assert!(text.starts_with("---\n# "), "{text}");
+    assert!(text.contains("\ntitle: 北区のベンチ\n"), "{text}");
     assert!(text.contains("\npublished: 20"), "{text}");
     site.change_file(
         "content/cases/kita-bench.md",
-        text.replace("（区）/（地区）", "南区")
-            .replace("（一覧や検索結果に表示する概要を1〜2文で）", "概要"),
+        fill_in(&text, "南区", "北区のベンチの概要です。"),
     );
     site.check().expect_success();
 
@@ -43,6 +43,102 @@ fn new_scaffolds_a_case_that_checks_and_refuses_to_overwrite() {
     site.run(&["new", "Kita Bench"])
         .expect_code(1)
         .expect_stderr_contains("is not a valid slug");
+}
+
+/// A case made by `new` with its district and summary written and a
+/// paragraph under each heading.
+fn fill_in(template: &str, district: &str, summary: &str) -> String {
+    let mut text = template
+        .replace("（区）/（地区）", district)
+        .replace("（一覧や検索結果に表示する概要を1〜2文で）", summary);
+    for heading in ["背景", "取組の内容", "成果", "これから"] {
+        text = text.replace(
+            &format!("## {heading}\n"),
+            &format!("## {heading}\n\n{heading}について。\n"),
+        );
+    }
+    text
+}
+
+/// Issue 18: a title with `: ` and ` #` was written as YAML that did not parse.
+#[test]
+fn issue_18_new_writes_any_title_as_yaml_that_reads_back() {
+    let site = SiteTest::fixture("render/basic");
+    site.run(&["new", "colon", "--title", "A: B #1"])
+        .expect_success();
+    let text = std::fs::read_to_string(site.root.join("content/cases/colon.md")).unwrap();
+    site.change_file(
+        "content/cases/colon.md",
+        fill_in(&text, "南区", "概要です。"),
+    );
+    let page = site
+        .build()
+        .expect_success()
+        .main_html("cases/colon/index.html");
+    assert!(page.contains("<h1>A: B #1</h1>"), "{page}");
+}
+
+/// Issue 18: the template's placeholders passed `check` and were published
+/// (`district: （区）/（地区）` made a ward page `/districts/（区）/`).
+#[test]
+fn issue_18_placeholders_left_by_new_are_errors_in_japanese() {
+    let site = SiteTest::fixture("render/basic");
+    site.run(&["new", "kita-bench"]).expect_success();
+    let text = std::fs::read_to_string(site.root.join("content/cases/kita-bench.md")).unwrap();
+    let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    let (title, summary, district) = (line_of("title:"), line_of("summary:"), line_of("district:"));
+    let run = site.check();
+    run.expect_code(1)
+        .expect_stderr_contains(&format!(
+            "content/cases/kita-bench.md:{title}:8: error: テンプレートの仮の文字「（事例名）」が残っています"
+        ))
+        .expect_stderr_contains(&format!(
+            "content/cases/kita-bench.md:{summary}:10: error: テンプレートの仮の文字「（一覧や検索結果に表示する概要を1〜2文で）」が残っています"
+        ))
+        .expect_stderr_contains(&format!(
+            "content/cases/kita-bench.md:{district}:11: error: テンプレートの仮の文字「（区）」が残っています"
+        ))
+        .expect_stderr_contains(&format!(
+            "content/cases/kita-bench.md:{district}:15: error: テンプレートの仮の文字「（地区）」が残っています"
+        ))
+        .expect_stderr_contains("hint: 「（地区）」をこの事例の内容に書き換えてください。")
+        // The fixture declares its wards, so `（区）` is also an unknown ward.
+        .expect_stderr_contains("unknown ward `（区）`")
+        .expect_stderr_contains("5 errors found");
+    let heading = line_of("## 成果");
+    run.expect_stderr_contains(&format!(
+        "content/cases/kita-bench.md:{heading}:1: warning: 見出し「成果」の下に本文がありません"
+    ));
+    // The build refuses too, and leaves no ward page behind.
+    site.build().expect_code(1);
+    assert!(!site.root.join("public").exists());
+
+    // Filled in but for the area: that one placeholder is still named.
+    site.change_file(
+        "content/cases/kita-bench.md",
+        fill_in(&text, "南区/（地区）", "概要です。").replace("（事例名）", "北区のベンチ"),
+    );
+    site.check()
+        .expect_code(1)
+        .expect_stderr_contains(&format!(
+            "content/cases/kita-bench.md:{district}:14: error: テンプレートの仮の文字「（地区）」が残っています"
+        ))
+        .expect_stderr_contains("1 error found");
+}
+
+/// An English site gets the placeholder messages in English.
+#[test]
+fn placeholder_messages_follow_the_site_language() {
+    let site = SiteTest::fixture("render/basic");
+    let config = std::fs::read_to_string(site.root.join("casebook.yaml")).unwrap();
+    site.change_file("casebook.yaml", format!("{config}language: en\n"));
+    site.run(&["new", "kita-bench", "--title", "Kita benches"])
+        .expect_success();
+    site.check()
+        .expect_code(1)
+        .expect_stderr_contains("error: template placeholder `（区）` is still here")
+        .expect_stderr_contains("hint: replace `（区）` with this case's own text")
+        .expect_stderr_contains("warning: heading `成果` has nothing under it");
 }
 
 #[test]
@@ -84,5 +180,52 @@ fn check_json_has_one_object_per_problem() {
                 "column", "field", "file", "hint", "line", "message", "severity"
             ]
         );
+    }
+}
+
+/// Issue 18: several options (`--root`, `--output`, `--format`) had no
+/// description in `--help`.
+#[test]
+fn issue_18_every_option_in_help_has_a_description() {
+    let site = SiteTest::empty();
+    let top = site.run(&["--help"]);
+    top.expect_success();
+    let commands: Vec<String> = top
+        .stdout
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 5, "{commands:?}");
+    for command in commands.iter().map(String::as_str).chain([""]) {
+        let args: Vec<&str> = [command, "-h"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let run = site.run(&args);
+        run.expect_success();
+        let mut options = 0;
+        for line in run.stdout.lines() {
+            let trimmed = line.trim_start();
+            let is_item = trimmed.starts_with('-')
+                || (trimmed.starts_with('<') || trimmed.starts_with('[')) && line.starts_with("  ");
+            if !is_item || line == trimmed {
+                continue;
+            }
+            options += 1;
+            // `--root <ROOT>  The site folder…`: the name, two spaces, the words.
+            let description = trimmed.split_once("  ").map(|(_, d)| d.trim());
+            assert!(
+                description.is_some_and(|d| !d.is_empty()),
+                "`casebook {command} -h`: no description for `{trimmed}`\n{}",
+                run.stdout
+            );
+        }
+        assert!(options > 0, "{}", run.stdout);
     }
 }

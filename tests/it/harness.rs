@@ -48,6 +48,20 @@ impl SiteTest {
         }
     }
 
+    /// A copy of a site anywhere on disk (its configuration, content and
+    /// themes), such as the project's own sample site.
+    pub fn copy_of(site: &Path) -> SiteTest {
+        let test = SiteTest::empty();
+        std::fs::copy(site.join("casebook.yaml"), test.root.join("casebook.yaml")).unwrap();
+        for folder in ["content", "themes"] {
+            if site.join(folder).is_dir() {
+                std::fs::create_dir_all(test.root.join(folder)).unwrap();
+                copy_tree(&site.join(folder), &test.root.join(folder));
+            }
+        }
+        test
+    }
+
     /// An empty folder (no configuration).
     pub fn empty() -> SiteTest {
         let dir = tempfile::tempdir().unwrap();

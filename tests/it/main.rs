@@ -12,8 +12,12 @@ mod fuzz_corpus;
 mod hostile;
 /// Responsive images: widths, formats, no EXIF or GPS (GIF and WebP too), srcset for case and body images, the cache.
 mod images;
+/// `casebook init`: a new site that builds at once, and never overwrites.
+mod init;
 /// No content field or body can put script into any output file.
 mod injection;
+/// `casebook schema`: JSON Schema from the field table, against a real validator.
+mod json_schema;
 /// The ward map from the site's GeoJSON: wards and cases as linked, named shapes.
 mod map;
 /// Open data files: CSV rules and JSON.
