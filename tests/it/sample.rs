@@ -128,9 +128,23 @@ fn the_nakamura_case_shows_its_facts_panel() {
     ] {
         assert!(main.contains(expected), "Nakamura page lacks {expected:?}");
     }
-    // Its source gives no amount, outcome or support type, so none is shown.
-    for absent in ["万円", "支援の型", "<caption>成果</caption>"] {
+    // Its source gives no amount or support type, so none is shown.
+    for absent in ["万円", "支援の型"] {
         assert!(!main.contains(absent), "Nakamura page shows {absent:?}");
+    }
+    // Its one figure carries a mark that leads to the 出典 entry and back.
+    assert!(main.contains("<a id=\"cite-outcome-1\" href=\"#source-1\">[<span class=\"visually-hidden\">出典</span>1]</a>"));
+    let entry = &main[main.find("<li id=\"source-1\">").expect("entry 1")..];
+    let entry = &entry[..entry.find("</li>").unwrap()];
+    for expected in [
+        "区局・中間支援組織と連携した地域支援の取組（アプローチ型支援）について</cite>（横浜市）",
+        "「参考 アプローチ型支援の実績（南区中村地区）」",
+        "class=\"source-list__back\" href=\"#cite-outcome-1\"",
+    ] {
+        assert!(
+            entry.contains(expected),
+            "出典 entry lacks {expected:?}: {entry}"
+        );
     }
     assert!(built().join("cases/nakamura-hub/exterior.jpg").exists());
 }
@@ -198,7 +212,7 @@ fn every_figure_of_a_real_case_cites_its_source() {
             figures += 1;
         }
     }
-    assert_eq!(figures, 7, "sourced figures in the sample");
+    assert_eq!(figures, 8, "sourced figures in the sample");
 
     let main = main_of("cases/fukushi-plan-renkei/index.html");
     for n in 1..=2 {
@@ -218,6 +232,30 @@ fn every_figure_of_a_real_case_cites_its_source() {
         "区局・中間支援組織と連携した地域支援の取組（アプローチ型支援）の今後の展開について（案）</cite>（横浜市）"
     ));
     assert!(entry.contains("「（１）地域まちづくりの現状と課題」"));
+}
+
+/// Reference marks and their back links never point at nothing.
+#[test]
+fn every_in_page_link_of_a_case_has_its_target() {
+    let public = built();
+    let mut links = 0;
+    for entry in std::fs::read_dir(public.join("cases")).unwrap() {
+        let path = entry.unwrap().path().join("index.html");
+        if !path.exists() {
+            continue;
+        }
+        let html = std::fs::read_to_string(&path).unwrap();
+        for fragment in html.split("href=\"#").skip(1) {
+            let id = &fragment[..fragment.find('"').unwrap()];
+            assert!(
+                html.contains(&format!("id=\"{id}\"")),
+                "{}: #{id} has no target",
+                path.display()
+            );
+            links += 1;
+        }
+    }
+    assert!(links > 20, "only {links} in-page links");
 }
 
 /// The made-up examples say so wherever they appear, and keep the figures and
