@@ -64,7 +64,11 @@ const FILES: [(&str, &str); 12] = [
 ];
 
 /// The files of a new site made on `today`, by path, in the order written.
+/// The editor settings attach `schema/casebook.schema.json`, written here
+/// from the field table (`casebook schema` writes it again, with the site's
+/// own schemes and wards, for the front matter schemas).
 pub fn files(today: Date) -> Vec<(&'static str, String)> {
+    let config_schema = crate::json_schema::to_bytes(&crate::json_schema::config());
     FILES
         .iter()
         .map(|(path, text)| {
@@ -74,6 +78,10 @@ pub fn files(today: Date) -> Vec<(&'static str, String)> {
                 .replace("@TODAY@", &today.to_string());
             (*path, text)
         })
+        .chain(std::iter::once((
+            "schema/casebook.schema.json",
+            String::from_utf8_lossy(&config_schema).into_owned(),
+        )))
         .collect()
 }
 

@@ -28,8 +28,28 @@ fn init_makes_a_site_that_builds_at_once() {
             "content/cases/example-akiya.md",
             "content/districts/chuo.md",
             "content/funding/example-grant.md",
+            "schema/casebook.schema.json",
         ]
     );
+    // The schema the editor settings attach is there, and casebook.yaml is valid against it.
+    let settings = std::fs::read_to_string(root.join(".vscode/settings.json")).unwrap();
+    assert!(
+        settings.contains("\"./schema/casebook.schema.json\": [\"casebook.yaml\"]"),
+        "{settings}"
+    );
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schema/casebook.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let config: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root.join("casebook.yaml")).unwrap())
+            .unwrap();
+    let config = serde_json::to_value(config).unwrap();
+    assert!(
+        jsonschema::is_valid(&schema, &config),
+        "casebook.yaml against its schema"
+    );
+    assert_eq!(config["require_sources"], true);
     let case = std::fs::read_to_string(root.join("content/cases/example-akiya.md")).unwrap();
     assert!(case.contains("\nillustrative: true\n"), "{case}");
 

@@ -87,7 +87,7 @@ fn a_made_up_example_is_labelled_wherever_it_is_shown() {
     for listing in [
         "index.html",
         "cases/index.html",
-        "districts/南区/index.html",
+        "districts/minami/index.html",
     ] {
         let html = run.main_html(listing);
         let card = &html[html
