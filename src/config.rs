@@ -5,8 +5,8 @@
 
 use crate::content::fields;
 use crate::content::front_matter::{MAX_YAML_BYTES, PathSeg, normalize_source, parse_yaml};
-use crate::content::schema::Reader;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::content::schema::{Reader, did_you_mean, one_of};
+use crate::diagnostics::{Diagnostic, Diagnostics, Words, words};
 use crate::markdown::{MarkdownOptions, RawHtml};
 use serde_json::Value;
 use std::path::Path;
@@ -76,7 +76,7 @@ impl Config {
     }
 
     /// Replaces the base URL (the `--base-url` flag).
-    pub fn with_base_url(mut self, base_url: &str) -> Result<Config, String> {
+    pub fn with_base_url(mut self, base_url: &str) -> Result<Config, Words> {
         let (url, path) = split_base_url(base_url)?;
         self.base_url = url;
         self.base_path = path;
@@ -84,40 +84,71 @@ impl Config {
     }
 }
 
+/// The site's `language`, for choosing the language of messages; `None`
+/// when casebook.yaml cannot be read (its problems are reported elsewhere).
+pub fn site_language(root: &Path) -> Option<String> {
+    load(root, &mut Diagnostics::new()).map(|config| config.language)
+}
+
 /// Reads and validates `casebook.yaml` in `root`. `None` when the site cannot be
 /// built at all (no file, or not YAML); otherwise the problems are diagnostics
 /// and sensible defaults fill in.
+
 pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(error) => {
             diagnostics.push(
-                Diagnostic::error(CONFIG_FILE, format!("cannot read the site configuration: {error}"))
-                    .hint(format!("run casebook in a site folder, or point --root at one; a site needs a `{CONFIG_FILE}`")),
+                Diagnostic::error_in(
+                    CONFIG_FILE,
+                    words(
+                        format!("cannot read the site configuration: {error}"),
+                        format!("サイトの設定ファイルを読めません: {error}"),
+                    ),
+                    Some(words(
+                        format!("run casebook in a site folder, or point --root at one; a site needs a `{CONFIG_FILE}`"),
+                        format!("サイトのフォルダーで実行するか、--root でそのフォルダーを指定してください。サイトには `{CONFIG_FILE}` が必要です（新しく作るなら `casebook init`）"),
+                    )),
+                ),
             );
             return None;
         }
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        diagnostics.push(
-            Diagnostic::error(CONFIG_FILE, "the configuration is not valid UTF-8")
-                .hint("save the file as UTF-8"),
-        );
+        diagnostics.push(Diagnostic::error_in(
+            CONFIG_FILE,
+            words(
+                "the configuration is not valid UTF-8",
+                "設定ファイルの文字コードが UTF-8 ではありません",
+            ),
+            Some(words(
+                "save the file as UTF-8",
+                "UTF-8 で保存し直してください",
+            )),
+        ));
         return None;
     };
     if text.len() > MAX_YAML_BYTES {
-        diagnostics.push(
-            Diagnostic::error(
-                CONFIG_FILE,
+        diagnostics.push(Diagnostic::error_in(
+            CONFIG_FILE,
+            words(
                 format!(
                     "the configuration is {} KiB; the limit is {} KiB",
                     text.len() >> 10,
                     MAX_YAML_BYTES >> 10
                 ),
-            )
-            .hint("the configuration holds settings only; content goes in content/"),
-        );
+                format!(
+                    "設定ファイルが {} KiB あります。上限は {} KiB です",
+                    text.len() >> 10,
+                    MAX_YAML_BYTES >> 10
+                ),
+            ),
+            Some(words(
+                "the configuration holds settings only; content goes in content/",
+                "設定ファイルには設定だけを書きます。内容は content/ に置いてください",
+            )),
+        ));
         return None;
     }
     parse(&normalize_source(&text), diagnostics)
@@ -128,9 +159,18 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
         Ok(doc) => doc,
         Err(error) => {
             diagnostics.push(
-                Diagnostic::error(CONFIG_FILE, format!("invalid YAML: {}", error.message))
-                    .at(error.span)
-                    .hint("check indentation and quoting near this line"),
+                Diagnostic::error_in(
+                    CONFIG_FILE,
+                    words(
+                        format!("invalid YAML: {}", error.message),
+                        format!("YAML として読めません: {}", error.message),
+                    ),
+                    Some(words(
+                        "check indentation and quoting near this line",
+                        "この行の近くの字下げや引用符を確かめてください",
+                    )),
+                )
+                .at(error.span),
             );
             return None;
         }
@@ -150,9 +190,10 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
             r.error(
                 &[PathSeg::Key("base_url")],
                 message,
-                Some(
-                    "for example `base_url: https://www.city.example.jp/machizukuri/jirei/`".into(),
-                ),
+                Some(words(
+                    "for example `base_url: https://www.city.example.jp/machizukuri/jirei/`",
+                    "例: `base_url: https://www.city.example.jp/machizukuri/jirei/`",
+                )),
             );
             ("/".into(), "/".into())
         }
@@ -166,8 +207,11 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
     if !crate::content::schema::is_valid_slug(&theme) {
         r.error(
             &[PathSeg::Key("theme")],
-            format!(
-                "theme name `{theme}` must be a folder name of lowercase letters, digits and `-`"
+            words(
+                format!(
+                    "theme name `{theme}` must be a folder name of lowercase letters, digits and `-`"
+                ),
+                format!("テーマ名 `{theme}` は、半角の英小文字・数字・`-` でできたフォルダー名にしてください"),
             ),
             None,
         );
@@ -176,7 +220,10 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
         Some(0) => {
             r.error(
                 &[PathSeg::Key("cases_per_page")],
-                "`cases_per_page` must be at least 1".into(),
+                words(
+                    "`cases_per_page` must be at least 1",
+                    "`cases_per_page` は1以上にしてください",
+                ),
                 None,
             );
             20
@@ -220,20 +267,34 @@ fn markdown_options(r: &mut Reader<'_>, value: Option<&Value>) -> MarkdownOption
     let Value::Object(map) = value else {
         r.error(
             &path,
-            "`markdown` must be a mapping".into(),
-            Some("markdown:\n    raw_html: sanitize".into()),
+            words(
+                "`markdown` must be a mapping",
+                "`markdown` は「項目: 値」の組で書いてください",
+            ),
+            Some(words(
+                "markdown:\n    raw_html: sanitize",
+                "例: markdown:\n    raw_html: sanitize",
+            )),
         );
         return options;
     };
     let markdown_keys = fields::child_names(fields::CONFIG, "markdown");
     for key in map.keys().filter(|k| !markdown_keys.contains(&k.as_str())) {
         let hint = crate::diagnostics::suggest(key, markdown_keys.iter().copied()).map_or_else(
-            || format!("known keys here: {}", markdown_keys.join(", ")),
-            |c| format!("did you mean `{c}`?"),
+            || {
+                words(
+                    format!("known keys here: {}", markdown_keys.join(", ")),
+                    format!("ここに書ける項目: {}", markdown_keys.join(", ")),
+                )
+            },
+            did_you_mean,
         );
         r.error(
             &[PathSeg::Key("markdown"), PathSeg::Key(key)],
-            format!("unknown field `{key}` in `markdown`"),
+            words(
+                format!("unknown field `{key}` in `markdown`"),
+                format!("`markdown` に不明なフィールド `{key}` があります"),
+            ),
             Some(hint),
         );
     }
@@ -244,14 +305,15 @@ fn markdown_options(r: &mut Reader<'_>, value: Option<&Value>) -> MarkdownOption
             "allow" => RawHtml::Allow,
             other => {
                 let modes = ["sanitize", "escape", "allow"];
-                let hint = crate::diagnostics::suggest(other, modes).map_or_else(
-                    || "use sanitize, escape or allow".to_string(),
-                    |c| format!("did you mean `{c}`?"),
-                );
+                let hint = crate::diagnostics::suggest(other, modes)
+                    .map_or_else(|| one_of(&modes), did_you_mean);
                 r.error(
                     &[PathSeg::Key("markdown"), PathSeg::Key("raw_html")],
-                    format!(
-                        "`markdown.raw_html` must be sanitize, escape or allow; found `{other}`"
+                    words(
+                        format!(
+                            "`markdown.raw_html` must be sanitize, escape or allow; found `{other}`"
+                        ),
+                        format!("`markdown.raw_html` は sanitize、escape、allow のどれかにしてください（`{other}` になっています）"),
                     ),
                     Some(hint),
                 );
@@ -265,12 +327,20 @@ fn markdown_options(r: &mut Reader<'_>, value: Option<&Value>) -> MarkdownOption
         } else {
             let names = crate::markdown::theme_names();
             let hint = crate::diagnostics::suggest(&theme, names.iter().copied()).map_or_else(
-                || format!("available themes: {}", names.join(", ")),
-                |c| format!("did you mean `{c}`?"),
+                || {
+                    words(
+                        format!("available themes: {}", names.join(", ")),
+                        format!("使える配色: {}", names.join(", ")),
+                    )
+                },
+                did_you_mean,
             );
             r.error(
                 &[PathSeg::Key("markdown"), PathSeg::Key("highlight_theme")],
-                format!("unknown highlight theme `{theme}`"),
+                words(
+                    format!("unknown highlight theme `{theme}`"),
+                    format!("コードの配色 `{theme}` はありません"),
+                ),
                 Some(hint),
             );
         }
@@ -285,8 +355,14 @@ fn support_types(r: &mut Reader<'_>, value: Option<&Value>) -> Vec<(String, Stri
     let Value::Object(map) = value else {
         r.error(
             &[PathSeg::Key("support_types")],
-            "`support_types` must map each key to its label".into(),
-            Some("support_types:\n    A: 自主解決型".into()),
+            words(
+                "`support_types` must map each key to its label",
+                "`support_types` には、キーごとにその表示名を書いてください",
+            ),
+            Some(words(
+                "support_types:\n    A: 自主解決型",
+                "例: support_types:\n    A: 自主解決型",
+            )),
         );
         return Vec::new();
     };
@@ -299,8 +375,14 @@ fn support_types(r: &mut Reader<'_>, value: Option<&Value>) -> Vec<(String, Stri
             }
             _ => r.error(
                 &path,
-                format!("support type `{key}` needs a label"),
-                Some(format!("{key}: 自主解決型")),
+                words(
+                    format!("support type `{key}` needs a label"),
+                    format!("支援の型 `{key}` に表示名がありません"),
+                ),
+                Some(words(
+                    format!("{key}: 自主解決型"),
+                    format!("例: {key}: 自主解決型"),
+                )),
             ),
         }
     }
@@ -315,20 +397,34 @@ fn search_options(r: &mut Reader<'_>, value: Option<&Value>) -> SearchOptions {
     let Value::Object(map) = value else {
         r.error(
             &[PathSeg::Key("search")],
-            "`search` must be a mapping".into(),
-            Some("search:\n    variants:\n      - [空き家, 空家]".into()),
+            words(
+                "`search` must be a mapping",
+                "`search` は「項目: 値」の組で書いてください",
+            ),
+            Some(words(
+                "search:\n    variants:\n      - [空き家, 空家]",
+                "例: search:\n    variants:\n      - [空き家, 空家]",
+            )),
         );
         return options;
     };
     let search_keys = fields::child_names(fields::CONFIG, "search");
     for key in map.keys().filter(|k| !search_keys.contains(&k.as_str())) {
         let hint = crate::diagnostics::suggest(key, search_keys.iter().copied()).map_or_else(
-            || format!("known keys here: {}", search_keys.join(", ")),
-            |c| format!("did you mean `{c}`?"),
+            || {
+                words(
+                    format!("known keys here: {}", search_keys.join(", ")),
+                    format!("ここに書ける項目: {}", search_keys.join(", ")),
+                )
+            },
+            did_you_mean,
         );
         r.error(
             &[PathSeg::Key("search"), PathSeg::Key(key)],
-            format!("unknown field `{key}` in `search`"),
+            words(
+                format!("unknown field `{key}` in `search`"),
+                format!("`search` に不明なフィールド `{key}` があります"),
+            ),
             Some(hint),
         );
     }
@@ -339,8 +435,14 @@ fn search_options(r: &mut Reader<'_>, value: Option<&Value>) -> SearchOptions {
     let Value::Array(groups) = groups else {
         r.error(
             &path,
-            "`search.variants` must be a list of spelling groups".into(),
-            Some("variants:\n      - [空き家, 空家]\n      - [子ども, こども, 子供]".into()),
+            words(
+                "`search.variants` must be a list of spelling groups",
+                "`search.variants` は、同じ意味の書き方のまとまりを並べたリストにしてください",
+            ),
+            Some(words(
+                "variants:\n      - [空き家, 空家]\n      - [子ども, こども, 子供]",
+                "例: variants:\n      - [空き家, 空家]\n      - [子ども, こども, 子供]",
+            )),
         );
         return options;
     };
@@ -355,8 +457,14 @@ fn search_options(r: &mut Reader<'_>, value: Option<&Value>) -> SearchOptions {
         let Value::Array(forms) = group else {
             r.error(
                 &group_path,
-                format!("`search.variants[{g}]` must be a list of spellings"),
-                Some("write a group as `[空き家, 空家]`".into()),
+                words(
+                    format!("`search.variants[{g}]` must be a list of spellings"),
+                    format!("`search.variants[{g}]` は書き方のリストにしてください"),
+                ),
+                Some(words(
+                    "write a group as `[空き家, 空家]`",
+                    "`[空き家, 空家]` のように書きます",
+                )),
             );
             continue;
         };
@@ -375,8 +483,14 @@ fn search_options(r: &mut Reader<'_>, value: Option<&Value>) -> SearchOptions {
             if let Some((_, other)) = seen.iter().find(|(n, o)| *n == normalized && *o != g) {
                 r.error(
                     &form_path,
-                    format!("`{form}` is already in `search.variants[{other}]`"),
-                    Some("a spelling belongs to one group; merge the two groups".into()),
+                    words(
+                        format!("`{form}` is already in `search.variants[{other}]`"),
+                        format!("`{form}` はもう `search.variants[{other}]` にあります"),
+                    ),
+                    Some(words(
+                        "a spelling belongs to one group; merge the two groups",
+                        "一つの書き方は一つのまとまりにしか入れられません。二つのまとまりを一つにしてください",
+                    )),
                 );
                 continue;
             }
@@ -386,8 +500,14 @@ fn search_options(r: &mut Reader<'_>, value: Option<&Value>) -> SearchOptions {
         if forms.len() < 2 {
             r.error(
                 &group_path,
-                format!("`search.variants[{g}]` needs at least two spellings"),
-                Some("write a group as `[空き家, 空家]`".into()),
+                words(
+                    format!("`search.variants[{g}]` needs at least two spellings"),
+                    format!("`search.variants[{g}]` には書き方を二つ以上入れてください"),
+                ),
+                Some(words(
+                    "write a group as `[空き家, 空家]`",
+                    "`[空き家, 空家]` のように書きます",
+                )),
             );
         }
         options.variants.push(kept);
@@ -396,7 +516,7 @@ fn search_options(r: &mut Reader<'_>, value: Option<&Value>) -> SearchOptions {
 }
 
 /// Splits `https://host/sub/path/` into the URL with a trailing slash and its path.
-fn split_base_url(base_url: &str) -> Result<(String, String), String> {
+fn split_base_url(base_url: &str) -> Result<(String, String), Words> {
     let trimmed = base_url.trim();
     let path = if let Some(rest) = trimmed
         .strip_prefix("https://")
@@ -404,19 +524,26 @@ fn split_base_url(base_url: &str) -> Result<(String, String), String> {
     {
         let host_end = rest.find('/').unwrap_or(rest.len());
         if host_end == 0 {
-            return Err(format!("`base_url` `{trimmed}` has no host"));
+            return Err(words(
+                format!("`base_url` `{trimmed}` has no host"),
+                format!("`base_url` の `{trimmed}` にホスト名がありません"),
+            ));
         }
         &rest[host_end..]
     } else if trimmed.starts_with('/') {
         trimmed
     } else {
-        return Err(format!(
-            "`base_url` must start with https://, http:// or /, found `{trimmed}`"
+        return Err(words(
+            format!("`base_url` must start with https://, http:// or /, found `{trimmed}`"),
+            format!(
+                "`base_url` は https://、http://、/ のどれかで始めてください（`{trimmed}` になっています）"
+            ),
         ));
     };
     if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|seg| seg == "..") {
-        return Err(format!(
-            "`base_url` path `{path}` must be a plain folder path"
+        return Err(words(
+            format!("`base_url` path `{path}` must be a plain folder path"),
+            format!("`base_url` のパス `{path}` は、ふつうのフォルダーのパスにしてください"),
         ));
     }
     let path = format!("/{}", path.trim_matches('/'));

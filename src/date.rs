@@ -22,16 +22,20 @@ impl Date {
     }
 
     /// Parses exactly `YYYY-MM-DD` and rejects dates that are not on the calendar.
-    pub fn parse(text: &str) -> Result<Date, String> {
+    /// Whether `text` is written `YYYY-MM-DD`, whether or not the day exists.
+    pub fn has_date_form(text: &str) -> bool {
         let bytes = text.as_bytes();
-        let shaped = bytes.len() == 10
+        bytes.len() == 10
             && bytes[4] == b'-'
             && bytes[7] == b'-'
             && bytes
                 .iter()
                 .enumerate()
-                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-        if !shaped {
+                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
+    }
+
+    pub fn parse(text: &str) -> Result<Date, String> {
+        if !Date::has_date_form(text) {
             return Err(format!("`{text}` is not a date in the form YYYY-MM-DD"));
         }
         let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);

@@ -5,6 +5,7 @@
 //! Printing (text with a caret under the span, or JSON) happens here; deciding the
 //! exit code happens in `main.rs`.
 
+use crate::language::Language;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -59,6 +60,31 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The message and hint in Japanese, printed for a Japanese site.
+    #[serde(skip)]
+    pub ja: Option<Japanese>,
+}
+
+/// A diagnostic's words in Japanese.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Japanese {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// A message in both languages, as the stages write them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    pub en: String,
+    pub ja: String,
+}
+
+/// A message in English and Japanese: `words("unknown field", "不明なフィールドです")`.
+pub fn words(en: impl Into<String>, ja: impl Into<String>) -> Words {
+    Words {
+        en: en.into(),
+        ja: ja.into(),
+    }
 }
 
 impl Diagnostic {
@@ -70,6 +96,51 @@ impl Diagnostic {
             field: None,
             message: message.into(),
             hint: None,
+            ja: None,
+        }
+    }
+
+    /// A problem worded in both languages.
+    pub fn error_in(file: impl Into<String>, message: Words, hint: Option<Words>) -> Self {
+        let mut d = Diagnostic::error(file, message.en);
+        d.hint = hint.as_ref().map(|h| h.en.clone());
+        d.ja = Some(Japanese {
+            message: message.ja,
+            hint: hint.map(|h| h.ja),
+        });
+        d
+    }
+
+    /// The Japanese message; a hint in Japanese follows with [`Diagnostic::ja_hint`].
+    pub fn ja(mut self, message: impl Into<String>) -> Self {
+        let hint = self.ja.take().and_then(|j| j.hint);
+        self.ja = Some(Japanese {
+            message: message.into(),
+            hint,
+        });
+        self
+    }
+
+    pub fn ja_hint(mut self, hint: impl Into<String>) -> Self {
+        match &mut self.ja {
+            Some(ja) => ja.hint = Some(hint.into()),
+            None => {
+                self.ja = Some(Japanese {
+                    message: self.message.clone(),
+                    hint: Some(hint.into()),
+                })
+            }
+        }
+        self
+    }
+
+    /// The message and hint in `language`; English where no Japanese was written.
+    pub fn words(&self, language: Language) -> (&str, Option<&str>) {
+        match (language, &self.ja) {
+            (Language::Japanese, Some(ja)) => {
+                (&ja.message, ja.hint.as_deref().or(self.hint.as_deref()))
+            }
+            _ => (&self.message, self.hint.as_deref()),
         }
     }
 
@@ -159,13 +230,13 @@ impl Diagnostics {
 
     /// Text form: `file:line:col: error: message`, the source line with a caret,
     /// then the hint. `root` is where the source lines are read from.
-    pub fn render_text(&self, root: &Path) -> String {
+    pub fn render_text(&self, root: &Path, language: Language) -> String {
         let mut out = String::new();
         // Sorted by file, so one file's text is read once, not once per problem:
         // 100,000 broken links in a 10 MB body would otherwise read a terabyte.
         let mut lines = SourceLines::default();
         for d in self.sorted() {
-            render_one(&mut out, &d, root, &mut lines);
+            render_one(&mut out, &d, root, &mut lines, language);
         }
         out
     }
@@ -173,17 +244,18 @@ impl Diagnostics {
     /// JSON form: one object per line, with the same fields as the text form.
     /// Every object has all seven keys, `null` where unknown, so other CI
     /// systems can read it without guessing.
-    pub fn render_json(&self) -> String {
+    pub fn render_json(&self, language: Language) -> String {
         let mut out = String::new();
         for d in self.sorted() {
+            let (message, hint) = d.words(language);
             let object = serde_json::json!({
                 "severity": d.severity,
                 "file": d.file,
                 "line": d.span.map(|s| s.line),
                 "column": d.span.map(|s| s.col),
                 "field": d.field,
-                "message": d.message,
-                "hint": d.hint,
+                "message": message,
+                "hint": hint,
             });
             out.push_str(&object.to_string());
             out.push('\n');
@@ -192,16 +264,25 @@ impl Diagnostics {
     }
 }
 
-fn render_one(out: &mut String, d: &Diagnostic, root: &Path, lines: &mut SourceLines) {
+fn render_one(
+    out: &mut String,
+    d: &Diagnostic,
+    root: &Path,
+    lines: &mut SourceLines,
+    language: Language,
+) {
+    let (message, hint) = d.words(language);
     let severity = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
     let location = match d.span {
-        Some(s) => format!("{}:{}:{}", d.file, s.line, s.col),
-        None => d.file.clone(),
+        Some(s) => format!("{}:{}:{}: ", d.file, s.line, s.col),
+        // A problem with the command itself, not with a file.
+        None if d.file.is_empty() => String::new(),
+        None => format!("{}: ", d.file),
     };
-    let _ = writeln!(out, "{location}: {severity}: {}", d.message);
+    let _ = writeln!(out, "{location}{severity}: {message}");
     if let Some(span) = d.span
         && let Some(line) = lines.line(&root.join(&d.file), span.line)
     {
@@ -216,8 +297,9 @@ fn render_one(out: &mut String, d: &Diagnostic, root: &Path, lines: &mut SourceL
         let _ = writeln!(out, "{gutter} | {line}");
         let _ = writeln!(out, "{pad} | {caret_pad}^");
     }
-    if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "  hint: {hint}");
+    if let Some(hint) = hint {
+        let label = language.pick("ヒント", "hint");
+        let _ = writeln!(out, "  {label}: {hint}");
     }
 }
 

@@ -11,6 +11,7 @@
 //!    written.
 
 use crate::date::Date;
+use crate::diagnostics::{Diagnostic, words};
 use std::path::{Path, PathBuf};
 
 /// The GitHub repository whose releases the content repository's workflows
@@ -87,7 +88,7 @@ pub fn files(today: Date) -> Vec<(&'static str, String)> {
 
 /// Writes a new site into `dir` (made if missing) and returns the paths
 /// written, or a message and hint saying why nothing was written.
-pub fn create(dir: &Path, today: Date) -> Result<Vec<PathBuf>, (String, String)> {
+pub fn create(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Diagnostic> {
     let files = files(today);
     let existing: Vec<&str> = files
         .iter()
@@ -95,18 +96,29 @@ pub fn create(dir: &Path, today: Date) -> Result<Vec<PathBuf>, (String, String)>
         .map(|(path, _)| *path)
         .collect();
     if !existing.is_empty() {
-        return Err((
-            format!(
-                "{} already {} in {}; not overwriting, so nothing was written",
-                existing.join(", "),
-                if existing.len() == 1 {
-                    "exists"
-                } else {
-                    "exist"
-                },
-                dir.display()
+        return Err(Diagnostic::error_in(
+            "",
+            words(
+                format!(
+                    "{} already {} in {}; not overwriting, so nothing was written",
+                    existing.join(", "),
+                    if existing.len() == 1 {
+                        "exists"
+                    } else {
+                        "exist"
+                    },
+                    dir.display()
+                ),
+                format!(
+                    "{} に {} がもうあります。上書きはしないので、何も書き出していません",
+                    dir.display(),
+                    existing.join("、")
+                ),
             ),
-            "run `casebook init` in a new, empty folder (e.g. `casebook init my-site`)".into(),
+            Some(words(
+                "run `casebook init` in a new, empty folder (e.g. `casebook init my-site`)",
+                "新しい空のフォルダーで `casebook init` を実行してください（例: `casebook init my-site`）",
+            )),
         ));
     }
     let mut written = Vec::new();
@@ -117,9 +129,16 @@ pub fn create(dir: &Path, today: Date) -> Result<Vec<PathBuf>, (String, String)>
             for path in written.iter().rev() {
                 let _ = std::fs::remove_file(path);
             }
-            return Err((
-                format!("cannot write {}: {error}", target.display()),
-                "check that the folder is writable".into(),
+            return Err(Diagnostic::error_in(
+                "",
+                words(
+                    format!("cannot write {}: {error}", target.display()),
+                    format!("{} に書き込めません: {error}", target.display()),
+                ),
+                Some(words(
+                    "check that the folder is writable",
+                    "フォルダーに書き込めるか確かめてください",
+                )),
             ));
         }
         written.push(target);

@@ -18,6 +18,7 @@ pub mod feeds;
 pub mod images;
 pub mod init;
 pub mod json_schema;
+pub mod language;
 pub mod map;
 pub mod markdown;
 pub mod model;
@@ -33,6 +34,7 @@ pub mod timings;
 pub mod translations;
 
 use diagnostics::{Diagnostic, Diagnostics};
+use language::Language;
 use output::{OutputFile, Sink};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -213,7 +215,10 @@ pub fn generate_staged(
     let root = &options.root;
     let Some(config) = timings.stage(
         "config",
-        || "reading casebook.yaml".into(),
+        |l| {
+            l.pick("casebook.yaml を読んでいます", "reading casebook.yaml")
+                .into()
+        },
         || load_config(options, diagnostics),
     ) else {
         return false;
@@ -236,7 +241,10 @@ pub fn generate_staged(
     };
     let content = timings.stage(
         "content",
-        || "loading content…".into(),
+        |l| {
+            l.pick("コンテンツを読み込んでいます…", "loading content…")
+                .into()
+        },
         || {
             let cache = &mut caches.content;
             content::load_cached(root, &config.language, load_options, cache, diagnostics)
@@ -245,12 +253,23 @@ pub fn generate_staged(
     let case_count = content.cases.len();
     let others = timings.stage(
         "translations",
-        || "laying translations over their originals…".into(),
+        |l| {
+            l.pick(
+                "翻訳を原文に重ねています…",
+                "laying translations over their originals…",
+            )
+            .into()
+        },
         || translations::languages(&config, &content, diagnostics),
     );
     let (site, translated) = timings.stage(
         "model",
-        || format!("{case_count} cases loaded; linking…"),
+        |l| match l {
+            Language::Japanese => {
+                format!("{case_count}件の事例を読み込みました。つなぎ合わせています…")
+            }
+            Language::English => format!("{case_count} cases loaded; linking…"),
+        },
         || {
             let site = model::build(config, content, diagnostics);
             // A translation's facts are its original's, whose problems are
@@ -272,7 +291,12 @@ pub fn generate_staged(
     );
     let (mut versions, mut bodies): (Vec<Version>, Vec<bodies::Bodies>) = timings.stage(
         "markdown",
-        || format!("{case_count} cases loaded; rendering Markdown…"),
+        |l| match l {
+            Language::Japanese => {
+                format!("{case_count}件の事例の本文（Markdown）を変換しています…")
+            }
+            Language::English => format!("{case_count} cases loaded; rendering Markdown…"),
+        },
         || {
             let cache = &mut caches.language(&site.config.language).bodies;
             let bodies = bodies::render_bodies_cached(&site, None, cache, diagnostics);
@@ -316,14 +340,17 @@ pub fn generate_staged(
     }
     let images = timings.stage(
         "images",
-        || "resizing images…".into(),
+        |l| l.pick("画像を縮小しています…", "resizing images…").into(),
         || images::publish(root, &mut assets, diagnostics, sink),
     );
     let sites: Vec<&model::Site> = versions.iter().map(|v| &v.site).collect();
     let site = sites[0];
     let Some(renderer) = timings.stage(
         "templates",
-        || "compiling templates…".into(),
+        |l| {
+            l.pick("テンプレートを読み込んでいます…", "compiling templates…")
+                .into()
+        },
         || render::Renderer::new(root, site, diagnostics),
     ) else {
         return false;
@@ -335,7 +362,10 @@ pub fn generate_staged(
     };
     timings.stage(
         "render",
-        || format!("{case_count} cases; rendering pages…"),
+        |l| match l {
+            Language::Japanese => format!("{case_count}件の事例のページを作っています…"),
+            Language::English => format!("{case_count} cases; rendering pages…"),
+        },
         || {
             let keep = caches.keep;
             let maps: Vec<Option<map::WardMap>> = versions
@@ -378,7 +408,10 @@ pub fn generate_staged(
         });
     timings.stage(
         "search",
-        || format!("{case_count} cases; writing the search index…"),
+        |l| match l {
+            Language::Japanese => format!("{case_count}件の事例の検索索引を作っています…"),
+            Language::English => format!("{case_count} cases; writing the search index…"),
+        },
         || {
             let files = caches.whole_site("search", fingerprint, || {
                 let mut files = Vec::new();
@@ -393,7 +426,13 @@ pub fn generate_staged(
     );
     timings.stage(
         "data",
-        || "writing feed, sitemap and open data…".into(),
+        |l| {
+            l.pick(
+                "フィード、サイトマップ、オープンデータを書き出しています…",
+                "writing feed, sitemap and open data…",
+            )
+            .into()
+        },
         || {
             let each_file = |emit: &mut dyn FnMut(OutputFile)| {
                 for version in &versions {
@@ -428,7 +467,7 @@ fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<
         Some(base_url) => match config.with_base_url(base_url) {
             Ok(updated) => Some(updated),
             Err(message) => {
-                diagnostics.push(Diagnostic::error("--base-url", message));
+                diagnostics.push(Diagnostic::error_in("--base-url", message, None));
                 None
             }
         },
@@ -508,7 +547,13 @@ pub fn build_timed(options: &BuildOptions, timings: &mut Timings) -> Diagnostics
     if ok {
         let committed = timings.stage(
             "write",
-            || "replacing the output folder…".into(),
+            |l| {
+                l.pick(
+                    "出力フォルダーを入れ替えています…",
+                    "replacing the output folder…",
+                )
+                .into()
+            },
             || staging.commit(),
         );
         if let Err(error) = committed {

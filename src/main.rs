@@ -1,11 +1,13 @@
 //! The `casebook` command: arguments → one library call → diagnostics on
 //! stderr → exit code (0 ok, 1 content or template errors, 2 usage errors).
 
-use casebook::diagnostics::Diagnostics;
+use casebook::diagnostics::{Diagnostic, Diagnostics, words};
+use casebook::language::Language;
 use casebook::timings::Timings;
 use casebook::{BuildOptions, date::Date};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal as _;
+use std::path::Path;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,6 +18,10 @@ use std::process::ExitCode;
     about = "Publish public case studies as a fast, accessible, searchable static site"
 )]
 struct Cli {
+    /// The language of messages: ja or en (default: CASEBOOK_LANG, else the
+    /// site's `language`)
+    #[arg(long, global = true, value_parser = ["ja", "en"])]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -114,6 +120,14 @@ fn main() -> ExitCode {
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
+    // The language messages are printed in: chosen once the site is known.
+    let lang = cli.lang.clone();
+    let language_of = move |root: &Path| {
+        Language::choose(
+            lang.as_deref(),
+            casebook::config::site_language(root).as_deref(),
+        )
+    };
     match cli.command {
         Command::Build {
             root,
@@ -128,17 +142,23 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
             };
+            let language = language_of(&root);
             let mut timings = Timings::default();
+            timings.language = language;
             let diagnostics = casebook::build_timed(&options, &mut timings);
-            let code = report(&diagnostics, &root, Format::Text);
+            let code = report(&diagnostics, &root, Format::Text, language);
             if show_timings {
                 eprint!("{}", timings.report());
             }
             if code == ExitCode::SUCCESS {
+                let output = options.output_dir().display().to_string();
+                let took = format!("{:.2?}", timings.total());
                 eprintln!(
-                    "built {} in {:.2?}",
-                    options.output_dir().display(),
-                    timings.total()
+                    "{}",
+                    match language {
+                        Language::Japanese => format!("{output} に書き出しました（{took}）"),
+                        Language::English => format!("built {output} in {took}"),
+                    }
                 );
             }
             code
@@ -148,10 +168,14 @@ fn main() -> ExitCode {
                 root: root.clone(),
                 ..BuildOptions::default()
             };
+            let language = language_of(&root);
             let diagnostics = casebook::check(&options);
-            let code = report(&diagnostics, &root, format);
+            let code = report(&diagnostics, &root, format, language);
             if code == ExitCode::SUCCESS && matches!(format, Format::Text) {
-                eprintln!("no problems found");
+                eprintln!(
+                    "{}",
+                    language.pick("問題は見つかりませんでした", "no problems found")
+                );
             }
             code
         }
@@ -162,21 +186,23 @@ fn main() -> ExitCode {
             drafts,
             timings,
         } => {
+            let language = language_of(&root);
             let options = casebook::serve::ServeOptions {
-                root,
+                root: root.clone(),
                 bind,
                 port,
                 drafts,
                 timings,
+                language,
             };
             match casebook::serve::run(&options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
-                    eprintln!("error: {}", error.message);
-                    if !error.hint.is_empty() {
-                        eprintln!("  hint: {}", error.hint);
-                    }
-                    ExitCode::from(if error.usage { 2 } else { 1 })
+                    let usage = error.usage;
+                    let mut diagnostics = Diagnostics::new();
+                    diagnostics.push(error.diagnostic);
+                    eprint!("{}", diagnostics.render_text(&root, language));
+                    ExitCode::from(if usage { 2 } else { 1 })
                 }
             }
         }
@@ -186,8 +212,9 @@ fn main() -> ExitCode {
                 ..BuildOptions::default()
             };
             let mut diagnostics = Diagnostics::new();
+            let language = language_of(&root);
             let Some(files) = casebook::schemas(&options, &mut diagnostics) else {
-                return report(&diagnostics, &root, Format::Text);
+                return report(&diagnostics, &root, Format::Text, language);
             };
             let out = out.unwrap_or_else(|| root.join("schema"));
             let written = std::fs::create_dir_all(&out).and_then(|()| {
@@ -202,64 +229,84 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(error) => {
-                    eprintln!(
-                        "{}: error: cannot write the schema files: {error}",
-                        out.display()
-                    );
-                    ExitCode::from(1)
-                }
+                Err(error) => fail(
+                    Diagnostic::error_in(
+                        out.display().to_string(),
+                        words(
+                            format!("cannot write the schema files: {error}"),
+                            format!("スキーマのファイルを書き出せません: {error}"),
+                        ),
+                        None,
+                    ),
+                    language,
+                ),
             }
         }
         Command::New { slug, root, title } => {
+            let language = language_of(&root);
             match casebook::new_case::create(&root, &slug, title.as_deref(), Date::today_in_japan())
             {
                 Ok(path) => {
                     println!("{}", path.display());
                     ExitCode::SUCCESS
                 }
-                Err((message, hint)) => fail(&message, &hint),
+                Err(problem) => fail(problem, language),
             }
         }
-        Command::Init { dir } => match casebook::init::create(&dir, Date::today_in_japan()) {
-            Ok(paths) => {
-                for path in &paths {
-                    println!("{}", path.display());
+        Command::Init { dir } => {
+            // A new site is Japanese unless asked otherwise.
+            let language = Language::choose(cli.lang.as_deref(), None);
+            match casebook::init::create(&dir, Date::today_in_japan()) {
+                Ok(paths) => {
+                    for path in &paths {
+                        println!("{}", path.display());
+                    }
+                    let dir = dir.display();
+                    eprintln!(
+                        "{}",
+                        match language {
+                            Language::Japanese => format!(
+                                "{dir} に新しいサイトを作りました。`casebook serve --root {dir}` で確かめられます"
+                            ),
+                            Language::English => format!(
+                                "made a new site in {dir}; preview it with `casebook serve --root {dir}`"
+                            ),
+                        }
+                    );
+                    ExitCode::SUCCESS
                 }
-                eprintln!(
-                    "made a new site in {}; preview it with `casebook serve --root {}`",
-                    dir.display(),
-                    dir.display()
-                );
-                ExitCode::SUCCESS
+                Err(problem) => fail(problem, language),
             }
-            Err((message, hint)) => fail(&message, &hint),
-        },
+        }
     }
 }
 
-/// Prints an error that is not about a content file, and returns exit code 1.
-fn fail(message: &str, hint: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    if !hint.is_empty() {
-        eprintln!("  hint: {hint}");
-    }
+/// Prints one problem that stopped a command, and returns exit code 1.
+fn fail(problem: Diagnostic, language: Language) -> ExitCode {
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.push(problem);
+    eprint!("{}", diagnostics.render_text(Path::new("."), language));
     ExitCode::from(1)
 }
 
 /// Prints the diagnostics and returns the exit code they call for.
-fn report(diagnostics: &Diagnostics, root: &std::path::Path, format: Format) -> ExitCode {
+fn report(diagnostics: &Diagnostics, root: &Path, format: Format, language: Language) -> ExitCode {
     match format {
-        Format::Text => eprint!("{}", diagnostics.render_text(root)),
-        Format::Json => print!("{}", diagnostics.render_json()),
+        Format::Text => eprint!("{}", diagnostics.render_text(root, language)),
+        Format::Json => print!("{}", diagnostics.render_json(language)),
     }
     if diagnostics.has_errors() {
         if matches!(format, Format::Text) {
             let count = diagnostics.error_count();
-            let summary = format!(
-                "{count} error{} found; nothing was written",
-                if count == 1 { "" } else { "s" }
-            );
+            let summary = match language {
+                Language::Japanese => {
+                    format!("エラーが{count}件あります。何も書き出していません")
+                }
+                Language::English => format!(
+                    "{count} error{} found; nothing was written",
+                    if count == 1 { "" } else { "s" }
+                ),
+            };
             if std::io::stderr().is_terminal() {
                 eprintln!("\x1b[1m{summary}\x1b[0m");
             } else {

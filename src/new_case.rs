@@ -8,6 +8,7 @@ use crate::content::front_matter::emit_field;
 use crate::content::placeholders;
 use crate::content::schema::is_valid_slug;
 use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Words, words};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -16,50 +17,72 @@ pub fn create(
     slug: &str,
     title: Option<&str>,
     today: Date,
-) -> Result<PathBuf, (String, String)> {
+) -> Result<PathBuf, Diagnostic> {
+    let problem = |message: Words, hint: Option<Words>| Diagnostic::error_in("", message, hint);
     if !is_valid_slug(slug) {
-        return Err((
-            format!("`{slug}` is not a valid slug"),
-            "use lowercase letters, digits and `-`, e.g. `casebook new nakamura-hub`".into(),
+        return Err(problem(
+            words(
+                format!("`{slug}` is not a valid slug"),
+                format!("`{slug}` はスラッグに使えません"),
+            ),
+            Some(words(
+                "use lowercase letters, digits and `-`, e.g. `casebook new nakamura-hub`",
+                "半角の英小文字・数字・`-` で書いてください。例: `casebook new nakamura-hub`",
+            )),
         ));
     }
     let cases = root.join("content/cases");
     let path = cases.join(format!("{slug}.md"));
     if path.exists() || cases.join(slug).join("index.md").exists() {
-        return Err((
-            format!("content/cases/{slug} already exists; not overwriting it"),
-            "choose another slug, or edit the existing file".into(),
+        return Err(problem(
+            words(
+                format!("content/cases/{slug} already exists; not overwriting it"),
+                format!("content/cases/{slug} はもうあります。上書きはしません"),
+            ),
+            Some(words(
+                "choose another slug, or edit the existing file",
+                "別のスラッグにするか、今あるファイルを編集してください",
+            )),
         ));
     }
+    let cannot = |what_en: String, what_ja: String| {
+        move |e: std::io::Error| {
+            problem(
+                words(format!("{what_en}: {e}"), format!("{what_ja}: {e}")),
+                Some(words(
+                    "check that the folder is writable",
+                    "フォルダーに書き込めるか確かめてください",
+                )),
+            )
+        }
+    };
     let text = template(title, today).map_err(|e| {
-        (
-            format!("cannot write the case template: {e}"),
-            String::new(),
+        problem(
+            words(
+                format!("cannot write the case template: {e}"),
+                format!("事例のひな形を作れません: {e}"),
+            ),
+            None,
         )
     })?;
-    std::fs::create_dir_all(&cases).map_err(|e| {
-        (
-            format!("cannot create content/cases: {e}"),
-            "check permissions".into(),
-        )
-    })?;
+    std::fs::create_dir_all(&cases).map_err(cannot(
+        "cannot create content/cases".into(),
+        "content/cases を作れません".into(),
+    ))?;
     // `create_new` refuses to overwrite even if the file appeared meanwhile.
+    let shown = path.display().to_string();
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&path)
-        .map_err(|e| {
-            (
-                format!("cannot create {}: {e}", path.display()),
-                "check permissions".into(),
-            )
-        })?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| {
-        (
-            format!("cannot write {}: {e}", path.display()),
-            String::new(),
-        )
-    })?;
+        .map_err(cannot(
+            format!("cannot create {shown}"),
+            format!("{shown} を作れません"),
+        ))?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(cannot(
+        format!("cannot write {shown}"),
+        format!("{shown} に書き込めません"),
+    ))?;
     Ok(path)
 }
 

@@ -1,6 +1,7 @@
 //! Timings: how long each pipeline stage took (`build --timings`), and the
 //! progress line a long build shows on a terminal.
 
+use crate::language::Language;
 use std::io::{IsTerminal as _, Write as _};
 use std::time::{Duration, Instant};
 
@@ -15,6 +16,8 @@ pub struct Timings {
     /// Whether to draw the progress line (stderr is a terminal).
     progress: bool,
     drawn: bool,
+    /// The language of the progress line.
+    pub language: Language,
 }
 
 impl Default for Timings {
@@ -24,6 +27,7 @@ impl Default for Timings {
             stages: Vec::new(),
             progress: std::io::stderr().is_terminal(),
             drawn: false,
+            language: Language::default(),
         }
     }
 }
@@ -33,11 +37,11 @@ impl Timings {
     pub fn stage<T>(
         &mut self,
         name: &'static str,
-        what: impl FnOnce() -> String,
+        what: impl FnOnce(Language) -> String,
         run: impl FnOnce() -> T,
     ) -> T {
         if self.progress && self.started.elapsed() >= QUIET_FOR {
-            eprint!("\r\x1b[2K{}", what());
+            eprint!("\r\x1b[2K{}", what(self.language));
             let _ = std::io::stderr().flush();
             self.drawn = true;
         }

@@ -20,7 +20,8 @@ pub struct Field {
     pub description: &'static str,
     /// A hint of its own when the field is missing (where the generic "add
     /// `name: …`" says too little, as for an image's alt text).
-    pub missing_hint: Option<&'static str>,
+    /// (English, Japanese).
+    pub missing_hint: Option<(&'static str, &'static str)>,
 }
 
 /// What a field holds, and so which rule checks it.
@@ -119,9 +120,14 @@ impl Field {
         self
     }
 
-    const fn when_missing(mut self, hint: &'static str) -> Self {
-        self.missing_hint = Some(hint);
+    const fn when_missing(mut self, en: &'static str, ja: &'static str) -> Self {
+        self.missing_hint = Some((en, ja));
         self
+    }
+
+    /// A plain optional text field named `name`, for rules outside the tables.
+    pub const fn named(name: &'static str) -> Field {
+        field(name, Kind::Text, "")
     }
 
     /// The nested fields of a record or list field.
@@ -221,6 +227,7 @@ const IMAGE: &[Field] = &[
         .describe("画像を見られない人のための説明（JIS X 8341-3）")
         .when_missing(
             "describe the image for readers who cannot see it (JIS X 8341-3); e.g. `alt: 改修後の拠点の外観`",
+            "画像を見られない人のために、何が写っているかを書いてください（JIS X 8341-3）。例: `alt: 改修後の拠点の外観`",
         ),
     field("caption", Kind::Text, "キャプション")
         .translatable()

@@ -7,7 +7,7 @@
 use super::fields::{self, Field, Kind};
 use super::front_matter::{PathSeg, YamlDoc};
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest};
+use crate::diagnostics::{Diagnostic, Diagnostics, Span, Words, suggest, words};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -178,8 +178,14 @@ pub fn read_case(
     {
         r.error(
             &[PathSeg::Key("updated")],
-            format!("`updated` ({updated}) is before `published` ({published})"),
-            Some("an update cannot predate publication; check both dates".into()),
+            words(
+                format!("`updated` ({updated}) is before `published` ({published})"),
+                format!("`updated`（{updated}）が `published`（{published}）より前になっています"),
+            ),
+            Some(words(
+                "an update cannot predate publication; check both dates",
+                "更新日は公開日より前にはできません。二つの日付を確かめてください",
+            )),
         );
     }
     let period = fields.record("period").and_then(|mut p| {
@@ -190,8 +196,16 @@ pub fn read_case(
         {
             r.error(
                 &[PathSeg::Key("period"), PathSeg::Key("end")],
-                format!("`period.end` ({end}) is before `period.start` ({start})"),
-                Some("swap the dates, or correct the one that is wrong".into()),
+                words(
+                    format!("`period.end` ({end}) is before `period.start` ({start})"),
+                    format!(
+                        "`period.end`（{end}）が `period.start`（{start}）より前になっています"
+                    ),
+                ),
+                Some(words(
+                    "swap the dates, or correct the one that is wrong",
+                    "日付を入れ替えるか、間違っている方を直してください",
+                )),
             );
             return Some(Period { start, end: None });
         }
@@ -632,15 +646,16 @@ fn field_name(path: &[PathSeg<'_>]) -> String {
     name
 }
 
-fn describe(value: &Value) -> String {
+/// What a value is, for "found …" in a message.
+fn describe(value: &Value) -> Words {
     match value {
-        Value::Null => "nothing".into(),
-        Value::Bool(b) => format!("`{b}`"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) if s.chars().count() > 40 => "a long string".into(),
-        Value::String(s) => format!("the string \"{s}\""),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "a mapping".into(),
+        Value::Null => words("nothing", "空の値"),
+        Value::Bool(b) => words(format!("`{b}`"), format!("`{b}`")),
+        Value::Number(n) => words(format!("the number {n}"), format!("数値 {n}")),
+        Value::String(s) if s.chars().count() > 40 => words("a long string", "長い文字列"),
+        Value::String(s) => words(format!("the string \"{s}\""), format!("文字列「{s}」")),
+        Value::Array(_) => words("a list", "リスト"),
+        Value::Object(_) => words("a mapping", "「項目: 値」の組"),
     }
 }
 
@@ -660,13 +675,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn error(&mut self, path: &[PathSeg<'_>], message: String, hint: Option<String>) {
-        let mut d = Diagnostic::error(self.file, message).at(self.doc.locate(path));
+    pub fn error(&mut self, path: &[PathSeg<'_>], message: Words, hint: Option<Words>) {
+        let mut d = Diagnostic::error_in(self.file, message, hint).at(self.doc.locate(path));
         if !path.is_empty() {
             d = d.field(field_name(path));
-        }
-        if let Some(hint) = hint {
-            d = d.hint(hint);
         }
         self.diagnostics.push(d);
     }
@@ -680,13 +692,17 @@ impl<'a> Reader<'a> {
                 Some(map)
             }
             other => {
+                let found = describe(other);
                 self.error(
                     &[],
-                    format!(
-                        "front matter must be a mapping of fields, found {}",
-                        describe(other)
+                    words(
+                        format!("front matter must be a mapping of fields, found {}", found.en),
+                        format!("フロントマターは「項目: 値」を並べたものにしてください（{}になっています）", found.ja),
                     ),
-                    Some("write one `field: value` per line between the `---` lines".into()),
+                    Some(words(
+                        "write one `field: value` per line between the `---` lines",
+                        "`---` の行と行の間に、1行に1つずつ `項目: 値` と書いてください",
+                    )),
                 );
                 None
             }
@@ -707,10 +723,19 @@ impl<'a> Reader<'a> {
                 if !known.contains(&key.as_str()) && original.contains(&key.as_str()) {
                     self.error(
                         &[PathSeg::Key(key)],
-                        format!("a translation cannot set `{key}`"),
-                        Some(format!(
-                            "a translation holds only words ({}); everything else comes from the original file beside it",
-                            known.join(", ")
+                        words(
+                            format!("a translation cannot set `{key}`"),
+                            format!("翻訳では `{key}` を書けません"),
+                        ),
+                        Some(words(
+                            format!(
+                                "a translation holds only words ({}); everything else comes from the original file beside it",
+                                known.join(", ")
+                            ),
+                            format!(
+                                "翻訳に書けるのは言葉だけです（{}）。ほかの項目は、隣にある元のファイルのものが使われます",
+                                known.join(", ")
+                            ),
                         )),
                     );
                 }
@@ -734,16 +759,26 @@ impl<'a> Reader<'a> {
                     let mut meant = path.to_vec();
                     meant.push(PathSeg::Key(close));
                     self.suggested.push(field_name(&meant));
-                    format!("did you mean `{close}`?")
+                    did_you_mean(close)
                 }
-                None => format!("known fields here: {}", known.join(", ")),
+                None => words(
+                    format!("known fields here: {}", known.join(", ")),
+                    format!("ここに書ける項目: {}", known.join(", ")),
+                ),
             };
-            let where_ = if path.is_empty() {
-                String::new()
+            let message = if path.is_empty() {
+                words(
+                    format!("unknown field `{key}`"),
+                    format!("不明なフィールド `{key}` です"),
+                )
             } else {
-                format!(" in `{}`", field_name(path))
+                let within = field_name(path);
+                words(
+                    format!("unknown field `{key}` in `{within}`"),
+                    format!("`{within}` に不明なフィールド `{key}` があります"),
+                )
             };
-            self.error(&full, format!("unknown field `{key}`{where_}"), Some(hint));
+            self.error(&full, message, Some(hint));
         }
     }
 
@@ -761,14 +796,20 @@ impl<'a> Reader<'a> {
                 Some(map)
             }
             other => {
+                let (name, found) = (field_name(path), describe(other));
                 self.error(
                     path,
-                    format!(
-                        "`{}` must be a mapping, found {}",
-                        field_name(path),
-                        describe(other)
+                    words(
+                        format!("`{name}` must be a mapping, found {}", found.en),
+                        format!(
+                            "`{name}` は「項目: 値」の組で書いてください（{}になっています）",
+                            found.ja
+                        ),
                     ),
-                    Some(format!("write it as `{example}`")),
+                    Some(words(
+                        format!("write it as `{example}`"),
+                        format!("例: `{example}`"),
+                    )),
                 );
                 None
             }
@@ -787,16 +828,8 @@ impl<'a> Reader<'a> {
         match map.get(key) {
             None | Some(Value::Null) if self.suggested.contains(&field_name(&full)) => None,
             None | Some(Value::Null) => {
-                let within = if path.is_empty() {
-                    "the front matter".to_string()
-                } else {
-                    format!("`{}`", field_name(path))
-                };
-                self.error(
-                    path,
-                    format!("missing required field `{}`", field_name(&full)),
-                    Some(format!("add `{key}: …` to {within}")),
-                );
+                let field = Field::named(key);
+                self.missing(path, &field);
                 None
             }
             Some(value) => convert(self, value, &full),
@@ -831,12 +864,15 @@ impl<'a> Reader<'a> {
             // Bare numbers are fine where text is expected (a partner named 2030).
             Value::Number(n) => n.to_string(),
             other => {
+                let (name, found) = (field_name(path), describe(other));
                 self.error(
                     path,
-                    format!(
-                        "`{}` must be text, found {}",
-                        field_name(path),
-                        describe(other)
+                    words(
+                        format!("`{name}` must be text, found {}", found.en),
+                        format!(
+                            "`{name}` は文字で書いてください（{}になっています）",
+                            found.ja
+                        ),
                     ),
                     None,
                 );
@@ -844,10 +880,17 @@ impl<'a> Reader<'a> {
             }
         };
         if text.is_empty() {
+            let name = field_name(path);
             self.error(
                 path,
-                format!("`{}` must not be empty", field_name(path)),
-                Some("write a value or remove the field".into()),
+                words(
+                    format!("`{name}` must not be empty"),
+                    format!("`{name}` が空です"),
+                ),
+                Some(words(
+                    "write a value or remove the field",
+                    "値を書くか、この項目を消してください",
+                )),
             );
             return None;
         }
@@ -863,45 +906,80 @@ impl<'a> Reader<'a> {
         {
             return Some(url);
         }
+        let name = field_name(path);
         self.error(
             path,
-            format!(
-                "`{}` must be a web address starting with https:// or http://, found \"{url}\"",
-                field_name(path)
+            words(
+                format!("`{name}` must be a web address starting with https:// or http://, found \"{url}\""),
+                format!("`{name}` は https:// か http:// で始まるアドレスにしてください（「{url}」になっています）"),
             ),
-            Some(hint.to_string()),
+            Some(words(hint, web_address_hint_ja(hint))),
         );
         None
     }
 
     pub fn date(&mut self, value: &Value, path: Path) -> Option<Date> {
-        let parsed = match value {
-            Value::String(s) => Date::parse(s.trim()),
-            other => Err(format!("expected a date, found {}", describe(other))),
-        };
-        parsed
-            .map_err(|message| {
-                self.error(
-                    path,
-                    format!("`{}`: {message}", field_name(path)),
-                    Some(
-                        "write dates as YYYY-MM-DD in the Western calendar, e.g. 2019-04-01".into(),
+        let name = field_name(path);
+        let (message, hint) = match value {
+            Value::String(s) => match Date::parse(s.trim()) {
+                Ok(date) => return Some(date),
+                // In the right form, but no such day: saying "write YYYY-MM-DD"
+                // would not help, the day itself is wrong.
+                Err(_) if Date::has_date_form(s.trim()) => (
+                    words(
+                        format!("`{name}`: `{}` is not a real calendar date", s.trim()),
+                        format!("`{name}`: `{}` という日付はありません", s.trim()),
                     ),
+                    words(
+                        "the month has fewer days; check the day and the month",
+                        "その月にその日はありません。月と日を確かめてください",
+                    ),
+                ),
+                Err(_) => (
+                    words(
+                        format!(
+                            "`{name}`: `{}` is not a date in the form YYYY-MM-DD",
+                            s.trim()
+                        ),
+                        format!(
+                            "`{name}`: `{}` は YYYY-MM-DD の形の日付ではありません",
+                            s.trim()
+                        ),
+                    ),
+                    date_hint(),
+                ),
+            },
+            other => {
+                let found = describe(other);
+                (
+                    words(
+                        format!("`{name}`: expected a date, found {}", found.en),
+                        format!(
+                            "`{name}` には日付を書いてください（{}になっています）",
+                            found.ja
+                        ),
+                    ),
+                    date_hint(),
                 )
-            })
-            .ok()
+            }
+        };
+        self.error(path, message, Some(hint));
+        None
     }
 
     pub fn boolean(&mut self, value: &Value, path: Path) -> Option<bool> {
         match value {
             Value::Bool(b) => Some(*b),
             other => {
+                let (name, found) = (field_name(path), describe(other));
                 self.error(
                     path,
-                    format!(
-                        "`{}` must be true or false, found {}",
-                        field_name(path),
-                        describe(other)
+                    words(
+                        format!("`{name}` must be true or false, found {}", found.en),
+                        format!(
+                            "`{name}` は true か false にしてください（{}になっています）",
+                            found.ja
+                        ),
                     ),
                     None,
                 );
@@ -914,14 +992,20 @@ impl<'a> Reader<'a> {
         match value.as_f64() {
             Some(n) if value.is_number() => Some(n),
             _ => {
+                let (name, found) = (field_name(path), describe(value));
                 self.error(
                     path,
-                    format!(
-                        "`{}` must be a number, found {}",
-                        field_name(path),
-                        describe(value)
+                    words(
+                        format!("`{name}` must be a number, found {}", found.en),
+                        format!(
+                            "`{name}` は数値にしてください（{}になっています）",
+                            found.ja
+                        ),
                     ),
-                    Some("write digits only, without units or separators".into()),
+                    Some(words(
+                        "write digits only, without units or separators",
+                        "単位や区切りの「,」を付けずに、数字だけで書いてください",
+                    )),
                 );
                 None
             }
@@ -934,32 +1018,48 @@ impl<'a> Reader<'a> {
             return Some(n);
         }
         let hint = match value {
-            Value::Number(n) if n.as_i64().is_some_and(|n| n < 0) => "an amount cannot be negative",
-            Value::String(s) if s.contains(['万', '円', ',', '億']) => {
-                "write yen as digits only: 500万円 is `5000000`"
-            }
-            _ => "write yen as a whole number of digits, e.g. `5000000`",
+            Value::Number(n) if n.as_i64().is_some_and(|n| n < 0) => words(
+                "an amount cannot be negative",
+                "金額をマイナスにはできません",
+            ),
+            Value::String(s) if s.contains(['万', '円', ',', '億']) => words(
+                "write yen as digits only: 500万円 is `5000000`",
+                "円の金額は数字だけで書きます。500万円なら `5000000` です",
+            ),
+            _ => words(
+                "write yen as a whole number of digits, e.g. `5000000`",
+                "円の金額は整数で書きます。例: `5000000`",
+            ),
         };
+        let (name, found) = (field_name(path), describe(value));
         self.error(
             path,
-            format!(
-                "`{}` must be a whole number of yen (0 or more), found {}",
-                field_name(path),
-                describe(value)
+            words(
+                format!(
+                    "`{name}` must be a whole number of yen (0 or more), found {}",
+                    found.en
+                ),
+                format!(
+                    "`{name}` は0以上の整数（円）にしてください（{}になっています）",
+                    found.ja
+                ),
             ),
-            Some(hint.into()),
+            Some(hint),
         );
         None
     }
 
     pub fn count(&mut self, value: &Value, path: Path) -> Option<u64> {
         value.as_u64().or_else(|| {
+            let (name, found) = (field_name(path), describe(value));
             self.error(
                 path,
-                format!(
-                    "`{}` must be a whole number, found {}",
-                    field_name(path),
-                    describe(value)
+                words(
+                    format!("`{name}` must be a whole number, found {}", found.en),
+                    format!(
+                        "`{name}` は0以上の整数にしてください（{}になっています）",
+                        found.ja
+                    ),
                 ),
                 None,
             );
@@ -970,14 +1070,20 @@ impl<'a> Reader<'a> {
     /// A term's place in lists: a whole number such as the ward code.
     pub fn order(&mut self, value: &Value, path: Path) -> Option<i64> {
         value.as_i64().or_else(|| {
+            let (name, found) = (field_name(path), describe(value));
             self.error(
                 path,
-                format!(
-                    "`{}` must be a whole number, found {}",
-                    field_name(path),
-                    describe(value)
+                words(
+                    format!("`{name}` must be a whole number, found {}", found.en),
+                    format!(
+                        "`{name}` は整数にしてください（{}になっています）",
+                        found.ja
+                    ),
                 ),
-                Some("the city's own order, e.g. the ward code: `order: 14105`".into()),
+                Some(words(
+                    "the city's own order, e.g. the ward code: `order: 14105`",
+                    "市の決めた順番を書きます。例えば区のコード: `order: 14105`",
+                )),
             );
             None
         })
@@ -989,13 +1095,17 @@ impl<'a> Reader<'a> {
         if text.chars().all(is_kana) {
             return Some(text);
         }
+        let name = field_name(path);
         self.error(
             path,
-            format!(
-                "`{}` must be written in kana, found \"{text}\"",
-                field_name(path)
+            words(
+                format!("`{name}` must be written in kana, found \"{text}\""),
+                format!("`{name}` はかなで書いてください（「{text}」になっています）"),
             ),
-            Some("write how the name is read, e.g. `reading: みなみく`".into()),
+            Some(words(
+                "write how the name is read, e.g. `reading: みなみく`",
+                "名前の読みを書きます。例: `reading: みなみく`",
+            )),
         );
         None
     }
@@ -1004,14 +1114,23 @@ impl<'a> Reader<'a> {
         match value.as_i64() {
             Some(y) if (1989..=2100).contains(&y) => Some(y as i32),
             _ => {
+                let (name, found) = (field_name(path), describe(value));
                 self.error(
                     path,
-                    format!(
-                        "`{}` must be a Western year from 1989 to 2100, found {}",
-                        field_name(path),
-                        describe(value)
+                    words(
+                        format!(
+                            "`{name}` must be a Western year from 1989 to 2100, found {}",
+                            found.en
+                        ),
+                        format!(
+                            "`{name}` は1989〜2100の西暦の年にしてください（{}になっています）",
+                            found.ja
+                        ),
                     ),
-                    Some("平成30年度 is `fiscal_year: 2018`; 令和元年度 is `2019`".into()),
+                    Some(words(
+                        "平成30年度 is `fiscal_year: 2018`; 令和元年度 is `2019`",
+                        "平成30年度なら `fiscal_year: 2018`、令和元年度なら `2019` と書きます",
+                    )),
                 );
                 None
             }
@@ -1025,12 +1144,15 @@ impl<'a> Reader<'a> {
         }
         let keys = Status::ALL.map(Status::key);
         let hint = match suggest(&text, keys) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("use one of: {}", keys.join(", ")),
+            Some(close) => did_you_mean(close),
+            None => one_of(&keys),
         };
         self.error(
             path,
-            format!("`status` must be one of planned, in-progress, completed; found `{text}`"),
+            words(
+                format!("`status` must be one of planned, in-progress, completed; found `{text}`"),
+                format!("`status` は planned（計画中）、in-progress（実施中）、completed（完了）のどれかにしてください（`{text}` になっています）"),
+            ),
             Some(hint),
         );
         None
@@ -1064,10 +1186,20 @@ impl<'a> Reader<'a> {
             }
             Some(single @ Value::String(_)) => self.text(single, &full).into_iter().collect(),
             Some(other) => {
+                let found = describe(other);
                 self.error(
                     &full,
-                    format!("`{key}` must be a list, found {}", describe(other)),
-                    Some(format!("write it as `{key}: [一つ目, 二つ目]`")),
+                    words(
+                        format!("`{key}` must be a list, found {}", found.en),
+                        format!(
+                            "`{key}` はリストにしてください（{}になっています）",
+                            found.ja
+                        ),
+                    ),
+                    Some(words(
+                        format!("write it as `{key}: [一つ目, 二つ目]`"),
+                        format!("`{key}: [一つ目, 二つ目]` のように書いてください"),
+                    )),
                 );
                 Vec::new()
             }
@@ -1091,12 +1223,19 @@ impl<'a> Reader<'a> {
                 })
                 .collect(),
             other => {
-                let key = field_name(path);
+                let (key, found) = (field_name(path), describe(other));
                 self.error(
                     path,
-                    format!("`{key}` must be a list, found {}", describe(other)),
-                    Some(format!(
-                        "start each item on its own line with `- ` under `{key}:`"
+                    words(
+                        format!("`{key}` must be a list, found {}", found.en),
+                        format!(
+                            "`{key}` はリストにしてください（{}になっています）",
+                            found.ja
+                        ),
+                    ),
+                    Some(words(
+                        format!("start each item on its own line with `- ` under `{key}:`"),
+                        format!("`{key}:` の下に、1行に1つずつ `- ` で始めて書いてください"),
                     )),
                 );
                 Vec::new()
@@ -1226,21 +1365,30 @@ impl<'a> Reader<'a> {
     /// not reported at all when an unknown key already said "did you mean" it.
     fn missing(&mut self, path: Path, field: &Field) {
         let full = joined(path, field.name);
-        if self.suggested.contains(&field_name(&full)) {
+        let name = field_name(&full);
+        if self.suggested.contains(&name) {
             return;
         }
-        let within = if path.is_empty() {
-            "the front matter".to_string()
-        } else {
-            format!("`{}`", field_name(path))
-        };
-        let hint = match field.missing_hint {
-            Some(hint) => hint.to_string(),
-            None => format!("add `{}: …` to {within}", field.name),
+        let hint = match (field.missing_hint, path.is_empty()) {
+            (Some((en, ja)), _) => words(en, ja),
+            (None, true) => words(
+                format!("add `{}: …` to the front matter", field.name),
+                format!("フロントマターに `{}: …` を書き足してください", field.name),
+            ),
+            (None, false) => {
+                let within = field_name(path);
+                words(
+                    format!("add `{}: …` to `{within}`", field.name),
+                    format!("`{within}` に `{}: …` を書き足してください", field.name),
+                )
+            }
         };
         self.error(
             path,
-            format!("missing required field `{}`", field_name(&full)),
+            words(
+                format!("missing required field `{name}`"),
+                format!("必須の項目 `{name}` がありません"),
+            ),
             Some(hint),
         );
     }
@@ -1265,27 +1413,38 @@ impl<'a> Reader<'a> {
             match record.peek_text("source") {
                 Some(id) if !ids.contains(&id) => {
                     let hint = match suggest(id, ids.iter().copied()) {
-                        Some(close) => format!("did you mean `{close}`?"),
-                        None if ids.is_empty() => {
-                            "add the document to `sources:` with this `id`".to_string()
-                        }
-                        None => format!("the ids of this case's sources: {}", ids.join(", ")),
+                        Some(close) => did_you_mean(close),
+                        None if ids.is_empty() => words(
+                            "add the document to `sources:` with this `id`",
+                            "その資料を `sources:` に、この `id` を付けて書き足してください",
+                        ),
+                        None => words(
+                            format!("the ids of this case's sources: {}", ids.join(", ")),
+                            format!("この事例の出典の id: {}", ids.join(", ")),
+                        ),
                     };
                     self.error(
                         &record.path_to("source"),
-                        format!("`source: {id}` names no entry of `sources`"),
+                        words(
+                            format!("`source: {id}` names no entry of `sources`"),
+                            format!("`source: {id}` に当たる出典が `sources` にありません"),
+                        ),
                         Some(hint),
                     );
                 }
                 Some(_) => {}
                 None if rules.require_sources && !illustrative && record.has(figure) => {
+                    let name = field_name(&record.path_to(figure));
                     self.error(
                         &record.path_to(figure),
-                        format!(
-                            "`{}` has no source, and this site requires one for every figure",
-                            field_name(&record.path_to(figure))
+                        words(
+                            format!("`{name}` has no source, and this site requires one for every figure"),
+                            format!("`{name}` に出典がありません。このサイトでは数値のすべてに出典が必要です"),
                         ),
-                        Some("add `source: <id>` naming one of the case's `sources`, or mark the case `illustrative: true` if it is a made-up example".into()),
+                        Some(words(
+                            "add `source: <id>` naming one of the case's `sources`, or mark the case `illustrative: true` if it is a made-up example",
+                            "この事例の `sources` のどれかを指す `source: <id>` を書き足してください。説明のための架空の事例なら `illustrative: true` を付けてください",
+                        )),
                     );
                 }
                 None => {}
@@ -1300,11 +1459,19 @@ impl<'a> Reader<'a> {
             if let Some(id) = &source.id
                 && !seen.insert(id.as_str())
             {
-                let diagnostic =
-                    Diagnostic::error(self.file, format!("two sources have the id `{id}`"))
-                        .at_opt(source.span)
-                        .field(format!("sources[{i}].id"))
-                        .hint("give each source its own id");
+                let diagnostic = Diagnostic::error_in(
+                    self.file,
+                    words(
+                        format!("two sources have the id `{id}`"),
+                        format!("id が `{id}` の出典が二つあります"),
+                    ),
+                    Some(words(
+                        "give each source its own id",
+                        "出典ごとに別の id を付けてください",
+                    )),
+                )
+                .at_opt(source.span)
+                .field(format!("sources[{i}].id"));
                 self.diagnostics.push(diagnostic);
             }
         }
@@ -1328,14 +1495,17 @@ impl<'a> Reader<'a> {
         if valid {
             return Some(text);
         }
+        let (name, found) = (field_name(path), describe(value));
         self.error(
             path,
-            format!(
-                "`{}` must be a date written YYYY, YYYY-MM or YYYY-MM-DD, found {}",
-                field_name(path),
-                describe(value)
+            words(
+                format!("`{name}` must be a date written YYYY, YYYY-MM or YYYY-MM-DD, found {}", found.en),
+                format!("`{name}` は YYYY、YYYY-MM、YYYY-MM-DD のどれかの形の日付にしてください（{}になっています）", found.ja),
             ),
-            Some("write as much of the date as the document gives, e.g. `date: 2019` or `date: 2019-03`".into()),
+            Some(words(
+                "write as much of the date as the document gives, e.g. `date: 2019` or `date: 2019-03`",
+                "資料に書かれている分だけ書きます。例: `date: 2019`、`date: 2019-03`",
+            )),
         );
         None
     }
@@ -1346,15 +1516,15 @@ impl<'a> Reader<'a> {
             return Some(text);
         }
         let hint = match suggest(&text, options.iter().copied()) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("use one of: {}", options.join(", ")),
+            Some(close) => did_you_mean(close),
+            None => one_of(options),
         };
+        let (name, list) = (field_name(path), options.join(", "));
         self.error(
             path,
-            format!(
-                "`{}` must be one of {}; found `{text}`",
-                field_name(path),
-                options.join(", ")
+            words(
+                format!("`{name}` must be one of {list}; found `{text}`"),
+                format!("`{name}` は {list} のどれかにしてください（`{text}` になっています）"),
             ),
             Some(hint),
         );
@@ -1366,13 +1536,17 @@ impl<'a> Reader<'a> {
         if (0.0..=1.0).contains(&rate) {
             return Some(rate);
         }
+        let name = field_name(path);
         self.error(
             path,
-            format!(
-                "`{}` must be between 0 and 1, found {rate}",
-                field_name(path)
+            words(
+                format!("`{name}` must be between 0 and 1, found {rate}"),
+                format!("`{name}` は0から1までの数にしてください（{rate} になっています）"),
             ),
-            Some("write a rate as a fraction: 90% is `subsidy_rate: 0.9`".into()),
+            Some(words(
+                "write a rate as a fraction: 90% is `subsidy_rate: 0.9`",
+                "割合は小数で書きます。90% なら `subsidy_rate: 0.9` です",
+            )),
         );
         None
     }
@@ -1382,13 +1556,19 @@ impl<'a> Reader<'a> {
         if v.abs() <= limit {
             return Some(v);
         }
+        let name = field_name(path);
         self.error(
             path,
-            format!(
-                "`{}` must be between -{limit} and {limit}, found {v}",
-                field_name(path)
+            words(
+                format!("`{name}` must be between -{limit} and {limit}, found {v}"),
+                format!(
+                    "`{name}` は -{limit} から {limit} までにしてください（{v} になっています）"
+                ),
             ),
-            Some("latitude comes first: Yokohama is `{ lat: 35.44, lon: 139.64 }`".into()),
+            Some(words(
+                "latitude comes first: Yokohama is `{ lat: 35.44, lon: 139.64 }`",
+                "緯度（lat）が先です。横浜市なら `{ lat: 35.44, lon: 139.64 }` です",
+            )),
         );
         None
     }
@@ -1400,8 +1580,14 @@ impl<'a> Reader<'a> {
         }
         self.error(
             path,
-            format!("image `{src}` must be a file name beside the case, without `/` or `..`"),
-            Some("put the image in the case's folder and write only its name, e.g. `src: exterior.jpg`".into()),
+            words(
+                format!("image `{src}` must be a file name beside the case, without `/` or `..`"),
+                format!("画像 `{src}` は、事例と同じフォルダーにあるファイルの名前だけを書いてください（`/` や `..` は使えません）"),
+            ),
+            Some(words(
+                "put the image in the case's folder and write only its name, e.g. `src: exterior.jpg`",
+                "画像を事例のフォルダーに置き、名前だけを書きます。例: `src: exterior.jpg`",
+            )),
         );
         None
     }
@@ -1413,11 +1599,14 @@ impl<'a> Reader<'a> {
         if !valid {
             self.error(
                 path,
-                format!("`district` must be `ward` or `ward/area`, found \"{text}\""),
-                Some(
-                    "for example `南区` or `南区/中村地区`; names cannot contain `..` or `\\`"
-                        .into(),
+                words(
+                    format!("`district` must be `ward` or `ward/area`, found \"{text}\""),
+                    format!("`district` は「区」か「区/地区」の形にしてください（「{text}」になっています）"),
                 ),
+                Some(words(
+                    "for example `南区` or `南区/中村地区`; names cannot contain `..` or `\\`",
+                    "例: `南区`、`南区/中村地区`。名前に `..` や `\\` は使えません",
+                )),
             );
             return None;
         }
@@ -1426,6 +1615,38 @@ impl<'a> Reader<'a> {
             area: parts.get(1).map(|a| a.to_string()),
         })
     }
+}
+
+/// The hint for a likely typo.
+pub fn did_you_mean(close: &str) -> Words {
+    words(
+        format!("did you mean `{close}`?"),
+        format!("`{close}` の誤りではありませんか？"),
+    )
+}
+
+/// The hint that lists what may be written.
+pub fn one_of(options: &[&str]) -> Words {
+    words(
+        format!("use one of: {}", options.join(", ")),
+        format!("次のどれかを書いてください: {}", options.join(", ")),
+    )
+}
+
+fn date_hint() -> Words {
+    words(
+        "write dates as YYYY-MM-DD in the Western calendar, e.g. 2019-04-01",
+        "日付は西暦で YYYY-MM-DD と書きます。例: 2019-04-01（令和元年5月1日なら 2019-05-01）",
+    )
+}
+
+/// The Japanese of a web address field's hint (the table holds the English).
+fn web_address_hint_ja(hint: &str) -> String {
+    let example = hint
+        .split('`')
+        .nth(1)
+        .map_or(String::new(), |e| format!("例: `{e}`"));
+    format!("https:// から始まる完全なアドレスを書いてください。{example}")
 }
 
 /// Hiragana, katakana, the long-vowel mark and spaces: what a reading holds.

@@ -54,19 +54,34 @@
     return error.column ? `${error.file}:${error.line}:${error.column}` : `${error.file}:${error.line}`;
   }
 
-  function showErrors(errors) {
+  /** The overlay's own words, in the language of the messages it shows. */
+  const LABELS = {
+    ja: {
+      title: (n) => `サイトを更新できません：エラーが${n}件あります`,
+      lead: 'ファイルを直して保存すると、このページは自動で更新されます。',
+      hint: 'ヒント',
+      close: '閉じる',
+    },
+    en: {
+      title: (n) => `The site cannot be updated: ${n} error${n === 1 ? '' : 's'}`,
+      lead: 'Fix the file and save: this page updates by itself.',
+      hint: 'hint',
+      close: 'Close',
+    },
+  };
+
+  function showErrors(errors, language) {
+    const t = LABELS[language] ?? LABELS.ja;
     hideErrors();
     const overlay = element('div', 'casebook-errors');
     overlay.id = OVERLAY_ID;
     overlay.setAttribute('role', 'alert');
     overlay.setAttribute('aria-labelledby', `${OVERLAY_ID}-title`);
     const panel = element('div', 'casebook-errors__panel');
-    const title = element('h2', 'casebook-errors__title',
-      `サイトを更新できません：エラー ${errors.length} 件 (${errors.length} error${errors.length === 1 ? '' : 's'})`);
+    const title = element('h2', 'casebook-errors__title', t.title(errors.length));
     title.id = `${OVERLAY_ID}-title`;
     panel.append(title);
-    panel.append(element('p', 'casebook-errors__lead',
-      'ファイルを直して保存すると、このページは自動で更新されます。Fix the file and save: this page updates by itself.'));
+    panel.append(element('p', 'casebook-errors__lead', t.lead));
     const list = element('ol', 'casebook-errors__list');
     for (const error of errors) {
       const item = element('li', 'casebook-errors__item');
@@ -76,11 +91,11 @@
       item.append(heading);
       item.append(element('p', 'casebook-errors__message', error.message));
       if (error.excerpt) item.append(element('pre', 'casebook-errors__excerpt', error.excerpt));
-      if (error.hint) item.append(element('p', 'casebook-errors__hint', `hint: ${error.hint}`));
+      if (error.hint) item.append(element('p', 'casebook-errors__hint', `${t.hint}: ${error.hint}`));
       list.append(item);
     }
     panel.append(list);
-    const close = element('button', 'casebook-errors__close', '閉じる (close)');
+    const close = element('button', 'casebook-errors__close', t.close);
     close.type = 'button';
     close.addEventListener('click', hideErrors);
     panel.append(close);
@@ -106,6 +121,7 @@
     if (affectsThisPage(data)) location.reload();
   });
   events.addEventListener('errors', (message) => {
-    showErrors(JSON.parse(message.data).errors);
+    const { errors, language } = JSON.parse(message.data);
+    showErrors(errors, language);
   });
 })();

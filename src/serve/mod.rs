@@ -16,7 +16,8 @@ mod preview;
 pub use preview::{Pages, Preview, Served, Update};
 
 use crate::BuildOptions;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Words, words};
+use crate::language::Language;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::DebounceEventResult;
 use serde_json::json;
@@ -39,6 +40,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Print each rebuild's stage times.
     pub timings: bool,
+    /// The language of the terminal lines and the error overlay.
+    pub language: Language,
 }
 
 /// What a changed path means for the rebuild (compare zola's `ChangeKind`).
@@ -77,8 +80,7 @@ pub fn change_kind(rel: &str) -> Option<ChangeKind> {
 /// Why the server could not start.
 #[derive(Debug)]
 pub struct StartError {
-    pub message: String,
-    pub hint: String,
+    pub diagnostic: Diagnostic,
     /// True when the command line asked for something impossible (exit 2).
     pub usage: bool,
 }
@@ -115,6 +117,23 @@ impl Published {
             base_path: preview.base_path().to_string(),
             generation: preview.generation(),
             errors: (!preview.errors().is_empty()).then(|| errors_event(preview)),
+        }
+    }
+}
+
+impl StartError {
+    /// The command line asked for something impossible (exit 2).
+    fn usage(message: Words, hint: Option<Words>) -> StartError {
+        StartError {
+            diagnostic: Diagnostic::error_in("", message, hint),
+            usage: true,
+        }
+    }
+
+    fn failure(message: Words) -> StartError {
+        StartError {
+            diagnostic: Diagnostic::error_in("", message, None),
+            usage: false,
         }
     }
 }
@@ -167,29 +186,32 @@ fn errors_event(preview: &Preview) -> String {
     let errors: Vec<serde_json::Value> = preview
         .errors()
         .iter()
-        .map(|d| overlay_entry(d, preview.root()))
+        .map(|d| overlay_entry(d, preview.root(), preview.language))
         .collect();
-    event("errors", &json!({ "errors": errors }))
+    let language = preview.language.pick("ja", "en");
+    event("errors", &json!({ "errors": errors, "language": language }))
 }
 
 /// A diagnostic with its source line and caret, as the terminal shows them.
-fn overlay_entry(diagnostic: &Diagnostic, root: &Path) -> serde_json::Value {
+fn overlay_entry(diagnostic: &Diagnostic, root: &Path, language: Language) -> serde_json::Value {
     let mut one = Diagnostics::new();
     one.push(diagnostic.clone());
-    let text = one.render_text(root);
+    let text = one.render_text(root, language);
+    let (message, hint) = diagnostic.words(language);
+    let hint_label = format!("{}:", language.pick("ヒント", "hint"));
     // The lines between the heading and the hint: the source line and caret.
     let excerpt: Vec<&str> = text
         .lines()
         .skip(1)
-        .filter(|line| !line.trim_start().starts_with("hint:"))
+        .filter(|line| !line.trim_start().starts_with(&hint_label))
         .collect();
     json!({
         "file": diagnostic.file,
         "line": diagnostic.span.map(|s| s.line),
         "column": diagnostic.span.map(|s| s.col),
         "field": diagnostic.field,
-        "message": diagnostic.message,
-        "hint": diagnostic.hint,
+        "message": message,
+        "hint": hint,
         "excerpt": excerpt.join("\n"),
     })
 }
@@ -227,29 +249,51 @@ fn built_event<'a>(
 pub fn run(options: &ServeOptions) -> Result<(), StartError> {
     let root = &options.root;
     if !root.join(crate::config::CONFIG_FILE).is_file() {
-        return Err(StartError {
-            message: format!("no {} in {}", crate::config::CONFIG_FILE, root.display()),
-            hint: "run casebook serve in a site folder, or point --root at one".into(),
-            usage: true,
-        });
+        return Err(StartError::usage(
+            words(
+                format!("no {} in {}", crate::config::CONFIG_FILE, root.display()),
+                format!(
+                    "{} に {} がありません",
+                    root.display(),
+                    crate::config::CONFIG_FILE
+                ),
+            ),
+            Some(words(
+                "run casebook serve in a site folder, or point --root at one",
+                "サイトのフォルダーで casebook serve を実行するか、--root でそのフォルダーを指定してください",
+            )),
+        ));
     }
     let listener =
-        TcpListener::bind(SocketAddr::new(options.bind, options.port)).map_err(|e| StartError {
-            message: format!("cannot listen on {}:{}: {e}", options.bind, options.port),
-            hint: "another program may use the port; try --port 1112, or --port 0 for any free one"
-                .into(),
-            usage: true,
+        TcpListener::bind(SocketAddr::new(options.bind, options.port)).map_err(|e| {
+            StartError::usage(
+                words(
+                    format!("cannot listen on {}:{}: {e}", options.bind, options.port),
+                    format!("{}:{} で待ち受けられません: {e}", options.bind, options.port),
+                ),
+                Some(words(
+                    "another program may use the port; try --port 1112, or --port 0 for any free one",
+                    "ほかのプログラムがこのポートを使っているかもしれません。--port 1112 か、空いているポートを使う --port 0 を試してください",
+                )),
+            )
         })?;
-    let address = listener.local_addr().map_err(|e| StartError {
-        message: format!("cannot read the listening address: {e}"),
-        hint: String::new(),
-        usage: false,
+    let address = listener.local_addr().map_err(|e| {
+        StartError::failure(words(
+            format!("cannot read the listening address: {e}"),
+            format!("待ち受けているアドレスを読めません: {e}"),
+        ))
     })?;
     if !options.bind.is_loopback() {
-        eprintln!(
-            "warning: serving on {}, which other computers can reach; the preview is meant for this one",
-            options.bind
-        );
+        match options.language {
+            Language::Japanese => eprintln!(
+                "warning: {} はほかのコンピューターからも見えるアドレスです。プレビューはこのコンピューターで見るためのものです",
+                options.bind
+            ),
+            Language::English => eprintln!(
+                "warning: serving on {}, which other computers can reach; the preview is meant for this one",
+                options.bind
+            ),
+        }
     }
     let origin = format!("http://{address}");
 
@@ -260,6 +304,7 @@ pub fn run(options: &ServeOptions) -> Result<(), StartError> {
         drafts: options.drafts,
     };
     let mut preview = Preview::new(build_options, Some(origin.clone()));
+    preview.language = options.language;
     let update = preview.rebuild(&[]);
     report(&preview, &update, true, options.timings);
     let base_path = preview.base_path().to_string();
@@ -275,10 +320,16 @@ pub fn run(options: &ServeOptions) -> Result<(), StartError> {
 
     let (sender, events) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer =
-        notify_debouncer_full::new_debouncer(DEBOUNCE, None, sender).map_err(|e| StartError {
-            message: format!("cannot watch files: {e}"),
-            hint: "the system may be out of inotify watches (fs.inotify.max_user_watches)".into(),
-            usage: false,
+        notify_debouncer_full::new_debouncer(DEBOUNCE, None, sender).map_err(|e| {
+            let mut error = StartError::failure(words(
+                format!("cannot watch files: {e}"),
+                format!("ファイルの変更を見張れません: {e}"),
+            ));
+            error.diagnostic = error
+                .diagnostic
+                .hint("the system may be out of inotify watches (fs.inotify.max_user_watches)")
+                .ja_hint("システムの inotify の上限（fs.inotify.max_user_watches）に達しているかもしれません");
+            error
         })?;
     // The root without recursion sees casebook.yaml, and content/ or themes/
     // being created; the folders themselves are watched whole.
@@ -310,13 +361,24 @@ pub fn run(options: &ServeOptions) -> Result<(), StartError> {
     std::thread::Builder::new()
         .name("casebook-accept".into())
         .spawn(move || http::accept(listener, accept_shared))
-        .map_err(|e| StartError {
-            message: format!("cannot start the server thread: {e}"),
-            hint: String::new(),
-            usage: false,
+        .map_err(|e| {
+            StartError::failure(words(
+                format!("cannot start the server thread: {e}"),
+                format!("サーバーのスレッドを起動できません: {e}"),
+            ))
         })?;
-    println!("serving {origin}{base_path}");
-    eprintln!("watching content/, themes/ and casebook.yaml; press Ctrl-C to stop");
+    let language = options.language;
+    match language {
+        Language::Japanese => println!("プレビュー: {origin}{base_path}"),
+        Language::English => println!("serving {origin}{base_path}"),
+    }
+    eprintln!(
+        "{}",
+        language.pick(
+            "content/、themes/ と casebook.yaml の変更を見張っています。Ctrl-C で終わります",
+            "watching content/, themes/ and casebook.yaml; press Ctrl-C to stop"
+        )
+    );
 
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
     while let Ok(first) = events.recv() {
@@ -402,7 +464,8 @@ fn rebuild(preview: &mut Preview, shared: &Shared, changed: &[String], timings: 
 
 /// One line per rebuild on the terminal, and the diagnostics in full.
 fn report(preview: &Preview, update: &Update, first: bool, timings: bool) {
-    let text = update.diagnostics.render_text(preview.root());
+    let language = preview.language;
+    let text = update.diagnostics.render_text(preview.root(), language);
     if !text.is_empty() {
         eprint!("{text}");
     }
@@ -410,31 +473,55 @@ fn report(preview: &Preview, update: &Update, first: bool, timings: bool) {
         eprint!("{}", update.timings);
     }
     let ms = update.elapsed.as_secs_f64() * 1000.0;
-    if update.has_errors() {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let line = if update.has_errors() {
         let count = update.diagnostics.error_count();
-        eprintln!(
-            "{count} error{} found; {}",
-            if count == 1 { "" } else { "s" },
-            if first {
-                "the pages will appear once they are fixed"
-            } else {
-                "the preview keeps the last good build and shows the errors in the page"
+        match (language, first) {
+            (Language::Japanese, true) => {
+                format!("エラーが{count}件あります。直すとページが表示されます")
             }
-        );
+            (Language::Japanese, false) => format!(
+                "エラーが{count}件あります。プレビューは前回うまくいった状態のまま、ページにエラーを表示します"
+            ),
+            (Language::English, true) => format!(
+                "{count} error{} found; the pages will appear once they are fixed",
+                plural(count)
+            ),
+            (Language::English, false) => format!(
+                "{count} error{} found; the preview keeps the last good build and shows the errors in the page",
+                plural(count)
+            ),
+        }
     } else if first {
-        eprintln!("built {} files in {ms:.0} ms", preview.files().len());
+        let files = preview.files().len();
+        match language {
+            Language::Japanese => format!("{files}個のファイルを作りました（{ms:.0} ms）"),
+            Language::English => format!("built {files} files in {ms:.0} ms"),
+        }
     } else if update.timings.is_empty() {
-        eprintln!("saved without changes ({ms:.1} ms): nothing to rebuild");
+        match language {
+            Language::Japanese => {
+                format!("保存されましたが変更はありません（{ms:.1} ms）。作り直すものはありません")
+            }
+            Language::English => {
+                format!("saved without changes ({ms:.1} ms): nothing to rebuild")
+            }
+        }
     } else {
-        eprintln!(
-            "rebuilt in {ms:.0} ms: {} page{} rendered, {} file{} changed, {} removed",
-            update.rendered,
-            if update.rendered == 1 { "" } else { "s" },
-            update.changed.len(),
-            if update.changed.len() == 1 { "" } else { "s" },
-            update.removed.len()
-        );
-    }
+        let (rendered, changed, removed) =
+            (update.rendered, update.changed.len(), update.removed.len());
+        match language {
+            Language::Japanese => format!(
+                "作り直しました（{ms:.0} ms）: {rendered}ページを描画、{changed}個のファイルを更新、{removed}個を削除"
+            ),
+            Language::English => format!(
+                "rebuilt in {ms:.0} ms: {rendered} page{} rendered, {changed} file{} changed, {removed} removed",
+                plural(rendered),
+                plural(changed)
+            ),
+        }
+    };
+    eprintln!("{line}");
 }
 
 #[cfg(test)]

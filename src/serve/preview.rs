@@ -83,6 +83,8 @@ impl Update {
 
 pub struct Preview {
     options: BuildOptions,
+    /// The language of the terminal lines and the error overlay.
+    pub language: crate::language::Language,
     /// `http://127.0.0.1:1111`: pages are built for this origin and the
     /// sub-path of the configured base_url, so absolute links stay local.
     origin: Option<String>,
@@ -102,6 +104,7 @@ impl Preview {
     pub fn new(options: BuildOptions, origin: Option<String>) -> Preview {
         Preview {
             options,
+            language: crate::language::Language::default(),
             origin,
             caches: Caches::keeping(),
             files: Arc::default(),

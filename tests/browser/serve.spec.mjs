@@ -23,7 +23,7 @@ function startServer(siteRoot) {
     let stdout = '';
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      const found = stdout.match(/serving (http:\/\/\S+)/);
+      const found = stdout.match(/(?:serving|プレビュー:) (http:\/\/\S+)/);
       if (found) resolve(found[1]);
     });
     child.on('exit', (code) => reject(new Error(`casebook serve exited with ${code}:\n${stderr}`)));
@@ -102,8 +102,9 @@ test('a broken field shows an overlay with the file, line and hint; fixing it cl
   await overlay.waitFor({ state: 'visible', timeout: 10_000 });
   const shown = await overlay.innerText();
   assert.match(shown, /content\/cases\/slope-benches\.md:4:1/);
-  assert.match(shown, /unknown field `distirct`/);
-  assert.match(shown, /did you mean `district`\?/);
+  // The fixture is a Japanese site: the overlay speaks Japanese.
+  assert.match(shown, /不明なフィールド `distirct` です/);
+  assert.match(shown, /ヒント: `district` の誤りではありませんか？/);
   assert.equal(await overlay.getAttribute('role'), 'alert');
   // The page under it is the last good one.
   assert.equal(await page.locator('main h1').count(), 1);

@@ -7,6 +7,7 @@ use std::process::Command;
 fn casebook(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_casebook"))
         .args(args)
+        .env("CASEBOOK_LANG", "en")
         .output()
         .unwrap()
 }

@@ -80,7 +80,10 @@ fn expect_ok(update: &Update, step: &str) {
     assert!(
         !update.has_errors(),
         "{step}: {}",
-        update.diagnostics.render_text(std::path::Path::new("."))
+        update.diagnostics.render_text(
+            std::path::Path::new("."),
+            casebook::language::Language::English
+        )
     );
 }
 
