@@ -7,7 +7,7 @@
 //! image or file beside the Markdown is copied next to the page that uses it.
 
 use crate::content::{Entry, SourceFile};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, words};
 use crate::markdown::{self, LinkTarget, Rendered};
 use crate::model::{Site, encode_segment, href};
 use crate::output::OutputFile;
@@ -321,10 +321,9 @@ fn report_problems(source: &SourceFile, rendered: &Rendered, problems: &Mutex<Di
     if !rendered.problems.is_empty() {
         let mut problems = problems.lock().unwrap_or_else(|e| e.into_inner());
         for problem in &rendered.problems {
-            let mut d = Diagnostic::error(&source.rel, &problem.message).at(problem.span);
-            if let Some(hint) = &problem.hint {
-                d = d.hint(hint);
-            }
+            let d =
+                Diagnostic::error_in(&source.rel, problem.message.clone(), problem.hint.clone())
+                    .at(problem.span);
             problems.push(d);
         }
     }
@@ -373,11 +372,24 @@ fn resolve_link(
         }
         let candidates = index.paths.iter().map(String::as_str);
         let hint = crate::diagnostics::suggest(&normalized, candidates).map_or_else(
-            || "link a page by its site path, e.g. `/cases/<slug>/`".to_string(),
-            |c| format!("did you mean `/{c}`?"),
+            || {
+                words(
+                    "link a page by its site path, e.g. `/cases/<slug>/`",
+                    "ページへはサイト内のパスでリンクします。例: `/cases/<slug>/`",
+                )
+            },
+            |c| {
+                words(
+                    format!("did you mean `/{c}`?"),
+                    format!("`/{c}` の誤りではありませんか？"),
+                )
+            },
         );
         return LinkTarget::Broken {
-            message: format!("broken link `{dest}`: no page at /{normalized}"),
+            message: words(
+                format!("broken link `{dest}`: no page at /{normalized}"),
+                format!("リンク切れです: `{dest}`（/{normalized} というページはありません）"),
+            ),
             hint: Some(hint),
         };
     }
@@ -385,10 +397,14 @@ fn resolve_link(
     // A path relative to the Markdown file: another page's source, or a file.
     let Some(rel) = join_relative(&source.dir_rel, &target) else {
         return LinkTarget::Broken {
-            message: format!("link `{dest}` points outside the content folder"),
-            hint: Some(
-                "link pages by site path (`/cases/<slug>/`) and keep files beside the page".into(),
+            message: words(
+                format!("link `{dest}` points outside the content folder"),
+                format!("リンク `{dest}` が content フォルダーの外を指しています"),
             ),
+            hint: Some(words(
+                "link pages by site path (`/cases/<slug>/`) and keep files beside the page",
+                "ページへはサイト内のパス（`/cases/<slug>/`）でリンクし、ファイルはページと同じフォルダーに置いてください",
+            )),
         };
     };
     if rel.ends_with(".md") {
@@ -406,8 +422,14 @@ fn resolve_link(
         return match found {
             Some(link) => LinkTarget::Page(format!("{link}{suffix}")),
             None => LinkTarget::Broken {
-                message: format!("broken link `{dest}`: {rel} is not a page of this site"),
-                hint: Some("check the file name; drafts are not built without --drafts".into()),
+                message: words(
+                    format!("broken link `{dest}`: {rel} is not a page of this site"),
+                    format!("リンク切れです: `{dest}`（{rel} はこのサイトのページではありません）"),
+                ),
+                hint: Some(words(
+                    "check the file name; drafts are not built without --drafts",
+                    "ファイル名を確かめてください。下書き（draft）は --drafts を付けないと作られません",
+                )),
             },
         };
     }
@@ -436,8 +458,17 @@ fn resolve_link(
             }
         }
         None => LinkTarget::Broken {
-            message: format!("file `{target}` not found beside {}", source.rel),
-            hint: Some(format!("put the file in {}/", source.dir_rel)),
+            message: words(
+                format!("file `{target}` not found beside {}", source.rel),
+                format!(
+                    "{} と同じフォルダーにファイル `{target}` がありません",
+                    source.rel
+                ),
+            ),
+            hint: Some(words(
+                format!("put the file in {}/", source.dir_rel),
+                format!("ファイルを {}/ に置いてください", source.dir_rel),
+            )),
         },
     }
 }

@@ -93,7 +93,6 @@ pub fn site_language(root: &Path) -> Option<String> {
 /// Reads and validates `casebook.yaml` in `root`. `None` when the site cannot be
 /// built at all (no file, or not YAML); otherwise the problems are diagnostics
 /// and sensible defaults fill in.
-
 pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
     let bytes = match std::fs::read(&path) {

@@ -275,7 +275,9 @@ fn publish_one(
         Err(e) => {
             return Outcome::AsIs(Box::new(
                 Diagnostic::error(&file, format!("cannot read image: {e}"))
-                    .hint("check that the file is readable"),
+                    .ja(format!("画像を読めません: {e}"))
+                    .hint("check that the file is readable")
+                    .ja_hint("ファイルが読める状態か確かめてください"),
             ));
         }
     };
@@ -294,8 +296,8 @@ fn publish_one(
                     Diagnostic::warning(
                         &file,
                         format!("cannot read image ({message}); published as it is, without smaller sizes"),
-                    )
-                    .hint("save it again as a baseline JPEG or a PNG; the file may be damaged"),
+                    ).ja(format!("画像を読み取れません（{message}）。縮小版は作らず、そのまま公開します"))
+                    .hint("save it again as a baseline JPEG or a PNG; the file may be damaged").ja_hint("ベースライン JPEG か PNG で保存し直してください。ファイルが壊れているかもしれません"),
                 ));
             }
         },
@@ -322,7 +324,9 @@ fn publish_unresized(
         Err(e) => {
             return Some(
                 Diagnostic::error(&file, format!("cannot read image: {e}"))
-                    .hint("check that the file is readable"),
+                    .ja(format!("画像を読めません: {e}"))
+                    .hint("check that the file is readable")
+                    .ja_hint("ファイルが読める状態か確かめてください"),
             );
         }
     };
@@ -341,8 +345,8 @@ fn publish_unresized(
                 Diagnostic::warning(
                     &file,
                     format!("not a well-formed {name} file; published as it is, with any metadata it holds"),
-                )
-                .hint(format!("save it again as a {name}; the file may be damaged")),
+                ).ja(format!("{name} ファイルとして正しい形ではありません。含まれる情報ごと、そのまま公開します"))
+                .hint(format!("save it again as a {name}; the file may be damaged")).ja_hint(format!("{name} として保存し直してください。ファイルが壊れているかもしれません")),
             )
         }
     }

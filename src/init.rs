@@ -88,7 +88,7 @@ pub fn files(today: Date) -> Vec<(&'static str, String)> {
 
 /// Writes a new site into `dir` (made if missing) and returns the paths
 /// written, or a message and hint saying why nothing was written.
-pub fn create(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Diagnostic> {
+pub fn create(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
     let files = files(today);
     let existing: Vec<&str> = files
         .iter()
@@ -96,7 +96,7 @@ pub fn create(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Diagnostic> {
         .map(|(path, _)| *path)
         .collect();
     if !existing.is_empty() {
-        return Err(Diagnostic::error_in(
+        return Err(Box::new(Diagnostic::error_in(
             "",
             words(
                 format!(
@@ -119,7 +119,7 @@ pub fn create(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Diagnostic> {
                 "run `casebook init` in a new, empty folder (e.g. `casebook init my-site`)",
                 "新しい空のフォルダーで `casebook init` を実行してください（例: `casebook init my-site`）",
             )),
-        ));
+        )));
     }
     let mut written = Vec::new();
     for (path, text) in &files {
@@ -129,7 +129,7 @@ pub fn create(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Diagnostic> {
             for path in written.iter().rev() {
                 let _ = std::fs::remove_file(path);
             }
-            return Err(Diagnostic::error_in(
+            return Err(Box::new(Diagnostic::error_in(
                 "",
                 words(
                     format!("cannot write {}: {error}", target.display()),
@@ -139,7 +139,7 @@ pub fn create(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Diagnostic> {
                     "check that the folder is writable",
                     "フォルダーに書き込めるか確かめてください",
                 )),
-            ));
+            )));
         }
         written.push(target);
     }

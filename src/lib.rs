@@ -33,7 +33,7 @@ pub mod stats;
 pub mod timings;
 pub mod translations;
 
-use diagnostics::{Diagnostic, Diagnostics};
+use diagnostics::{Diagnostic, Diagnostics, Words, words};
 use language::Language;
 use output::{OutputFile, Sink};
 use std::path::{Path, PathBuf};
@@ -527,10 +527,14 @@ pub fn build_timed(options: &BuildOptions, timings: &mut Timings) -> Diagnostics
     let mut diagnostics = Diagnostics::new();
     let output_dir = options.output_dir();
     if let Some(problem) = unsafe_output_dir(&options.root, &output_dir) {
-        diagnostics.push(
-            Diagnostic::error(output_dir.display().to_string(), problem)
-                .hint("choose another --output folder"),
-        );
+        diagnostics.push(Diagnostic::error_in(
+            output_dir.display().to_string(),
+            problem,
+            Some(words(
+                "choose another --output folder",
+                "別の --output フォルダーを指定してください",
+            )),
+        ));
         return diagnostics;
     }
     let staging = match output::Staging::create(&output_dir) {
@@ -569,22 +573,26 @@ fn write_error(error: &output::WriteError) -> Diagnostic {
         error.path.display().to_string(),
         format!("cannot write the site: {}", error.message),
     )
+    .ja(format!("サイトを書き出せません: {}", error.message))
     .hint("the previous output was left as it was; check permissions and free space")
+    .ja_hint("前の出力はそのままです。書き込みの権限と空き容量を確かめてください")
 }
 
 /// The output folder is replaced whole, so it must not hold the site itself.
-fn unsafe_output_dir(root: &Path, output: &Path) -> Option<String> {
+fn unsafe_output_dir(root: &Path, output: &Path) -> Option<Words> {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (root, output) = (absolute(root), absolute(output));
     if root.starts_with(&output) {
-        return Some(
-            "the output folder contains the site; building would replace the site itself".into(),
-        );
+        return Some(words(
+            "the output folder contains the site; building would replace the site itself",
+            "出力フォルダーの中にサイトがあります。書き出すとサイトそのものを置き換えてしまいます",
+        ));
     }
     for source in ["content", "themes"] {
         if output.starts_with(root.join(source)) {
-            return Some(format!(
-                "the output folder is inside {source}/, which the build reads"
+            return Some(words(
+                format!("the output folder is inside {source}/, which the build reads"),
+                format!("出力フォルダーが、読み込み元の {source}/ の中にあります"),
             ));
         }
     }

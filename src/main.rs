@@ -200,7 +200,7 @@ fn main() -> ExitCode {
                 Err(error) => {
                     let usage = error.usage;
                     let mut diagnostics = Diagnostics::new();
-                    diagnostics.push(error.diagnostic);
+                    diagnostics.push(*error.diagnostic);
                     eprint!("{}", diagnostics.render_text(&root, language));
                     ExitCode::from(if usage { 2 } else { 1 })
                 }
@@ -250,7 +250,7 @@ fn main() -> ExitCode {
                     println!("{}", path.display());
                     ExitCode::SUCCESS
                 }
-                Err(problem) => fail(problem, language),
+                Err(problem) => fail(*problem, language),
             }
         }
         Command::Init { dir } => {
@@ -275,7 +275,7 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(problem) => fail(problem, language),
+                Err(problem) => fail(*problem, language),
             }
         }
     }

@@ -54,10 +54,13 @@ impl WardMap {
     pub fn load(site: &Site, diagnostics: &mut Diagnostics) -> Option<WardMap> {
         let path = site.assets.get(GEOJSON)?;
         let error = |message: String| {
-            Diagnostic::error(GEOJSON, message).hint(
-                "give a GeoJSON FeatureCollection of Polygon or MultiPolygon features, \
-                 each with a `name` property naming a ward",
-            )
+            Diagnostic::error(GEOJSON, message.clone())
+                .hint(
+                    "give a GeoJSON FeatureCollection of Polygon or MultiPolygon features, \
+                     each with a `name` property naming a ward",
+                )
+                .ja(format!("区の地図（GeoJSON）を読めません: {message}"))
+                .ja_hint("Polygon か MultiPolygon の地物からなる GeoJSON の FeatureCollection にし、各地物の `name` に区の名前を書いてください")
         };
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,

@@ -40,7 +40,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use crate::diagnostics::Span;
+use crate::diagnostics::{Span, Words};
 use crate::escape::escape_html;
 
 /// How raw HTML inside Markdown is treated (`markdown.raw_html` in casebook.yaml).
@@ -74,10 +74,7 @@ pub enum LinkTarget {
     /// output path (`cases/a/photo.jpg`), by which the images stage knows it.
     Asset { href: String, path: String },
     /// An internal link or file that does not exist: a build error.
-    Broken {
-        message: String,
-        hint: Option<String>,
-    },
+    Broken { message: Words, hint: Option<Words> },
 }
 
 /// A heading, for the table of contents.
@@ -92,8 +89,8 @@ pub struct TocEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyProblem {
     pub span: Span,
-    pub message: String,
-    pub hint: Option<String>,
+    pub message: Words,
+    pub hint: Option<Words>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -1072,6 +1069,7 @@ mod page_structure_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::words;
     use std::cell::RefCell;
 
     fn options(raw_html: RawHtml) -> MarkdownOptions {
@@ -1185,8 +1183,8 @@ mod tests {
                 path: "cases/b/photo.jpg".into(),
             },
             d if d.starts_with('/') || d.ends_with(".jpg") => LinkTarget::Broken {
-                message: format!("no page or file at `{d}`"),
-                hint: Some("did you mean `/cases/a/`?".into()),
+                message: words(format!("no page or file at `{d}`"), "ない"),
+                hint: Some(words("did you mean `/cases/a/`?", "誤り？")),
             },
             _ => LinkTarget::External,
         }
@@ -1200,8 +1198,8 @@ mod tests {
             rendered.problems,
             vec![BodyProblem {
                 span: Span::new(9, 6),
-                message: "no page or file at `/cases/missing/`".into(),
-                hint: Some("did you mean `/cases/a/`?".into()),
+                message: words("no page or file at `/cases/missing/`", "ない"),
+                hint: Some(words("did you mean `/cases/a/`?", "誤り？")),
             }]
         );
         assert!(

@@ -9,9 +9,10 @@
 //! Every collection is sorted, so output is deterministic.
 
 use crate::config::Config;
+use crate::content::schema::did_you_mean;
 use crate::content::schema::{CaseMeta, FundingMeta, PageMeta, TermMeta, is_safe_term};
 use crate::content::{Content, Entry, Section};
-use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest};
+use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest, words};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -229,18 +230,28 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
             )
             .map_or_else(
                 || {
-                    format!(
-                        "wards declared in content/districts/: {}",
-                        declared_wards.join(", ")
+                    words(
+                        format!(
+                            "wards declared in content/districts/: {}",
+                            declared_wards.join(", ")
+                        ),
+                        format!("content/districts/ にある区: {}", declared_wards.join("、")),
                     )
                 },
-                |close| format!("did you mean `{close}`?"),
+                did_you_mean,
             );
+            let ward = &meta.district.ward;
             diagnostics.push(
-                Diagnostic::error(&file, format!("unknown ward `{}`", meta.district.ward))
-                    .at(locate_field(&entry, "district"))
-                    .field("district")
-                    .hint(hint),
+                Diagnostic::error_in(
+                    &file,
+                    words(
+                        format!("unknown ward `{ward}`"),
+                        format!("不明な区 `{ward}` です"),
+                    ),
+                    Some(hint),
+                )
+                .at(locate_field(&entry, "district"))
+                .field("district"),
             );
         }
         let ward = term_index(&mut wards, &meta.district.ward, |name| Ward {
@@ -265,17 +276,27 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
         });
 
         let mut case_schemes = Vec::new();
-        for grant in &meta.funding {
+        for (g, grant) in meta.funding.iter().enumerate() {
             if sections.contains(&Section::Funding) && !declared_schemes.contains(&grant.scheme) {
                 let hint = suggest(&grant.scheme, declared_schemes.iter().map(String::as_str)).map_or_else(
-                    || "the scheme needs a file in content/funding/ whose `name` is exactly this".to_string(),
-                    |close| format!("did you mean `{close}`?"),
+                    || words(
+                        "the scheme needs a file in content/funding/ whose `name` is exactly this",
+                        "content/funding/ に、`name` がこれと同じ制度のファイルが必要です",
+                    ),
+                    did_you_mean,
                 );
+                let scheme = &grant.scheme;
                 diagnostics.push(
-                    Diagnostic::error(&file, format!("unknown funding scheme `{}`", grant.scheme))
-                        .at(grant.span)
-                        .field("funding.scheme")
-                        .hint(hint),
+                    Diagnostic::error_in(
+                        &file,
+                        words(
+                            format!("unknown funding scheme `{scheme}`"),
+                            format!("不明な助成制度 `{scheme}` です"),
+                        ),
+                        Some(hint),
+                    )
+                    .at(grant.span)
+                    .field(format!("funding[{g}].scheme")),
                 );
             }
             if !is_safe_term(&grant.scheme) {
@@ -284,6 +305,10 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
                         &file,
                         format!("scheme name `{}` cannot contain `/` or `\\`", grant.scheme),
                     )
+                    .ja(format!(
+                        "制度名 `{}` に `/` や `\\` は使えません",
+                        grant.scheme
+                    ))
                     .at(grant.span),
                 );
                 continue;
@@ -321,14 +346,25 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
                 .map(|(k, _)| k.as_str())
                 .collect();
             let hint = suggest(key, keys.iter().copied()).map_or_else(
-                || format!("support types in casebook.yaml: {}", keys.join(", ")),
-                |close| format!("did you mean `{close}`?"),
+                || {
+                    words(
+                        format!("support types in casebook.yaml: {}", keys.join(", ")),
+                        format!("casebook.yaml にある支援の型: {}", keys.join(", ")),
+                    )
+                },
+                did_you_mean,
             );
             diagnostics.push(
-                Diagnostic::error(&file, format!("unknown support type `{key}`"))
-                    .at(locate_field(&entry, "support_type"))
-                    .field("support_type")
-                    .hint(hint),
+                Diagnostic::error_in(
+                    &file,
+                    words(
+                        format!("unknown support type `{key}`"),
+                        format!("不明な支援の型 `{key}` です"),
+                    ),
+                    Some(hint),
+                )
+                .at(locate_field(&entry, "support_type"))
+                .field("support_type"),
             );
         }
 
@@ -339,7 +375,7 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
                     Diagnostic::error(
                         &file,
                         format!("theme `{theme}` cannot contain `/` or `\\` or start with `.`"),
-                    )
+                    ).ja(format!("テーマ `{theme}` に `/` や `\\` は使えません（`.` で始めることもできません）"))
                     .at(locate_field(&entry, "themes"))
                     .field("themes"),
                 );
@@ -400,8 +436,13 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
                         &entry.source.rel,
                         format!("the page slug `{}` is used by the site itself", entry.slug),
                     )
+                    .ja(format!(
+                        "ページのスラッグ `{}` はサイト自身が使っています",
+                        entry.slug
+                    ))
                     .at(Span::new(1, 1))
-                    .hint("rename the file or set another `slug:`"),
+                    .hint("rename the file or set another `slug:`")
+                    .ja_hint("ファイル名を変えるか、別の `slug:` を書いてください"),
                 );
                 return None;
             }
@@ -488,8 +529,13 @@ fn drop_duplicate_slugs<M>(
                     &b,
                     format!("duplicate {what} slug `{}`: also used by {a}", entry.slug),
                 )
+                .ja(format!(
+                    "スラッグ `{}` が重なっています。{a} でも使われています",
+                    entry.slug
+                ))
                 .at(Span::new(1, 1))
-                .hint("give one of them another file name or `slug:`"),
+                .hint("give one of them another file name or `slug:`")
+                .ja_hint("どちらかのファイル名か `slug:` を変えてください"),
             );
             continue;
         }
@@ -515,6 +561,10 @@ fn scheme_list(funding: Vec<Entry<FundingMeta>>, diagnostics: &mut Diagnostics) 
                         entry.meta.name
                     ),
                 )
+                .ja(format!(
+                    "制度名 `{}` は {other_file} でも使われています",
+                    entry.meta.name
+                ))
                 .at(Span::new(1, 1)),
             );
             continue;
@@ -546,6 +596,10 @@ fn ward_tree(districts: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> 
                         entry.meta.name
                     ),
                 )
+                .ja(format!(
+                    "地区名 `{}` は「区」か「区/地区」の形にしてください",
+                    entry.meta.name
+                ))
                 .at(Span::new(2, 1))
                 .field("name"),
             );
@@ -591,6 +645,10 @@ fn theme_list(themes: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> Ve
                     &entry.source.rel,
                     format!("theme name `{}` cannot contain `/`", entry.meta.name),
                 )
+                .ja(format!(
+                    "テーマ名 `{}` に `/` は使えません",
+                    entry.meta.name
+                ))
                 .at(Span::new(2, 1))
                 .field("name"),
             );

@@ -17,8 +17,9 @@ pub fn create(
     slug: &str,
     title: Option<&str>,
     today: Date,
-) -> Result<PathBuf, Diagnostic> {
-    let problem = |message: Words, hint: Option<Words>| Diagnostic::error_in("", message, hint);
+) -> Result<PathBuf, Box<Diagnostic>> {
+    let problem =
+        |message: Words, hint: Option<Words>| Box::new(Diagnostic::error_in("", message, hint));
     if !is_valid_slug(slug) {
         return Err(problem(
             words(
@@ -216,7 +217,6 @@ mod tests {
             &doc,
             split.body,
             split.body_line,
-            "ja",
             &mut diagnostics,
         );
         let fields: Vec<Option<String>> = diagnostics

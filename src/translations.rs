@@ -199,9 +199,9 @@ fn pair<'a, M, T>(
             by_original.insert(original, text);
         } else {
             diagnostics.push(
-                Diagnostic::error(rel, format!("translation without an original: no {original}"))
+                Diagnostic::error(rel, format!("translation without an original: no {original}")).ja(format!("原文のない翻訳です: {original} がありません"))
                     .at(Span::new(1, 1))
-                    .hint("a translation sits beside the file it translates and has its name with the language added: `a.md` → `a.en.md`"),
+                    .hint("a translation sits beside the file it translates and has its name with the language added: `a.md` → `a.en.md`").ja_hint("翻訳は訳す元のファイルの隣に、その名前に言語を足した名前で置きます: `a.md` → `a.en.md`"),
             );
         }
     }
@@ -258,12 +258,12 @@ fn translate_case(
                     "`{field}` has {ours} items here but {theirs} in {}",
                     original.source.rel
                 ),
-            )
+            ).ja(format!("`{field}` がここでは{ours}項目、{}では{theirs}項目です", original.source.rel))
             .at(text.field_spans.get(field).copied().unwrap_or(Span::new(1, 1)))
             .field(field)
             .hint(format!(
                 "translate every item of `{field}` in the original's order, or leave `{field}` out to keep the original's"
-            )),
+            )).ja_hint(format!("`{field}` の項目を原文と同じ順にすべて訳すか、`{field}` を書かずに原文のものを使ってください")),
         );
     };
     let meta = &original.meta;

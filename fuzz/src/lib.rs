@@ -157,7 +157,10 @@ fn resolve(dest: &str) -> LinkTarget {
     match dest.as_bytes().first() {
         Some(b'/') if dest.len().is_multiple_of(2) => LinkTarget::Page(format!("/base{dest}")),
         Some(b'/') => LinkTarget::Broken {
-            message: format!("no page at {dest}"),
+            message: casebook::diagnostics::words(
+                format!("no page at {dest}"),
+                format!("{dest} というページはありません"),
+            ),
             hint: None,
         },
         Some(b'a'..=b'm') => LinkTarget::Asset {

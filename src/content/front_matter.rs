@@ -276,7 +276,11 @@ struct LineInfo {
 #[derive(Debug, Clone, Copy)]
 struct Found {
     line: usize,
+    /// Where the node's value starts (a flow collection's children are
+    /// searched from here).
     col: usize,
+    /// Where a problem with the node is shown: its key, when it has one.
+    key_col: usize,
     /// The indentation of the node's block, used to bound its children.
     indent: usize,
     /// The node's value is on this same line (flow style or a scalar).
@@ -323,7 +327,7 @@ impl Locator {
     }
 
     fn span(&self, found: Found) -> Span {
-        Span::new(self.first_line + found.line, found.col + 1)
+        Span::new(self.first_line + found.line, found.key_col + 1)
     }
 
     fn locate(&self, path: &[PathSeg<'_>]) -> Span {
@@ -405,6 +409,7 @@ impl Locator {
                             return Some(Found {
                                 line: index,
                                 col,
+                                key_col: col,
                                 indent: child_indent,
                                 inline: inline && content[1 + after..].starts_with(['{', '[']),
                             });
@@ -435,6 +440,7 @@ impl Locator {
         Some(Found {
             line: index,
             col: if inline { value_col } else { col + skipped },
+            key_col: col + skipped,
             indent: if skipped > 0 { col + skipped } else { indent },
             inline,
         })
@@ -495,6 +501,7 @@ impl Locator {
                     return Some(Found {
                         line: parent.line,
                         col,
+                        key_col: i,
                         indent: parent.indent,
                         inline,
                     });
@@ -567,13 +574,14 @@ themes: [a, b]
             (&[Key("funding"), Index(0), Key("scheme")], (5, 5)),
             (&[Key("funding"), Index(0), Key("amount")], (6, 5)),
             (&[Key("funding"), Index(1), Key("fiscal_year")], (8, 5)),
-            (&[Key("period")], (9, 9)),
+            // A key whose value is a flow mapping is shown at the key (issue 18).
+            (&[Key("period")], (9, 1)),
             (&[Key("period"), Key("end")], (9, 30)),
             (&[Key("outcomes"), Index(1)], (12, 5)),
             (&[Key("outcomes"), Index(1), Key("value")], (12, 21)),
             (&[Key("themes"), Index(1)], (13, 13)),
             (&[Key("missing")], (1, 1)),
-            (&[Key("period"), Key("missing")], (9, 9)),
+            (&[Key("period"), Key("missing")], (9, 1)),
         ];
         for (path, (line, col)) in cases {
             assert_eq!(doc.locate(path), Span::new(*line, *col), "{path:?}");

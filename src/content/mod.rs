@@ -19,7 +19,7 @@ pub mod placeholders;
 pub mod schema;
 pub mod walk;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics, Span, words};
 use front_matter::{SplitError, YamlDoc};
 use rayon::prelude::*;
 use schema::{CaseMeta, CaseText, FundingMeta, PageMeta, TermMeta};
@@ -321,15 +321,7 @@ fn load_one(
     };
     let file = source.rel.as_str();
     if source.section == Section::Cases {
-        placeholders::check(
-            file,
-            &text,
-            &doc,
-            body,
-            body_line,
-            default_language,
-            diagnostics,
-        );
+        placeholders::check(file, &text, &doc, body, body_line, diagnostics);
     }
     let parsed = Parsed {
         source,
@@ -460,8 +452,8 @@ fn read_text(source: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Strin
                         meta.len() >> 20,
                         MAX_FILE_BYTES >> 20
                     ),
-                )
-                .hint("split the case into smaller pages, or move large data into a linked file"),
+                ).ja(format!("ファイルが {} MiB あります。上限は {} MiB です", meta.len() >> 20, MAX_FILE_BYTES >> 20))
+                .hint("split the case into smaller pages, or move large data into a linked file").ja_hint("事例を小さなページに分けるか、大きなデータは別のファイルにしてリンクしてください"),
             );
             return None;
         }
@@ -484,9 +476,9 @@ fn read_text(source: &SourceFile, diagnostics: &mut Diagnostics) -> Option<Strin
             let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
             let span = Span::at_offset(&String::from_utf8_lossy(valid), valid.len());
             diagnostics.push(
-                Diagnostic::error(file, "file is not valid UTF-8")
+                Diagnostic::error(file, "file is not valid UTF-8").ja("ファイルの文字コードが UTF-8 ではありません")
                     .at(span)
-                    .hint("save the file as UTF-8 (Shift_JIS is common from older editors)"),
+                    .hint("save the file as UTF-8 (Shift_JIS is common from older editors)").ja_hint("UTF-8 で保存し直してください（古いエディターでは Shift_JIS になっていることがあります）"),
             );
             None
         }
@@ -504,16 +496,22 @@ fn parse_document<'t>(
         Err(SplitError::Missing) => {
             diagnostics.push(
                 Diagnostic::error(file, "missing front matter")
+                    .ja("フロントマターがありません")
                     .at(Span::new(1, 1))
-                    .hint("start the file with a line `---`, the fields, and another line `---`"),
+                    .hint("start the file with a line `---`, the fields, and another line `---`")
+                    .ja_hint(
+                        "ファイルの先頭に `---` の行、項目、もう一つの `---` の行を書いてください",
+                    ),
             );
             return None;
         }
         Err(SplitError::Unterminated) => {
             diagnostics.push(
                 Diagnostic::error(file, "front matter is not closed")
+                    .ja("フロントマターが閉じていません")
                     .at(Span::new(1, 1))
-                    .hint("add a line `---` after the last field"),
+                    .hint("add a line `---` after the last field")
+                    .ja_hint("最後の項目の後に `---` の行を書き足してください"),
             );
             return None;
         }
@@ -528,8 +526,14 @@ fn parse_document<'t>(
                     front_matter::MAX_YAML_BYTES >> 10
                 ),
             )
+            .ja(format!(
+                "フロントマターが {} KiB あります。上限は {} KiB です",
+                split.yaml.len() >> 10,
+                front_matter::MAX_YAML_BYTES >> 10
+            ))
             .at(Span::new(split.open_line, 1))
-            .hint("keep long text in the body, below the closing `---`"),
+            .hint("keep long text in the body, below the closing `---`")
+            .ja_hint("長い文章は、閉じの `---` の下の本文に書いてください"),
         );
         return None;
     }
@@ -541,9 +545,16 @@ fn parse_document<'t>(
                     file,
                     format!("invalid YAML in front matter: {}", error.message),
                 )
+                .ja(format!(
+                    "フロントマターを YAML として読めません: {}",
+                    error.message
+                ))
                 .at(error.span)
                 .hint(
                     "check indentation, and quote values that contain `: ` or start with a symbol",
+                )
+                .ja_hint(
+                    "字下げを確かめてください。`: ` を含む値や記号で始まる値は引用符で囲みます",
                 ),
             );
             None
@@ -575,18 +586,24 @@ fn pick_slug(
                     file,
                     format!("slug `{slug}` may only contain lowercase letters, digits and `-`"),
                 )
+                .ja(format!(
+                    "スラッグ `{slug}` に使えるのは半角の英小文字・数字・`-` だけです"
+                ))
                 .at(doc.locate(&[front_matter::PathSeg::Key("slug")]))
                 .field("slug")
-                .hint("slugs become URLs: write romaji, e.g. `slug: nakamura-hub`"),
+                .hint("slugs become URLs: write romaji, e.g. `slug: nakamura-hub`")
+                .ja_hint(
+                    "スラッグは URL になります。ローマ字で書いてください。例: `slug: nakamura-hub`",
+                ),
             );
             None
         }
         None if schema::is_valid_slug(&source.path_slug) => Some(source.path_slug.clone()),
         None => {
             diagnostics.push(
-                Diagnostic::error(file, format!("the file name `{}` is not a valid slug", source.path_slug))
+                Diagnostic::error(file, format!("the file name `{}` is not a valid slug", source.path_slug)).ja(format!("ファイル名 `{}` はスラッグに使えません", source.path_slug))
                     .at(Span::new(1, 1))
-                    .hint("rename the file to lowercase romaji (e.g. `nakamura-hub.md`), or add `slug: nakamura-hub` to its front matter"),
+                    .hint("rename the file to lowercase romaji (e.g. `nakamura-hub.md`), or add `slug: nakamura-hub` to its front matter").ja_hint("ファイル名を半角小文字のローマ字にする（例: `nakamura-hub.md`）か、フロントマターに `slug: nakamura-hub` を書いてください"),
             );
             None
         }
@@ -610,15 +627,25 @@ fn check_images(
             .filter_map(|k| k.strip_prefix(&prefix))
             .filter(|name| !name.contains('/'))
             .collect();
-        let hint = match crate::diagnostics::suggest(&image.src, beside.iter().copied()) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("put `{}` in {}/", image.src, source.dir_rel),
+        let (src, folder) = (&image.src, &source.dir_rel);
+        let hint = match crate::diagnostics::suggest(src, beside.iter().copied()) {
+            Some(close) => schema::did_you_mean(close),
+            None => words(
+                format!("put `{src}` in {folder}/"),
+                format!("`{src}` を {folder}/ に置いてください"),
+            ),
         };
         diagnostics.push(
-            Diagnostic::error(&source.rel, format!("image `{}` not found", image.src))
-                .at(image.span)
-                .field(format!("images[{i}].src"))
-                .hint(hint),
+            Diagnostic::error_in(
+                &source.rel,
+                words(
+                    format!("image `{src}` not found"),
+                    format!("画像 `{src}` が見つかりません"),
+                ),
+                Some(hint),
+            )
+            .at(image.span)
+            .field(format!("images[{i}].src")),
         );
     }
 }

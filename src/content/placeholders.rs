@@ -15,7 +15,7 @@
 //! from the one table [`MESSAGES`].
 
 use crate::content::front_matter::{PathSeg, YamlDoc};
-use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span, Words, words};
 use serde_json::Value;
 
 /// The case's name, until the writer gives one.
@@ -72,16 +72,14 @@ const MESSAGES: [(Key, &str, &str); 4] = [
     ),
 ];
 
-/// The message `key` in `language` (English for any language but Japanese),
-/// with `{text}` filled in.
-fn message(language: &str, key: Key, text: &str) -> String {
+/// The message `key` in both languages, with `{text}` filled in.
+fn message(key: Key, text: &str) -> Words {
     let (_, ja, en) = MESSAGES
         .iter()
         .find(|(k, _, _)| *k == key)
         .copied()
         .unwrap_or((key, "", ""));
-    let words = if language == "ja" { ja } else { en };
-    words.replace("{text}", text)
+    words(en.replace("{text}", text), ja.replace("{text}", text))
 }
 
 /// Reports the placeholders and empty template headings of one case file.
@@ -92,20 +90,20 @@ pub fn check(
     doc: &YamlDoc,
     body: &str,
     body_line: usize,
-    language: &str,
     diagnostics: &mut Diagnostics,
 ) {
     let draft = doc.value.get("draft") == Some(&Value::Bool(true));
     let lines: Vec<&str> = text.split('\n').collect();
     let report = |placeholder: &str, span: Span, field: Option<String>| {
-        let make = if draft {
-            Diagnostic::warning
-        } else {
-            Diagnostic::error
-        };
-        let mut diagnostic = make(file, message(language, Key::Placeholder, placeholder))
-            .at(span)
-            .hint(message(language, Key::PlaceholderHint, placeholder));
+        let mut diagnostic = Diagnostic::error_in(
+            file,
+            message(Key::Placeholder, placeholder),
+            Some(message(Key::PlaceholderHint, placeholder)),
+        )
+        .at(span);
+        if draft {
+            diagnostic.severity = Severity::Warning;
+        }
         if let Some(field) = field {
             diagnostic = diagnostic.field(field);
         }
@@ -153,11 +151,14 @@ pub fn check(
     }
 
     for (i, heading) in empty_template_headings(&body_lines) {
-        diagnostics.push(
-            Diagnostic::warning(file, message(language, Key::EmptyHeading, heading))
-                .at(Span::new(body_line + i, 1))
-                .hint(message(language, Key::EmptyHeadingHint, heading)),
-        );
+        let mut diagnostic = Diagnostic::error_in(
+            file,
+            message(Key::EmptyHeading, heading),
+            Some(message(Key::EmptyHeadingHint, heading)),
+        )
+        .at(Span::new(body_line + i, 1));
+        diagnostic.severity = Severity::Warning;
+        diagnostics.push(diagnostic);
     }
 }
 
@@ -261,6 +262,7 @@ mod tests {
     use super::*;
     use crate::content::front_matter::parse_yaml;
 
+    /// The diagnostics of `text`, with each message as `language` prints it.
     fn run(text: &str, language: &str) -> Vec<Diagnostic> {
         let split = crate::content::front_matter::split(text).unwrap();
         let doc = parse_yaml(split.yaml, split.open_line + 1).unwrap();
@@ -271,10 +273,19 @@ mod tests {
             &doc,
             split.body,
             split.body_line,
-            language,
             &mut diagnostics,
         );
-        diagnostics.sorted()
+        let language = crate::language::Language::from_code(language).unwrap();
+        diagnostics
+            .sorted()
+            .into_iter()
+            .map(|mut d| {
+                let (message, hint) = d.words(language);
+                (d.message, d.hint) = (message.to_string(), hint.map(str::to_string));
+                d.ja = None;
+                d
+            })
+            .collect()
     }
 
     #[test]
@@ -365,14 +376,13 @@ mod tests {
     }
 
     #[test]
-    fn messages_follow_the_site_language() {
+    fn messages_are_written_in_both_languages() {
         assert_eq!(
-            message("ja", Key::EmptyHeading, "成果"),
-            "見出し「成果」の下に本文がありません"
-        );
-        assert_eq!(
-            message("en", Key::EmptyHeading, "成果"),
-            "heading `成果` has nothing under it"
+            message(Key::EmptyHeading, "成果"),
+            words(
+                "heading `成果` has nothing under it",
+                "見出し「成果」の下に本文がありません"
+            )
         );
     }
 }

@@ -930,10 +930,7 @@ impl<'a> Reader<'a> {
                         format!("`{name}`: `{}` is not a real calendar date", s.trim()),
                         format!("`{name}`: `{}` という日付はありません", s.trim()),
                     ),
-                    words(
-                        "the month has fewer days; check the day and the month",
-                        "その月にその日はありません。月と日を確かめてください",
-                    ),
+                    no_such_day_hint(s.trim()),
                 ),
                 Err(_) => (
                     words(
@@ -1633,6 +1630,26 @@ pub fn one_of(options: &[&str]) -> Words {
     )
 }
 
+/// Why a date in the right form does not exist: the month, or its last day.
+fn no_such_day_hint(text: &str) -> Words {
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
+    let (year, month) = (number(0..4) as i32, number(5..7));
+    if !(1..=12).contains(&month) {
+        return words(
+            format!("there is no month {month}; the month comes second: YYYY-MM-DD"),
+            format!("{month}月はありません。月は2番目に書きます: YYYY-MM-DD"),
+        );
+    }
+    let last = (28..=31)
+        .rev()
+        .find(|&day| Date::new(year, month, day).is_some())
+        .unwrap_or(28);
+    words(
+        format!("{year}-{month:02} has {last} days; check the day"),
+        format!("{year}年{month}月は{last}日までです。日を確かめてください"),
+    )
+}
+
 fn date_hint() -> Words {
     words(
         "write dates as YYYY-MM-DD in the Western calendar, e.g. 2019-04-01",
@@ -1965,7 +1982,7 @@ mod tests {
                 "1:1 missing required field `district` | add `district: …` to the front matter",
                 "1:1 missing required field `summary` | add `summary: …` to the front matter",
                 "3:1 `status` must be one of planned, in-progress, completed; found `in progress` | did you mean `in-progress`?",
-                "4:1 `published`: `2019-02-30` is not a real calendar date | write dates as YYYY-MM-DD in the Western calendar, e.g. 2019-04-01",
+                "4:1 `published`: `2019-02-30` is not a real calendar date | 2019-02 has 28 days; check the day",
             ]
         );
     }

@@ -65,7 +65,11 @@ pub fn walk(root: &Path, diagnostics: &mut Diagnostics) -> Walked {
     if !content.is_dir() {
         diagnostics.push(
             Diagnostic::warning(CONTENT_DIR, "no content folder: the site has no cases")
-                .hint("create content/cases/<slug>.md, or run `casebook new <slug>`"),
+                .ja("content フォルダーがありません。事例が一つもありません")
+                .hint("create content/cases/<slug>.md, or run `casebook new <slug>`")
+                .ja_hint(
+                    "content/cases/<slug>.md を作るか、`casebook new <slug>` を実行してください",
+                ),
         );
         return walked;
     }
@@ -81,7 +85,10 @@ pub fn walk(root: &Path, diagnostics: &mut Diagnostics) -> Walked {
                 let rel = error
                     .path()
                     .map_or(CONTENT_DIR.to_string(), |p| rel_path(root, p));
-                diagnostics.push(Diagnostic::error(rel, format!("cannot read: {error}")));
+                diagnostics.push(
+                    Diagnostic::error(rel, format!("cannot read: {error}"))
+                        .ja(format!("読めません: {error}")),
+                );
                 continue;
             }
         };
@@ -92,9 +99,9 @@ pub fn walk(root: &Path, diagnostics: &mut Diagnostics) -> Walked {
         let file_type = entry.file_type();
         if file_type.is_symlink() {
             diagnostics.push(
-                Diagnostic::warning(&rel, "symbolic link not followed").hint(
+                Diagnostic::warning(&rel, "symbolic link not followed").ja("シンボリックリンクはたどりません").hint(
                     "links could point outside the site; copy the file into content/ instead",
-                ),
+                ).ja_hint("リンク先がサイトの外かもしれません。ファイルを content/ にコピーしてください"),
             );
             continue;
         }
@@ -120,8 +127,8 @@ pub fn walk(root: &Path, diagnostics: &mut Diagnostics) -> Walked {
                 walked.assets.insert(rel, entry.path().to_path_buf());
             }
             Classified::Unplaced => diagnostics.push(
-                Diagnostic::warning(&rel, "Markdown file outside the known sections is ignored")
-                    .hint("cases go in content/cases/, schemes in content/funding/, other pages in content/pages/"),
+                Diagnostic::warning(&rel, "Markdown file outside the known sections is ignored").ja("決まった場所の外にある Markdown ファイルは使いません")
+                    .hint("cases go in content/cases/, schemes in content/funding/, other pages in content/pages/").ja_hint("事例は content/cases/、制度は content/funding/、そのほかのページは content/pages/ に置きます"),
             ),
         }
     }

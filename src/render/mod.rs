@@ -631,6 +631,7 @@ fn template_diagnostics(error: &tera::Error, files: &ThemeFiles) -> Vec<Diagnost
                 origin(report.filename()),
                 format!("template error: {}", report.message()),
             )
+            .ja(format!("テンプレートのエラー: {}", report.message()))
             .at(Span::new(span.start_line, span.start_col + 1))
             .hint(hint),
         ];
@@ -649,6 +650,7 @@ fn template_diagnostics(error: &tera::Error, files: &ThemeFiles) -> Vec<Diagnost
             if let (Some(col), Some(line_number), Some(name)) = (col, line_number, parts.next()) {
                 found.push(
                     Diagnostic::error(origin(name), format!("template error: {m}"))
+                        .ja(format!("テンプレートのエラー: {m}"))
                         .at(Span::new(line_number, col))
                         .hint(hint),
                 );
@@ -665,7 +667,12 @@ fn template_diagnostics(error: &tera::Error, files: &ThemeFiles) -> Vec<Diagnost
                     text.lines().next().unwrap_or_default()
                 ),
             )
-            .hint("check the theme's templates and its `extends:`"),
+            .ja(format!(
+                "テンプレートのエラー: {}",
+                text.lines().next().unwrap_or_default()
+            ))
+            .hint("check the theme's templates and its `extends:`")
+            .ja_hint("テーマのテンプレートと、その `extends:` を確かめてください"),
         );
     }
     found

@@ -57,8 +57,12 @@ pub fn load(root: &Path, theme: &str, diagnostics: &mut Diagnostics) -> ThemeFil
             if name != "default" {
                 diagnostics.push(
                     Diagnostic::error("casebook.yaml", format!("theme `{name}` not found"))
+                        .ja(format!("テーマ `{name}` がありません"))
                         .field("theme")
-                        .hint(format!("create themes/{name}/ or use `theme: default`")),
+                        .hint(format!("create themes/{name}/ or use `theme: default`"))
+                        .ja_hint(format!(
+                            "themes/{name}/ を作るか、`theme: default` にしてください"
+                        )),
                 );
             }
             break;
@@ -69,7 +73,7 @@ pub fn load(root: &Path, theme: &str, diagnostics: &mut Diagnostics) -> ThemeFil
                 diagnostics.push(Diagnostic::error(
                     format!("themes/{name}/theme.yaml"),
                     format!("theme `{name}` extends `{parent}`, which is already in the chain"),
-                ));
+                ).ja(format!("テーマ `{name}` が `{parent}` を extends していますが、`{parent}` はすでにたどったテーマです（循環しています）")));
                 break;
             }
             Some(parent) => name = parent,
@@ -107,10 +111,10 @@ pub fn load(root: &Path, theme: &str, diagnostics: &mut Diagnostics) -> ThemeFil
             }
             match std::fs::read(entry.path()) {
                 Ok(bytes) => add(rel.clone(), bytes, format!("themes/{name}/{rel}")),
-                Err(e) => diagnostics.push(Diagnostic::error(
-                    format!("themes/{name}/{rel}"),
-                    format!("cannot read: {e}"),
-                )),
+                Err(e) => diagnostics.push(
+                    Diagnostic::error(format!("themes/{name}/{rel}"), format!("cannot read: {e}"))
+                        .ja(format!("読めません: {e}")),
+                ),
             }
         }
     }
@@ -132,7 +136,7 @@ fn extends(dir: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option<Stri
                     Diagnostic::error(
                         &file,
                         format!("`extends` must name a theme folder, found {other}"),
-                    )
+                    ).ja(format!("`extends` にはテーマのフォルダー名を書いてください（{other} になっています）"))
                     .field("extends"),
                 );
                 None
@@ -141,7 +145,9 @@ fn extends(dir: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option<Stri
         },
         Err(error) => {
             diagnostics.push(
-                Diagnostic::error(&file, format!("invalid YAML: {}", error.message)).at(error.span),
+                Diagnostic::error(&file, format!("invalid YAML: {}", error.message))
+                    .ja(format!("YAML として読めません: {}", error.message))
+                    .at(error.span),
             );
             None
         }
@@ -187,6 +193,7 @@ fn load_strings(
             }
             Err(error) => diagnostics.push(
                 Diagnostic::error(origin, format!("invalid YAML: {}", error.message))
+                    .ja(format!("YAML として読めません: {}", error.message))
                     .at(error.span),
             ),
         }

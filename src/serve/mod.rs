@@ -80,7 +80,7 @@ pub fn change_kind(rel: &str) -> Option<ChangeKind> {
 /// Why the server could not start.
 #[derive(Debug)]
 pub struct StartError {
-    pub diagnostic: Diagnostic,
+    pub diagnostic: Box<Diagnostic>,
     /// True when the command line asked for something impossible (exit 2).
     pub usage: bool,
 }
@@ -125,14 +125,14 @@ impl StartError {
     /// The command line asked for something impossible (exit 2).
     fn usage(message: Words, hint: Option<Words>) -> StartError {
         StartError {
-            diagnostic: Diagnostic::error_in("", message, hint),
+            diagnostic: Box::new(Diagnostic::error_in("", message, hint)),
             usage: true,
         }
     }
 
     fn failure(message: Words) -> StartError {
         StartError {
-            diagnostic: Diagnostic::error_in("", message, None),
+            diagnostic: Box::new(Diagnostic::error_in("", message, None)),
             usage: false,
         }
     }
@@ -325,8 +325,8 @@ pub fn run(options: &ServeOptions) -> Result<(), StartError> {
                 format!("cannot watch files: {e}"),
                 format!("ファイルの変更を見張れません: {e}"),
             ));
-            error.diagnostic = error
-                .diagnostic
+            *error.diagnostic = (*error.diagnostic)
+                .clone()
                 .hint("the system may be out of inotify watches (fs.inotify.max_user_watches)")
                 .ja_hint("システムの inotify の上限（fs.inotify.max_user_watches）に達しているかもしれません");
             error

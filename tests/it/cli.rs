@@ -87,7 +87,7 @@ fn issue_18_placeholders_left_by_new_are_errors_in_japanese() {
     let text = std::fs::read_to_string(site.root.join("content/cases/kita-bench.md")).unwrap();
     let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
     let (title, summary, district) = (line_of("title:"), line_of("summary:"), line_of("district:"));
-    let run = site.check();
+    let run = site.run(&["check", "--lang", "ja"]);
     run.expect_code(1)
         .expect_stderr_contains(&format!(
             "content/cases/kita-bench.md:{title}:8: error: テンプレートの仮の文字「（事例名）」が残っています"
@@ -101,10 +101,10 @@ fn issue_18_placeholders_left_by_new_are_errors_in_japanese() {
         .expect_stderr_contains(&format!(
             "content/cases/kita-bench.md:{district}:15: error: テンプレートの仮の文字「（地区）」が残っています"
         ))
-        .expect_stderr_contains("hint: 「（地区）」をこの事例の内容に書き換えてください。")
+        .expect_stderr_contains("ヒント: 「（地区）」をこの事例の内容に書き換えてください。")
         // The fixture declares its wards, so `（区）` is also an unknown ward.
-        .expect_stderr_contains("unknown ward `（区）`")
-        .expect_stderr_contains("5 errors found");
+        .expect_stderr_contains("不明な区 `（区）` です")
+        .expect_stderr_contains("エラーが5件あります。何も書き出していません");
     let heading = line_of("## 成果");
     run.expect_stderr_contains(&format!(
         "content/cases/kita-bench.md:{heading}:1: warning: 見出し「成果」の下に本文がありません"
@@ -118,12 +118,12 @@ fn issue_18_placeholders_left_by_new_are_errors_in_japanese() {
         "content/cases/kita-bench.md",
         fill_in(&text, "南区/（地区）", "概要です。").replace("（事例名）", "北区のベンチ"),
     );
-    site.check()
+    site.run(&["check", "--lang", "ja"])
         .expect_code(1)
         .expect_stderr_contains(&format!(
             "content/cases/kita-bench.md:{district}:14: error: テンプレートの仮の文字「（地区）」が残っています"
         ))
-        .expect_stderr_contains("1 error found");
+        .expect_stderr_contains("エラーが1件あります");
 }
 
 /// An English site gets the placeholder messages in English.
@@ -228,4 +228,105 @@ fn issue_18_every_option_in_help_has_a_description() {
         }
         assert!(options > 0, "{}", run.stdout);
     }
+}
+
+/// Issue 18: a Japanese site's messages are Japanese by default, `--lang en`
+/// or `CASEBOOK_LANG=en` gives English, and the `path:line:col: error:`
+/// prefix, field names and values stay as they are in both.
+#[test]
+fn issue_18_messages_speak_the_site_language() {
+    let site = SiteTest::fixture("render/basic").file(
+        "content/cases/typo.md",
+        "---\ntitle: t\nsummary: s\ndistirct: 南区\npublished: 2024-02-30\nstatus: completed\n---\n",
+    );
+    let japanese = "\
+content/cases/typo.md:4:1: error: 不明なフィールド `distirct` です
+  |
+4 | distirct: 南区
+  | ^
+  ヒント: `district` の誤りではありませんか？
+content/cases/typo.md:5:1: error: `published`: `2024-02-30` という日付はありません
+  |
+5 | published: 2024-02-30
+  | ^
+  ヒント: 2024年2月は29日までです。日を確かめてください
+エラーが2件あります。何も書き出していません
+";
+    // The site is `language: ja` (the default); the harness asks for English,
+    // so Japanese is asked for here in both other ways.
+    site.run(&["check", "--lang", "ja"])
+        .expect_code(1)
+        .expect_stderr(japanese);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["check"])
+        .current_dir(&site.root)
+        .env_remove("CASEBOOK_LANG")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        japanese,
+        "the site's own language"
+    );
+    site.run(&["check", "--lang", "en"])
+        .expect_code(1)
+        .expect_stderr(
+            "\
+content/cases/typo.md:4:1: error: unknown field `distirct`
+  |
+4 | distirct: 南区
+  | ^
+  hint: did you mean `district`?
+content/cases/typo.md:5:1: error: `published`: `2024-02-30` is not a real calendar date
+  |
+5 | published: 2024-02-30
+  | ^
+  hint: 2024-02 has 29 days; check the day
+2 errors found; nothing was written
+",
+        );
+    // JSON keeps its keys; only the words change.
+    let json = site.run(&["check", "--lang", "ja", "--format", "json"]);
+    let first: serde_json::Value =
+        serde_json::from_str(json.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["field"], "distirct");
+    assert_eq!(first["message"], "不明なフィールド `distirct` です");
+    assert_eq!(first["hint"], "`district` の誤りではありませんか？");
+}
+
+/// Every diagnostic any fixture produces has its Japanese words: none falls
+/// back to English on a Japanese site.
+#[test]
+fn every_fixture_diagnostic_is_written_in_japanese() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let japanese = |text: &str| {
+        text.chars()
+            .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
+    };
+    let mut checked = 0;
+    for config in crate::harness::walk(&fixtures)
+        .into_iter()
+        .filter(|f| f.ends_with("/casebook.yaml"))
+    {
+        let root = fixtures.join(config.trim_end_matches("/casebook.yaml"));
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+            .args(["check", "--lang", "ja", "--format", "json", "--root"])
+            .arg(&root)
+            .output()
+            .unwrap();
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let problem: serde_json::Value = serde_json::from_str(line).unwrap();
+            for key in ["message", "hint"] {
+                if let Some(text) = problem[key].as_str() {
+                    assert!(
+                        japanese(text),
+                        "{}: {key} in English: {text}",
+                        root.display()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} messages");
 }

@@ -136,6 +136,6 @@ fn a_translation_holds_only_words_and_matches_its_original() {
         .expect_code(1)
         .expect_stderr_contains("content/cases/hub.en.md:4:1: error: a translation cannot set `district`")
         .expect_stderr_contains("everything else comes from the original file beside it")
-        .expect_stderr_contains("content/cases/hub.en.md:5:11: error: `partners` has 1 items here but 2 in content/cases/hub.md")
+        .expect_stderr_contains("content/cases/hub.en.md:5:1: error: `partners` has 1 items here but 2 in content/cases/hub.md")
         .expect_stderr_contains("content/cases/nowhere.en.md:1:1: error: translation without an original: no content/cases/nowhere.md");
 }
