@@ -4,7 +4,7 @@
 #   bench/build.sh [N ...]        default: 1000 10000 100000
 #   RUNS=5 bench/build.sh 10000   runs per tool (default 3)
 #
-# For each N it generates the seeded corpus with ../shared/bench/gen_corpus.py
+# For each N it generates the seeded corpus with bench/gen_corpus.py
 # (--flavor plain for casebook, --flavor hugo for the equivalent Hugo site),
 # then runs `casebook build`, `hugo` and the floor (read the input, write the
 # same files with the same sizes, no processing) in turn, RUNS times, each
@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 sizes=("$@")
 [ $# -eq 0 ] && sizes=(1000 10000 100000)
 work=${BENCH_DIR:-/tmp/casebook-bench}
-gen=${GEN_CORPUS:-../shared/bench/gen_corpus.py}
+gen=${GEN_CORPUS:-bench/gen_corpus.py}
 runs=${RUNS:-3}
 settle=${SETTLE:-65}
 mkdir -p "$work"

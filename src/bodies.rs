@@ -301,7 +301,12 @@ impl RenderContext<'_> {
                 )
             }
         };
-        report_problems(entry.source, &rendered, self.problems);
+        report_problems(
+            entry.source,
+            (entry.body, entry.body_line),
+            &rendered,
+            self.problems,
+        );
         if !self.cache.keep {
             return rendered;
         }
@@ -317,13 +322,21 @@ impl RenderContext<'_> {
     }
 }
 
-fn report_problems(source: &SourceFile, rendered: &Rendered, problems: &Mutex<Diagnostics>) {
+/// Reports the problems found in a body, quoting their lines from `body`
+/// (the text after the front matter, and the file's line it starts on).
+fn report_problems(
+    source: &SourceFile,
+    body: (&str, usize),
+    rendered: &Rendered,
+    problems: &Mutex<Diagnostics>,
+) {
     if !rendered.problems.is_empty() {
         let mut problems = problems.lock().unwrap_or_else(|e| e.into_inner());
         for problem in &rendered.problems {
             let d =
                 Diagnostic::error_in(&source.rel, problem.message.clone(), problem.hint.clone())
-                    .at(problem.span);
+                    .at(problem.span)
+                    .quoting_from(body.0, body.1);
             problems.push(d);
         }
     }

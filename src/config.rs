@@ -169,7 +169,8 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
                         "この行の近くの字下げや引用符を確かめてください",
                     )),
                 )
-                .at(error.span),
+                .at(error.span)
+                .quoting(text),
             );
             return None;
         }

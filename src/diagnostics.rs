@@ -8,7 +8,6 @@
 use crate::language::Language;
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 /// Where a problem is, 1-based. `col` counts characters, not bytes, so a caret lines
 /// up under Japanese text.
@@ -48,6 +47,17 @@ pub enum Severity {
     Warning,
 }
 
+/// A problem in a spreadsheet's cell rather than on a text file's line:
+/// `span.line` is the row and `span.col` the column, no source line is shown,
+/// and the column is written as the sheet writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellColumn {
+    /// A CSV field's number: `cases.csv:12:3`.
+    Numbered,
+    /// A workbook column's letters: `book.xlsx[事例一覧]:12:C`.
+    Lettered,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -60,6 +70,15 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Set when the span is a spreadsheet cell's row and column.
+    #[serde(skip)]
+    pub cell: Option<CellColumn>,
+    /// The source line `span` points at, as it was when the problem was
+    /// found (see [`Diagnostic::quoting`]); printed above the caret. The
+    /// printer reads no file, so the live preview never shows a line of a
+    /// newer save under an old problem.
+    #[serde(skip)]
+    pub source_line: Option<String>,
     /// The message and hint in Japanese, printed for a Japanese site.
     #[serde(skip)]
     pub ja: Option<Japanese>,
@@ -96,6 +115,8 @@ impl Diagnostic {
             field: None,
             message: message.into(),
             hint: None,
+            cell: None,
+            source_line: None,
             ja: None,
         }
     }
@@ -161,6 +182,28 @@ impl Diagnostic {
         self
     }
 
+    /// Quotes the line the span points at from `text`, the whole normalised
+    /// file the problem is in (see [`crate::source::normalize_source`]).
+    pub fn quoting(self, text: &str) -> Self {
+        self.quoting_from(text, 1)
+    }
+
+    /// Located at a spreadsheet cell: 1-based `row` and `column`.
+    pub fn in_cell(mut self, row: usize, column: usize, style: CellColumn) -> Self {
+        self.span = Some(Span::new(row, column));
+        self.cell = Some(style);
+        self
+    }
+
+    /// [`Diagnostic::quoting`] for a part of the file whose first line is
+    /// line `first` (a body after its front matter).
+    pub fn quoting_from(mut self, text: &str, first: usize) -> Self {
+        if let Some(span) = self.span {
+            self.source_line = crate::source::line_of(text, first, span.line).map(str::to_string);
+        }
+        self
+    }
+
     pub fn field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self
@@ -212,6 +255,20 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
+    /// Quotes the line of every located problem that has none yet, from the
+    /// text `source` gives for its file: `(text, number of its first line)`.
+    /// Stages call it with the text they read, while they still hold it.
+    pub fn quote_from<'t>(&mut self, source: impl Fn(&str) -> Option<(&'t str, usize)>) {
+        for d in &mut self.items {
+            if d.source_line.is_none()
+                && let Some(span) = d.span
+                && let Some((text, first)) = source(&d.file)
+            {
+                d.source_line = crate::source::line_of(text, first, span.line).map(str::to_string);
+            }
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }
@@ -228,15 +285,12 @@ impl Diagnostics {
         self.items.iter()
     }
 
-    /// Text form: `file:line:col: error: message`, the source line with a caret,
-    /// then the hint. `root` is where the source lines are read from.
-    pub fn render_text(&self, root: &Path, language: Language) -> String {
+    /// Text form: `file:line:col: error: message`, the source line with a
+    /// caret (when the problem quoted it), then the hint.
+    pub fn render_text(&self, language: Language) -> String {
         let mut out = String::new();
-        // Sorted by file, so one file's text is read once, not once per problem:
-        // 100,000 broken links in a 10 MB body would otherwise read a terabyte.
-        let mut lines = SourceLines::default();
         for d in self.sorted() {
-            render_one(&mut out, &d, root, &mut lines, language);
+            render_one(&mut out, &d, language);
         }
         out
     }
@@ -264,27 +318,25 @@ impl Diagnostics {
     }
 }
 
-fn render_one(
-    out: &mut String,
-    d: &Diagnostic,
-    root: &Path,
-    lines: &mut SourceLines,
-    language: Language,
-) {
+fn render_one(out: &mut String, d: &Diagnostic, language: Language) {
     let (message, hint) = d.words(language);
     let severity = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let location = match d.span {
-        Some(s) => format!("{}:{}:{}: ", d.file, s.line, s.col),
+    let location = match (d.span, d.cell) {
+        (Some(s), Some(CellColumn::Lettered)) => {
+            format!("{}:{}:{}: ", d.file, s.line, column_letters(s.col))
+        }
+        (Some(s), _) => format!("{}:{}:{}: ", d.file, s.line, s.col),
         // A problem with the command itself, not with a file.
-        None if d.file.is_empty() => String::new(),
-        None => format!("{}: ", d.file),
+        (None, _) if d.file.is_empty() => String::new(),
+        (None, _) => format!("{}: ", d.file),
     };
     let _ = writeln!(out, "{location}{severity}: {message}");
     if let Some(span) = d.span
-        && let Some(line) = lines.line(&root.join(&d.file), span.line)
+        && d.cell.is_none()
+        && let Some(line) = &d.source_line
     {
         let gutter = span.line.to_string();
         let pad = " ".repeat(gutter.len());
@@ -303,44 +355,28 @@ fn render_one(
     }
 }
 
+/// A workbook's name for its 1-based column `n`: 1 → `A`, 26 → `Z`, 27 → `AA`.
+pub fn column_letters(mut n: usize) -> String {
+    let mut letters = Vec::new();
+    while n > 0 {
+        n -= 1;
+        letters.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
 /// Wide (East Asian) characters take two terminal columns, so the caret needs two
 /// spaces to stay under them.
 fn display_space(c: char) -> char {
     if is_wide(c) { '\u{3000}' } else { ' ' }
 }
 
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
-        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
-        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
-}
-
-/// The lines of the last file read, split as the content stage splits them.
-#[derive(Default)]
-struct SourceLines {
-    path: PathBuf,
-    lines: Vec<String>,
-}
-
-impl SourceLines {
-    fn line(&mut self, path: &Path, line: usize) -> Option<String> {
-        if self.path != path {
-            self.path = path.to_path_buf();
-            let text = std::fs::read(path).map_or_else(
-                |_| String::new(),
-                |bytes| {
-                    crate::content::front_matter::normalize_source(&String::from_utf8_lossy(&bytes))
-                },
-            );
-            self.lines = text.split('\n').map(str::to_string).collect();
-        }
-        let raw = self.lines.get(line.checked_sub(1)?)?;
-        if raw.chars().count() > 200 {
-            return None;
-        }
-        Some(raw.clone())
-    }
+/// Whether `c` takes two columns in a terminal: CJK ideographs (including
+/// those from U+20000 on), kana, hangul, full-width forms, wide emoji.
+pub fn is_wide(c: char) -> bool {
+    unicode_width::UnicodeWidthChar::width(c) == Some(2)
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
@@ -348,33 +384,14 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let word_len = word.chars().count();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        // Levenshtein over characters, an adjacent transposition counting one.
+        .map(|c| (strsim::osa_distance(word, c), c))
         .filter(|(d, c)| {
             let len = word_len.max(c.chars().count());
             *d > 0 && (*d <= 2 && *d * 3 <= len + 1 || *d * 3 <= len)
         })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters, with adjacent transpositions counting one.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev_prev: Vec<usize> = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                cur[j] = cur[j].min(prev_prev[j - 2] + 1);
-            }
-        }
-        prev_prev = std::mem::replace(&mut prev, cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -421,6 +438,69 @@ mod tests {
         ] {
             assert_eq!(suggest(typo, fields), expected, "{typo}");
         }
+    }
+
+    /// The caret pads with an ideographic space under every character a
+    /// terminal draws two columns wide, including those from U+20000 on.
+    #[test]
+    fn wide_characters_take_two_columns() {
+        for c in ['空', 'き', 'ア', 'Ａ', '、', '한', '𠮷', '𪚲'] {
+            assert!(is_wide(c), "{c}");
+            assert_eq!(display_space(c), '\u{3000}', "{c}");
+        }
+        for c in ['a', 'é', 'ｱ', '-', '\t'] {
+            assert!(!is_wide(c), "{c:?}");
+        }
+    }
+
+    /// The printer quotes what the problem captured, and reads no file.
+    #[test]
+    fn the_quoted_line_is_the_one_captured() {
+        let text = "---\ntitle: 空き家\nstatus: done\n---\n";
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::error("content/cases/a.md", "bad status")
+                .at(Span::new(3, 9))
+                .quoting(text),
+        );
+        d.push(Diagnostic::error("content/cases/b.md", "unquoted").at(Span::new(2, 8)));
+        d.push(Diagnostic::error("content/cases/c.md", "later").at(Span::new(2, 8)));
+        d.quote_from(|file| (file == "content/cases/c.md").then_some((text, 1)));
+        assert_eq!(
+            d.render_text(Language::English),
+            "content/cases/a.md:3:9: error: bad status\n  |\n3 | status: done\n  |         ^\n\
+             content/cases/b.md:2:8: error: unquoted\n\
+             content/cases/c.md:2:8: error: later\n  |\n2 | title: 空き家\n  |        ^\n"
+        );
+    }
+
+    #[test]
+    fn column_letters_as_a_workbook_writes_them() {
+        for (n, letters) in [
+            (1, "A"),
+            (3, "C"),
+            (26, "Z"),
+            (27, "AA"),
+            (52, "AZ"),
+            (703, "AAA"),
+        ] {
+            assert_eq!(column_letters(n), letters, "{n}");
+        }
+    }
+
+    #[test]
+    fn a_cell_is_located_by_row_and_column_without_a_source_line() {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::error("book.xlsx[事例一覧]", "bad")
+                .in_cell(12, 3, CellColumn::Lettered)
+                .hint("fix"),
+        );
+        d.push(Diagnostic::error("cases.csv", "bad").in_cell(4, 2, CellColumn::Numbered));
+        assert_eq!(
+            d.render_text(Language::English),
+            "book.xlsx[事例一覧]:12:C: error: bad\n  hint: fix\ncases.csv:4:2: error: bad\n"
+        );
     }
 
     #[test]

@@ -182,14 +182,29 @@ impl Images {
     }
 }
 
+/// What the images stage does with each image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// Resize and encode (or take from the cache), and send every rendition
+    /// to the sink: `build` and `serve`.
+    Publish,
+    /// Read each JPEG and PNG's header only (format, size, orientation) and
+    /// say which renditions a build would make, without encoding anything or
+    /// touching the cache: `check`, which writes nothing.
+    Inspect,
+}
+
 /// Takes the image files out of `assets`, publishes their renditions (JPEG,
 /// PNG) or their metadata-free copies (GIF, WebP) into `sink`, and says what
 /// renditions were published. A file that cannot be read is an error naming it.
+/// With [`Work::Inspect`] nothing is encoded or written, and the renditions
+/// are those a build would make in the image's own format.
 pub fn publish(
     root: &Path,
     assets: &mut Vec<OutputFile>,
     diagnostics: &mut Diagnostics,
     sink: &Sink<'_>,
+    work: Work,
 ) -> Images {
     let mut sources = Vec::new();
     assets.retain(|file| match (&file.contents, Format::of_path(&file.path)) {
@@ -218,6 +233,24 @@ pub fn publish(
         .filter_map(|(path, source, format)| publish_unresized(root, path, source, *format, sink))
         .collect();
     problems.into_iter().for_each(|d| diagnostics.push(d));
+    if work == Work::Inspect {
+        let outcomes: Vec<Outcome> = sources
+            .par_iter()
+            .map(|(path, source, format)| inspect_one(root, path, source, *format, &names))
+            .collect();
+        let mut images = Images::default();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Published {
+                    path, responsive, ..
+                } => {
+                    images.by_path.insert(path, responsive);
+                }
+                Outcome::AsIs(diagnostic) => diagnostics.push(*diagnostic),
+            }
+        }
+        return images;
+    }
     let cache = Cache::new(root);
     let outcomes: Vec<Outcome> = sources
         .par_iter()
@@ -307,6 +340,97 @@ fn publish_one(
         responsive: names.publish(path, set, sink),
         key,
     }
+}
+
+/// What [`publish_one`] would publish, from the image's header alone: its
+/// upright size gives the widths. Reports what `publish_one` reports when the
+/// file cannot be read or its header does not decode.
+fn inspect_one(root: &Path, path: &str, source: &Path, format: Format, names: &Names) -> Outcome {
+    let file = root_relative(root, source);
+    let opened = std::fs::File::open(source).map(std::io::BufReader::new);
+    let reader = match opened {
+        Ok(reader) => reader,
+        Err(e) => {
+            return Outcome::AsIs(Box::new(
+                Diagnostic::error(&file, format!("cannot read image: {e}"))
+                    .ja(format!("画像を読めません: {e}"))
+                    .hint("check that the file is readable")
+                    .ja_hint("ファイルが読める状態か確かめてください"),
+            ));
+        }
+    };
+    let (width, height) = match upright_size(reader, format) {
+        Ok(size) => size,
+        Err(message) => {
+            return Outcome::AsIs(Box::new(
+                Diagnostic::warning(
+                    &file,
+                    format!(
+                        "cannot read image ({message}); published as it is, without smaller sizes"
+                    ),
+                )
+                .ja(format!(
+                    "画像を読み取れません（{message}）。縮小版は作らず、そのまま公開します"
+                ))
+                .hint("save it again as a baseline JPEG or a PNG; the file may be damaged")
+                .ja_hint(
+                    "ベースライン JPEG か PNG で保存し直してください。ファイルが壊れているかもしれません",
+                ),
+            ));
+        }
+    };
+    let widths = widths_for(width);
+    let largest = *widths.last().unwrap_or(&width);
+    let renditions = widths
+        .iter()
+        .filter_map(|&w| {
+            Some(Rendition {
+                path: names.path(path, w, format, w == largest)?,
+                width: w,
+                height: scaled_height(width, height, w),
+                format,
+            })
+        })
+        .collect();
+    Outcome::Published {
+        path: path.to_string(),
+        responsive: Responsive {
+            width: largest,
+            height: scaled_height(width, height, largest),
+            renditions,
+        },
+        key: String::new(),
+    }
+}
+
+/// An image's size once turned upright, read from its header; the pixels
+/// are not decoded.
+fn upright_size(
+    reader: impl std::io::BufRead + std::io::Seek,
+    format: Format,
+) -> Result<(u32, u32), String> {
+    let mut reader = ImageReader::new(reader);
+    reader.set_format(match format {
+        Format::Jpeg => image::ImageFormat::Jpeg,
+        Format::Png => image::ImageFormat::Png,
+        Format::WebP => image::ImageFormat::WebP,
+    });
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(format!(
+            "{w}×{h} pixels is more than this site publishes; scale it down first"
+        ));
+    }
+    if w == 0 || h == 0 {
+        return Err("the image is empty".into());
+    }
+    let orientation = decoder.orientation().map_err(|e| e.to_string())?;
+    use image::metadata::Orientation::*;
+    Ok(match orientation {
+        Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH => (h, w),
+        _ => (w, h),
+    })
 }
 
 /// Publishes a GIF or WebP file with its metadata cut out; one laid out

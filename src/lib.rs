@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod escape;
 pub mod feeds;
 pub mod images;
+pub mod import;
 pub mod init;
 pub mod json_schema;
 pub mod language;
@@ -29,6 +30,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod sitemap;
+pub mod source;
 pub mod stats;
 pub mod timings;
 pub mod translations;
@@ -47,6 +49,9 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Validate only (`casebook check`): images are read for their headers,
+    /// never resized, and nothing is written, not even the image cache.
+    pub check_only: bool,
 }
 
 impl BuildOptions {
@@ -155,6 +160,7 @@ impl Version {
     fn release_markdown(&mut self) {
         for case in &mut self.site.cases {
             case.entry.body = String::new();
+            case.entry.head = std::sync::Arc::from("");
         }
     }
 }
@@ -251,6 +257,9 @@ pub fn generate_staged(
         },
     );
     let case_count = content.cases.len();
+    // The model and translation stages find problems in files they no
+    // longer hold the text of: they quote their lines from these heads.
+    let heads = content.heads();
     let others = timings.stage(
         "translations",
         |l| {
@@ -289,6 +298,8 @@ pub fn generate_staged(
             (site, translated)
         },
     );
+    diagnostics.quote_from(|file| heads.get(file).map(|head| (&**head, 1)));
+    drop(heads);
     let (mut versions, mut bodies): (Vec<Version>, Vec<bodies::Bodies>) = timings.stage(
         "markdown",
         |l| match l {
@@ -341,7 +352,13 @@ pub fn generate_staged(
     let images = timings.stage(
         "images",
         |l| l.pick("画像を縮小しています…", "resizing images…").into(),
-        || images::publish(root, &mut assets, diagnostics, sink),
+        || {
+            let work = match options.check_only {
+                true => images::Work::Inspect,
+                false => images::Work::Publish,
+            };
+            images::publish(root, &mut assets, diagnostics, sink, work)
+        },
     );
     let sites: Vec<&model::Site> = versions.iter().map(|v| &v.site).collect();
     let site = sites[0];
@@ -503,6 +520,10 @@ pub fn schemas(
 
 /// Validates everything `build` would, without writing or keeping any output.
 pub fn check(options: &BuildOptions) -> Diagnostics {
+    let options = &BuildOptions {
+        check_only: true,
+        ..options.clone()
+    };
     let mut diagnostics = Diagnostics::new();
     let caches = &mut Caches::default();
     generate_into(

@@ -102,6 +102,36 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Write cases from a spreadsheet (.csv, .xlsx, .xls, .ods) or from the
+    /// site's own open data CSV files
+    Import {
+        /// The spreadsheets or CSV files to read
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The site folder (holding casebook.yaml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Which sheet, header row and columns to read (see the README)
+        #[arg(long)]
+        map: Option<PathBuf>,
+        /// Show what would be written, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Rewrite the fields the sheet holds in cases that exist already
+        #[arg(long)]
+        update: bool,
+        /// The text encoding of CSV files (default: UTF-8 if valid, else Shift_JIS)
+        #[arg(long, value_enum)]
+        encoding: Option<CsvEncoding>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CsvEncoding {
+    #[value(name = "utf-8")]
+    Utf8,
+    #[value(name = "shift_jis")]
+    ShiftJis,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -141,12 +171,13 @@ fn main() -> ExitCode {
                 output,
                 base_url,
                 drafts,
+                check_only: false,
             };
             let language = language_of(&root);
             let mut timings = Timings::default();
             timings.language = language;
             let diagnostics = casebook::build_timed(&options, &mut timings);
-            let code = report(&diagnostics, &root, Format::Text, language);
+            let code = report(&diagnostics, Format::Text, language);
             if show_timings {
                 eprint!("{}", timings.report());
             }
@@ -170,7 +201,7 @@ fn main() -> ExitCode {
             };
             let language = language_of(&root);
             let diagnostics = casebook::check(&options);
-            let code = report(&diagnostics, &root, format, language);
+            let code = report(&diagnostics, format, language);
             if code == ExitCode::SUCCESS && matches!(format, Format::Text) {
                 eprintln!(
                     "{}",
@@ -201,7 +232,7 @@ fn main() -> ExitCode {
                     let usage = error.usage;
                     let mut diagnostics = Diagnostics::new();
                     diagnostics.push(*error.diagnostic);
-                    eprint!("{}", diagnostics.render_text(&root, language));
+                    eprint!("{}", diagnostics.render_text(language));
                     ExitCode::from(if usage { 2 } else { 1 })
                 }
             }
@@ -214,7 +245,7 @@ fn main() -> ExitCode {
             let mut diagnostics = Diagnostics::new();
             let language = language_of(&root);
             let Some(files) = casebook::schemas(&options, &mut diagnostics) else {
-                return report(&diagnostics, &root, Format::Text, language);
+                return report(&diagnostics, Format::Text, language);
             };
             let out = out.unwrap_or_else(|| root.join("schema"));
             let written = std::fs::create_dir_all(&out).and_then(|()| {
@@ -278,6 +309,31 @@ fn main() -> ExitCode {
                 Err(problem) => fail(*problem, language),
             }
         }
+        Command::Import {
+            files,
+            root,
+            map,
+            dry_run,
+            update,
+            encoding,
+        } => {
+            let language = language_of(&root);
+            let options = casebook::import::ImportOptions {
+                language: Some(language),
+                root: root.clone(),
+                files,
+                map,
+                dry_run,
+                update,
+                encoding: encoding.map(|e| match e {
+                    CsvEncoding::Utf8 => casebook::import::Encoding::Utf8,
+                    CsvEncoding::ShiftJis => casebook::import::Encoding::ShiftJis,
+                }),
+            };
+            let imported = casebook::import::run(&options);
+            print!("{}", imported.summary);
+            report(&imported.diagnostics, Format::Text, language)
+        }
     }
 }
 
@@ -285,14 +341,14 @@ fn main() -> ExitCode {
 fn fail(problem: Diagnostic, language: Language) -> ExitCode {
     let mut diagnostics = Diagnostics::new();
     diagnostics.push(problem);
-    eprint!("{}", diagnostics.render_text(Path::new("."), language));
+    eprint!("{}", diagnostics.render_text(language));
     ExitCode::from(1)
 }
 
 /// Prints the diagnostics and returns the exit code they call for.
-fn report(diagnostics: &Diagnostics, root: &Path, format: Format, language: Language) -> ExitCode {
+fn report(diagnostics: &Diagnostics, format: Format, language: Language) -> ExitCode {
     match format {
-        Format::Text => eprint!("{}", diagnostics.render_text(root, language)),
+        Format::Text => eprint!("{}", diagnostics.render_text(language)),
         Format::Json => print!("{}", diagnostics.render_json(language)),
     }
     if diagnostics.has_errors() {

@@ -40,7 +40,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use crate::diagnostics::{Span, Words};
+use crate::diagnostics::{Span, Words, is_wide};
 use crate::escape::escape_html;
 
 /// How raw HTML inside Markdown is treated (`markdown.raw_html` in casebook.yaml).
@@ -304,21 +304,6 @@ fn is_block(tag: &TagEnd) -> bool {
             | TagEnd::TableHead
             | TagEnd::TableRow
             | TagEnd::MetadataBlock(_)
-    )
-}
-
-/// East Asian wide characters: CJK, kana, hangul, full-width forms.
-fn is_wide(c: char) -> bool {
-    matches!(
-        c,
-        '\u{1100}'..='\u{115F}'
-            | '\u{2E80}'..='\u{A4CF}'
-            | '\u{AC00}'..='\u{D7A3}'
-            | '\u{F900}'..='\u{FAFF}'
-            | '\u{FE30}'..='\u{FE4F}'
-            | '\u{FF00}'..='\u{FF60}'
-            | '\u{FFE0}'..='\u{FFE6}'
-            | '\u{20000}'..='\u{3FFFD}'
     )
 }
 

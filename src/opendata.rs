@@ -4,11 +4,14 @@
 //! record per line (line breaks inside a value become spaces), one value per
 //! cell (lists go to their own file, keyed by case slug), numbers without units
 //! or separators, Western dates, UTF-8 with a BOM so that Excel opens them.
+//! A cell that a spreadsheet would run as a formula is written as text
+//! ([`formula_safe`]); `casebook import` reads it back ([`formula_value`]).
 
 use crate::model::{Site, href};
 use crate::output::OutputFile;
 use serde::Serialize;
 use serde_json::json;
+use std::borrow::Cow;
 
 struct Table {
     file: &'static str,
@@ -281,9 +284,59 @@ fn csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// One record per line: line breaks become spaces; quotes are doubled. Most
-/// cells need neither and are returned as they are, without a copy.
-fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+/// One record per line: line breaks become spaces; quotes are doubled; a
+/// would-be formula is made text ([`formula_safe`]). Most cells need none of
+/// it and are returned as they are, without a copy.
+fn csv_cell(value: &str) -> Cow<'_, str> {
+    match formula_safe(value) {
+        Cow::Borrowed(value) => one_line(value),
+        Cow::Owned(value) => Cow::Owned(one_line(&value).into_owned()),
+    }
+}
+
+/// OWASP's advice against CSV injection: a cell that starts with `=`, `+`,
+/// `-` or `@` and is not a number gets a `'` in front, so a spreadsheet shows
+/// it as text rather than running it as a formula (`=HYPERLINK(…)` is written
+/// `'=HYPERLINK(…)`); numbers such as `-5` stay as they are. A value that
+/// itself starts with `'` before such a character gets one more `'`, so
+/// [`formula_value`] reads every cell back to exactly the value it was.
+pub fn formula_safe(value: &str) -> Cow<'_, str> {
+    if starts_formula(value.trim_start_matches('\'')) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
+/// The value a [`formula_safe`] cell was made from: one leading `'` comes off
+/// when a formula character follows it.
+pub fn formula_value(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if starts_formula(rest.trim_start_matches('\'')) => rest,
+        _ => cell,
+    }
+}
+
+fn starts_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@']) && !is_number(text)
+}
+
+/// A decimal number as the CSVs write them: `-5`, `+1.5`, `2e3`.
+fn is_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match digits.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['-', '+']).unwrap_or(e))),
+        None => (digits, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !(whole.is_empty() && fraction.is_empty())
+        && all_digits(whole)
+        && all_digits(fraction)
+        && exponent.is_none_or(|e| !e.is_empty() && all_digits(e))
+}
+
+fn one_line(value: &str) -> Cow<'_, str> {
     let plain =
         !value.contains(['\r', '\n', ',', '"']) && !value.starts_with(' ') && !value.ends_with(' ');
     if plain {
@@ -404,12 +457,41 @@ mod tests {
             ("line1\nline2\r\nline3", "line1 line2 line3"),
             ("", ""),
             (" 前後 ", "\" 前後 \""),
+            ("=1+2", "'=1+2"),
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+            ),
             ("\n改行だけ\n", "改行だけ"),
         ] {
             assert_eq!(super::csv_cell(value), cell, "{value:?}");
             let file = super::csv(&["項目".into()], &[vec![value.into(), value.into()]]);
             let expected = format!("\u{feff}項目\r\n{cell},{cell}\r\n");
             assert_eq!(String::from_utf8(file).unwrap(), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn formulas_are_written_as_text_and_read_back() {
+        for (value, cell) in [
+            ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+            ("+81-45-000", "'+81-45-000"),
+            ("-ハイフン始まり", "'-ハイフン始まり"),
+            ("@cmd", "'@cmd"),
+            ("-", "'-"),
+            ("-5", "-5"),
+            ("-12.5", "-12.5"),
+            ("+3", "+3"),
+            ("-1e3", "-1e3"),
+            ("-1e", "'-1e"),
+            ("'=already", "''=already"),
+            ("'quoted", "'quoted"),
+            ("中村地区", "中村地区"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(super::formula_safe(value), cell, "{value:?}");
+            assert_eq!(super::formula_value(cell), value, "{cell:?}");
         }
     }
 }

@@ -227,6 +227,7 @@ fn translated<M: Clone, T>(
         body: text.body.clone(),
         body_line: text.body_line,
         field_spans: text.field_spans.clone(),
+        head: std::sync::Arc::clone(&text.head),
         fingerprint: {
             let mut hasher = DefaultHasher::new();
             (original.fingerprint, text.fingerprint).hash(&mut hasher);

@@ -3,7 +3,7 @@
 #
 #   bench/search/run.sh [N ...]        default: 1000 10000
 #
-# For each N: generate the corpus (../shared/bench/gen_corpus.py, plain
+# For each N: generate the corpus (bench/gen_corpus.py, plain
 # flavour), build it with casebook (release), time the search stage alone
 # (indexer/, median of 3, with its peak allocated memory), index a copy of the
 # same built HTML with Pagefind 1.6 (its ward marked for filtering), compute
@@ -14,7 +14,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 work=${BENCH_DIR:-/tmp/casebook-search-bench}
-gen=${GEN_CORPUS:-$repo/../shared/bench/gen_corpus.py}
+gen=${GEN_CORPUS:-$repo/bench/gen_corpus.py}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$repo/target}
 casebook=$CARGO_TARGET_DIR/release/casebook
 indexer=$CARGO_TARGET_DIR/release/casebook-search-bench

@@ -4,7 +4,7 @@
 //   node bench/serve/latency.mjs [N ...]        default: 1000 10000
 //   EDITS=9 node bench/serve/latency.mjs 1000   edits per size (default 7)
 //
-// For each N: generate the seeded corpus (../shared/bench/gen_corpus.py), start
+// For each N: generate the seeded corpus (bench/gen_corpus.py), start
 // `target/release/casebook serve --port 0` on it, open one case page, then
 // change that case's title EDITS times, one second apart. Each sample runs from
 // just before the write to the reloaded page's first contentful paint (both on
@@ -20,7 +20,7 @@ import { chromium } from 'playwright-core';
 const repo = resolve(import.meta.dirname, '..', '..');
 const target = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, 'target');
 const binary = join(target, 'release', 'casebook');
-const generator = resolve(repo, '..', 'shared', 'bench', 'gen_corpus.py');
+const generator = process.env.GEN_CORPUS ? resolve(process.env.GEN_CORPUS) : join(repo, 'bench', 'gen_corpus.py');
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const edits = Number(process.env.EDITS ?? 7);
 const CASE = 'content/cases/case-00005.md';

@@ -34,18 +34,7 @@ pub enum SplitError {
     Unterminated,
 }
 
-/// Removes a leading BOM and turns CRLF into LF, so that offsets, lines and
-/// columns computed on the result are those an editor shows.
-pub fn normalize_source(text: &str) -> String {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains('\r') {
-        // A lone CR (old Mac line ends) is a line break to YAML and CommonMark
-        // too, so it must be one for our line numbers as well.
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_string()
-    }
-}
+pub use crate::source::normalize_source;
 
 /// Splits normalised source text (see [`normalize_source`]) at its `---` fences.
 pub fn split(text: &str) -> Result<Split<'_>, SplitError> {

@@ -44,6 +44,9 @@ pub struct Entry<M> {
     pub body_line: usize,
     /// Where each top-level front matter field is, for later diagnostics.
     pub field_spans: BTreeMap<String, Span>,
+    /// The file's lines before `body` (the front matter and its fences), as
+    /// read: later stages quote a field's line from it.
+    pub head: std::sync::Arc<str>,
     /// A hash of the file's path and text: equal fingerprints, equal entries.
     pub fingerprint: u64,
 }
@@ -74,6 +77,32 @@ pub struct Translations {
     pub districts: Vec<Entry<TermMeta>>,
     pub themes: Vec<Entry<TermMeta>>,
     pub pages: Vec<Entry<PageMeta>>,
+}
+
+impl Content {
+    /// The head of every file read (see [`Entry::head`]), by root-relative
+    /// path, so that the problems later stages find in a file can quote it.
+    pub fn heads(&self) -> std::collections::HashMap<String, std::sync::Arc<str>> {
+        let mut heads = std::collections::HashMap::new();
+        let mut add = |source: &SourceFile, head: &std::sync::Arc<str>| {
+            heads.insert(source.rel.clone(), std::sync::Arc::clone(head));
+        };
+        self.home.iter().for_each(|e| add(&e.source, &e.head));
+        self.cases.iter().for_each(|e| add(&e.source, &e.head));
+        self.funding.iter().for_each(|e| add(&e.source, &e.head));
+        self.districts.iter().for_each(|e| add(&e.source, &e.head));
+        self.themes.iter().for_each(|e| add(&e.source, &e.head));
+        self.pages.iter().for_each(|e| add(&e.source, &e.head));
+        for table in self.translations.values() {
+            table.home.iter().for_each(|e| add(&e.source, &e.head));
+            table.cases.iter().for_each(|e| add(&e.source, &e.head));
+            table.funding.iter().for_each(|e| add(&e.source, &e.head));
+            table.districts.iter().for_each(|e| add(&e.source, &e.head));
+            table.themes.iter().for_each(|e| add(&e.source, &e.head));
+            table.pages.iter().for_each(|e| add(&e.source, &e.head));
+        }
+        heads
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -309,25 +338,56 @@ fn load_one(
     assets: &BTreeMap<String, PathBuf>,
     diagnostics: &mut Diagnostics,
 ) -> Loaded {
+    let Some(text) = read_text(source, diagnostics) else {
+        return Loaded::Skipped;
+    };
+    // Whatever this file's problems, they quote their lines from the text
+    // read here: the printer reads no file.
+    let loaded = load_text(
+        source,
+        &text,
+        default_language,
+        options,
+        assets,
+        diagnostics,
+    );
+    diagnostics.quote_from(|file| (file == source.rel).then_some((text.as_str(), 1)));
+    loaded
+}
+
+/// [`load_one`] once the file's text is read.
+fn load_text(
+    source: &SourceFile,
+    text: &str,
+    default_language: &str,
+    options: LoadOptions,
+    assets: &BTreeMap<String, PathBuf>,
+    diagnostics: &mut Diagnostics,
+) -> Loaded {
     let is_translation = source
         .lang
         .as_deref()
         .is_some_and(|lang| lang != default_language);
-    let Some(text) = read_text(source, diagnostics) else {
-        return Loaded::Skipped;
-    };
-    let Some((doc, body, body_line)) = parse_document(source, &text, diagnostics) else {
+    let Some((doc, body, body_line)) = parse_document(source, text, diagnostics) else {
         return Loaded::Skipped;
     };
     let file = source.rel.as_str();
     if source.section == Section::Cases {
-        placeholders::check(file, &text, &doc, body, body_line, diagnostics);
+        placeholders::check(file, text, &doc, body, body_line, diagnostics);
     }
     let parsed = Parsed {
         source,
         doc: &doc,
         body,
         body_line,
+        head: {
+            let before_body = text
+                .split_inclusive('\n')
+                .take(body_line.saturating_sub(1))
+                .map(str::len)
+                .sum();
+            std::sync::Arc::from(&text[..before_body])
+        },
         fingerprint: {
             let mut hasher = std::hash::DefaultHasher::new();
             (&source.rel, &text).hash(&mut hasher);
@@ -421,6 +481,7 @@ struct Parsed<'a> {
     doc: &'a YamlDoc,
     body: &'a str,
     body_line: usize,
+    head: std::sync::Arc<str>,
     /// Of the whole file (see [`Entry::fingerprint`]).
     fingerprint: u64,
 }
@@ -434,6 +495,7 @@ impl Parsed<'_> {
             body: self.body.to_string(),
             body_line: self.body_line,
             field_spans: field_spans(self.doc),
+            head: std::sync::Arc::clone(&self.head),
             fingerprint: self.fingerprint,
         }
     }

@@ -2,67 +2,16 @@
 //! (SPEC §6: "Years follow the city convention, Japanese era first").
 //!
 //! Dates → `令和元年5月1日`, fiscal years → `令和元年度（2019年度）`, yen → `1,234万5,678円`.
-//! Everything here is a pure function of its input and never panics.
+//! Everything here is a pure function of its input and never panics. The
+//! eras themselves are in `crate::date`, where `import` reads 和暦 from too.
 
-use crate::date::Date;
-
-/// A Japanese era (元号) from the adoption of the Gregorian calendar onwards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Era {
-    Meiji,
-    Taisho,
-    Showa,
-    Heisei,
-    Reiwa,
-}
-
-impl Era {
-    /// The era name as written in dates: `明治`, `大正`, `昭和`, `平成`, `令和`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Era::Meiji => "明治",
-            Era::Taisho => "大正",
-            Era::Showa => "昭和",
-            Era::Heisei => "平成",
-            Era::Reiwa => "令和",
-        }
-    }
-}
-
-/// The first day of each era, newest last. 明治 counts from 1868-01-25 (慶応4年
-/// 1月1日, to which the change of era was backdated), but Japan used the
-/// lunisolar calendar until 明治5年12月2日, and the next day was
-/// 1873-01-01 (明治6年1月1日); a Gregorian date before that has no 和暦 form
-/// that matches it day for day, so [`SUPPORTED_FROM`] cuts 明治 off there.
-const ERA_STARTS: [(Era, Date); 5] = [
-    (Era::Meiji, date(1868, 1, 25)),
-    (Era::Taisho, date(1912, 7, 30)),
-    (Era::Showa, date(1926, 12, 25)),
-    (Era::Heisei, date(1989, 1, 8)),
-    (Era::Reiwa, date(2019, 5, 1)),
-];
-
-/// The first day with a 和暦 form (the Gregorian calendar's adoption in Japan).
-const SUPPORTED_FROM: Date = date(1873, 1, 1);
+use crate::date::{Date, era_year};
 
 /// The fiscal years [`fiscal_year_label`] writes with an era; others fall back to `2018年度`.
 const LABELLED_FISCAL_YEARS: std::ops::RangeInclusive<i32> = 1873..=9999;
 
 const fn date(year: i32, month: u32, day: u32) -> Date {
     Date { year, month, day }
-}
-
-/// The era in force on `date` and the year within it (1 for 元年), or `None`
-/// before 1873-01-01.
-pub fn era_year(date: Date) -> Option<(Era, u32)> {
-    if date < SUPPORTED_FROM {
-        return None;
-    }
-    let (era, start) = ERA_STARTS.iter().rev().find(|(_, start)| *start <= date)?;
-    // An era's first calendar year is its 元年 (year 1), whatever day it began,
-    // so the era year counts calendar years from the start year.
-    let year = u32::try_from(date.year - (start.year - 1)).ok()?;
-    Some((*era, year))
 }
 
 /// `元年` for the first year of an era, else `N年`.
@@ -175,40 +124,6 @@ mod tests {
 
     fn day(year: i32, month: u32, day: u32) -> Date {
         Date::new(year, month, day).unwrap()
-    }
-
-    #[test]
-    fn era_names() {
-        for (era, name) in [
-            (Era::Meiji, "明治"),
-            (Era::Taisho, "大正"),
-            (Era::Showa, "昭和"),
-            (Era::Heisei, "平成"),
-            (Era::Reiwa, "令和"),
-        ] {
-            assert_eq!(era.name(), name, "{era:?}");
-        }
-    }
-
-    #[test]
-    fn era_year_at_boundaries() {
-        for (date, expected) in [
-            (day(1872, 12, 31), None),
-            (day(1873, 1, 1), Some((Era::Meiji, 6))),
-            (day(1912, 7, 29), Some((Era::Meiji, 45))),
-            (day(1912, 7, 30), Some((Era::Taisho, 1))),
-            (day(1926, 12, 24), Some((Era::Taisho, 15))),
-            (day(1926, 12, 25), Some((Era::Showa, 1))),
-            (day(1927, 1, 1), Some((Era::Showa, 2))),
-            (day(1989, 1, 7), Some((Era::Showa, 64))),
-            (day(1989, 1, 8), Some((Era::Heisei, 1))),
-            (day(2019, 4, 30), Some((Era::Heisei, 31))),
-            (day(2019, 5, 1), Some((Era::Reiwa, 1))),
-            (day(2020, 1, 1), Some((Era::Reiwa, 2))),
-            (day(-1, 1, 1), None),
-        ] {
-            assert_eq!(era_year(date), expected, "{date}");
-        }
     }
 
     #[test]

@@ -621,20 +621,27 @@ fn template_diagnostics(error: &tera::Error, files: &ThemeFiles) -> Vec<Diagnost
             .map_or_else(|| format!("templates/{name}"), |f| f.origin.clone())
     };
     let hint = "see the template contract in docs/templates.md for the variables each page has";
+    // The line the problem is on, from the template as it was compiled.
+    let quoted =
+        |diagnostic: Diagnostic, name: &str| match files.files.get(&format!("templates/{name}")) {
+            Some(file) => diagnostic.quoting(&crate::source::normalize_source(
+                &String::from_utf8_lossy(&file.bytes),
+            )),
+            None => diagnostic,
+        };
     if let tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) =
         error.kind()
         && !report.filename().is_empty()
     {
         let span = report.span();
-        return vec![
-            Diagnostic::error(
-                origin(report.filename()),
-                format!("template error: {}", report.message()),
-            )
-            .ja(format!("テンプレートのエラー: {}", report.message()))
-            .at(Span::new(span.start_line, span.start_col + 1))
-            .hint(hint),
-        ];
+        let diagnostic = Diagnostic::error(
+            origin(report.filename()),
+            format!("template error: {}", report.message()),
+        )
+        .ja(format!("テンプレートのエラー: {}", report.message()))
+        .at(Span::new(span.start_line, span.start_col + 1))
+        .hint(hint);
+        return vec![quoted(diagnostic, report.filename())];
     }
     let text = error.to_string();
     let mut found = Vec::new();
@@ -648,12 +655,11 @@ fn template_diagnostics(error: &tera::Error, files: &ThemeFiles) -> Vec<Diagnost
             let col = parts.next().and_then(|c| c.parse::<usize>().ok());
             let line_number = parts.next().and_then(|l| l.parse::<usize>().ok());
             if let (Some(col), Some(line_number), Some(name)) = (col, line_number, parts.next()) {
-                found.push(
-                    Diagnostic::error(origin(name), format!("template error: {m}"))
-                        .ja(format!("テンプレートのエラー: {m}"))
-                        .at(Span::new(line_number, col))
-                        .hint(hint),
-                );
+                let diagnostic = Diagnostic::error(origin(name), format!("template error: {m}"))
+                    .ja(format!("テンプレートのエラー: {m}"))
+                    .at(Span::new(line_number, col))
+                    .hint(hint);
+                found.push(quoted(diagnostic, name));
                 message = None;
             }
         }

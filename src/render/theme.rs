@@ -125,8 +125,8 @@ pub fn load(root: &Path, theme: &str, diagnostics: &mut Diagnostics) -> ThemeFil
 /// The `extends:` of a theme's `theme.yaml`, if any.
 fn extends(dir: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option<String> {
     let file = format!("themes/{name}/theme.yaml");
-    let text = std::fs::read_to_string(dir.join("theme.yaml")).ok()?;
-    match parse_yaml(&normalize_source(&text), 1) {
+    let text = normalize_source(&std::fs::read_to_string(dir.join("theme.yaml")).ok()?);
+    match parse_yaml(&text, 1) {
         Ok(doc) => match doc.value.get("extends") {
             Some(Value::String(parent)) if crate::content::schema::is_valid_slug(parent) => {
                 Some(parent.clone())
@@ -147,7 +147,8 @@ fn extends(dir: &Path, name: &str, diagnostics: &mut Diagnostics) -> Option<Stri
             diagnostics.push(
                 Diagnostic::error(&file, format!("invalid YAML: {}", error.message))
                     .ja(format!("YAML として読めません: {}", error.message))
-                    .at(error.span),
+                    .at(error.span)
+                    .quoting(&text),
             );
             None
         }
@@ -194,7 +195,8 @@ fn load_strings(
             Err(error) => diagnostics.push(
                 Diagnostic::error(origin, format!("invalid YAML: {}", error.message))
                     .ja(format!("YAML として読めません: {}", error.message))
-                    .at(error.span),
+                    .at(error.span)
+                    .quoting(&text),
             ),
         }
     }

@@ -4,15 +4,20 @@
 //! path of the site (`/machizukuri/jirei/`); `/` redirects there. HTML pages
 //! get one `<script src>` added, for the live-reload client served under
 //! `/__casebook/`, with the server-sent event stream that tells it to reload
-//! or to show build errors. A connection gets its own thread; the preview
-//! serves one writer, not a crowd.
+//! or to show build errors. Request heads are parsed by `httparse`; a
+//! request's body (`Content-Length`) is read and dropped, so the next request
+//! on a kept-alive connection starts where it should. A connection gets its
+//! own thread, up to [`MAX_CONNECTIONS`] at once: the preview serves one
+//! writer, not a crowd, and refuses the rest with 503 rather than spawn
+//! without end.
 
 use super::{Served, Shared};
 use crate::output::Contents;
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -27,17 +32,72 @@ const IDLE: Duration = Duration::from_secs(10);
 const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Requests are a line and a few headers; anything larger is refused.
 const MAX_HEAD: usize = 16 * 1024;
+/// The most headers a request may have.
+const MAX_HEADERS: usize = 64;
+/// The largest request body read and dropped to keep a connection; a larger
+/// one closes the connection after the answer.
+const MAX_DRAINED: u64 = 1024 * 1024;
+/// Connections served at once, each by its own thread (open tabs' event
+/// streams among them); more are answered 503 and closed.
+pub const MAX_CONNECTIONS: usize = 32;
 
 pub fn accept(listener: TcpListener, shared: Arc<Shared>) {
+    let open = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
+        let Some(slot) = Slot::take(&open) else {
+            refuse(stream);
+            continue;
+        };
         let shared = Arc::clone(&shared);
         let _ = std::thread::Builder::new()
             .name("casebook-http".into())
             .spawn(move || {
+                let _slot = slot;
                 let _ = serve_connection(stream, &shared);
             });
     }
+}
+
+/// One of the [`MAX_CONNECTIONS`] places, given back when dropped (when its
+/// thread ends, or when the thread could not be started).
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    fn take(open: &Arc<AtomicUsize>) -> Option<Slot> {
+        open.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+            (n < MAX_CONNECTIONS).then_some(n + 1)
+        })
+        .ok()?;
+        Some(Slot(Arc::clone(open)))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Answers a connection beyond the cap with 503, on the accepting thread.
+/// The request is read first (briefly), so that closing with it unread does
+/// not reset the connection before the client sees the answer.
+fn refuse(stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    if let Ok(clone) = stream.try_clone() {
+        let _ = read_request(&mut BufReader::new(clone));
+    }
+    let mut stream = stream;
+    let body = "too many connections; try again soon\n";
+    let _ = stream.write_all(
+        format!(
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    );
+    let _ = stream.shutdown(std::net::Shutdown::Both);
 }
 
 struct Request {
@@ -49,14 +109,28 @@ struct Request {
     keep_alive: bool,
 }
 
+/// What came in on a connection.
+enum Incoming {
+    Request(Request),
+    /// Not an HTTP request: answered 400, and the connection closed.
+    Malformed,
+}
+
 fn serve_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
     stream.set_read_timeout(Some(IDLE))?;
     let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = stream;
     loop {
-        let Some(request) = read_request(&mut reader)? else {
-            return Ok(());
+        let request = match read_request(&mut reader)? {
+            None => return Ok(()),
+            Some(Incoming::Request(request)) => request,
+            Some(Incoming::Malformed) => {
+                writer.write_all(
+                    b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 12\r\nConnection: close\r\n\r\nbad request\n",
+                )?;
+                return writer.flush();
+            }
         };
         if request.path == format!("{PREFIX}events") {
             return stream_events(writer, shared, &request.query);
@@ -69,7 +143,9 @@ fn serve_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
     }
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>> {
+/// Reads one request head and drops its body; `None` when the connection
+/// closed, idled out or sent a head too large.
+fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Incoming>> {
     let mut head = Vec::new();
     loop {
         let mut line = Vec::new();
@@ -87,32 +163,63 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
             }
             Err(e) => return Err(e),
         }
-        if line == b"\r\n" || line == b"\n" {
-            if head.is_empty() {
-                continue;
-            }
-            break;
+        // Blank lines before a request are allowed (RFC 9112 §2.2).
+        if head.is_empty() && (line == b"\r\n" || line == b"\n") {
+            continue;
         }
         head.extend_from_slice(&line);
+        if line == b"\r\n" || line == b"\n" {
+            break;
+        }
         if head.len() > MAX_HEAD {
             return Ok(None);
         }
     }
-    let head = String::from_utf8_lossy(&head);
-    let mut lines = head.lines();
-    let mut parts = lines.next().unwrap_or_default().split_whitespace();
-    let method = parts.next().unwrap_or_default().to_string();
-    let target = parts.next().unwrap_or("/");
-    let version = parts.next().unwrap_or("HTTP/1.0");
-    let mut keep_alive = version == "HTTP/1.1";
-    for line in lines {
-        if let Some((name, value)) = line.split_once(':')
-            && name.trim().eq_ignore_ascii_case("connection")
-        {
-            let value = value.trim();
-            keep_alive = !value.eq_ignore_ascii_case("close")
-                && (keep_alive || value.eq_ignore_ascii_case("keep-alive"));
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Request::new(&mut headers);
+    match parsed.parse(&head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        Ok(httparse::Status::Partial) | Err(_) => return Ok(Some(Incoming::Malformed)),
+    }
+    let (Some(method), Some(target), Some(version)) = (parsed.method, parsed.path, parsed.version)
+    else {
+        return Ok(Some(Incoming::Malformed));
+    };
+    let header = |name: &str| -> Vec<String> {
+        parsed
+            .headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| String::from_utf8_lossy(h.value).trim().to_ascii_lowercase())
+            .collect()
+    };
+    let mut keep_alive = version == 1;
+    for value in header("connection") {
+        let tokens = || value.split(',').map(str::trim);
+        if tokens().any(|t| t == "close") {
+            keep_alive = false;
+        } else if tokens().any(|t| t == "keep-alive") {
+            keep_alive = true;
         }
+    }
+    // A body is never used, but it must be read, or its bytes would be taken
+    // for the next request's head. One of unknown length (chunked) or too
+    // large to read ends the connection after the answer.
+    let lengths = header("content-length");
+    let length = match lengths.as_slice() {
+        [] => Some(0),
+        [one] => one.parse::<u64>().ok(),
+        _ => None,
+    };
+    let chunked = !header("transfer-encoding").is_empty();
+    match length {
+        Some(length) if !chunked && length <= MAX_DRAINED => {
+            let drained = io::copy(&mut reader.by_ref().take(length), &mut io::sink())?;
+            if drained < length {
+                return Ok(None);
+            }
+        }
+        _ => keep_alive = false,
     }
     let target = target.split('#').next().unwrap_or_default();
     let (raw_path, query) = match target.find('?') {
@@ -122,12 +229,12 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
     let path = percent_encoding::percent_decode_str(raw_path)
         .decode_utf8_lossy()
         .into_owned();
-    Ok(Some(Request {
-        method,
+    Ok(Some(Incoming::Request(Request {
+        method: method.to_string(),
         path,
         query: query.to_string(),
         keep_alive,
-    }))
+    })))
 }
 
 struct Response {
@@ -425,6 +532,155 @@ mod tests {
                 String::from_utf8(inject(html.as_bytes(), "S")).unwrap(),
                 expected
             );
+        }
+    }
+
+    /// A server on a free loopback port for a site under `/b/` that has no
+    /// files yet: `/` redirects to `/b/`, other paths are 404, POST is 405.
+    fn server() -> std::net::SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let shared = Arc::new(Shared {
+            state: std::sync::RwLock::new(super::super::Published {
+                files: Arc::new(BTreeMap::new()),
+                base_path: "/b/".into(),
+                generation: 1,
+                errors: None,
+            }),
+            clients: Default::default(),
+            id: 7,
+            history: Default::default(),
+        });
+        std::thread::spawn(move || accept(listener, shared));
+        address
+    }
+
+    /// Reads one response: its status and `Location`, body skipped by its length.
+    fn response(reader: &mut BufReader<TcpStream>) -> (u16, Option<String>) {
+        let mut status = String::new();
+        reader.read_line(&mut status).unwrap();
+        let code = status
+            .split(' ')
+            .nth(1)
+            .unwrap_or_default()
+            .parse()
+            .unwrap_or(0);
+        let (mut length, mut location) = (0, None);
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            let (name, value) = line.split_once(": ").unwrap();
+            match name.to_ascii_lowercase().as_str() {
+                "content-length" => length = value.parse().unwrap(),
+                "location" => location = Some(value.to_string()),
+                _ => {}
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        (code, location)
+    }
+
+    /// The tests below count the server's threads, so they run one at a time.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    /// A POST's body is read and dropped, so the GET after it on the same
+    /// kept-alive connection is answered as itself, even when the body looks
+    /// like a request.
+    #[test]
+    fn a_request_body_does_not_desync_a_kept_alive_connection() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let address = server();
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let body = "GET /b/elsewhere HTTP/1.1\r\n\r\n";
+        write!(
+            stream,
+            "POST /b/form HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /b/missing HTTP/1.1\r\nHost: x\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        assert_eq!(response(&mut reader), (405, None));
+        assert_eq!(response(&mut reader), (302, Some("/b/".into())));
+        assert_eq!(response(&mut reader), (404, None));
+        // Nothing more was answered: the body was not taken for a request.
+        stream
+            .set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        let mut rest = Vec::new();
+        let _ = reader.read_to_end(&mut rest);
+        assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+
+        // A malformed head is a 400, and the connection closes.
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        stream.write_all(b"GET /\x01 HTTP/1.1\r\n\r\n").unwrap();
+        let mut reader = BufReader::new(stream);
+        assert_eq!(response(&mut reader), (400, None));
+    }
+
+    /// Threads named like the server's connection threads, in this process.
+    #[cfg(target_os = "linux")]
+    fn connection_threads() -> usize {
+        std::fs::read_dir("/proc/self/task")
+            .unwrap()
+            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+            .filter(|name| name.trim() == "casebook-http")
+            .count()
+    }
+
+    /// Beyond [`MAX_CONNECTIONS`] open connections, a new one is answered 503
+    /// and closed without a thread of its own; once one closes, the next is
+    /// served again.
+    #[test]
+    fn connections_beyond_the_cap_are_refused_without_a_thread() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let address = server();
+        let get = |stream: &TcpStream| {
+            let mut stream = stream.try_clone().unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            stream
+                .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                .unwrap();
+            response(&mut BufReader::new(stream))
+        };
+        let mut held: Vec<TcpStream> = (0..MAX_CONNECTIONS)
+            .map(|_| TcpStream::connect(address).unwrap())
+            .collect();
+        // Each held connection is served: its thread answers.
+        for stream in &held {
+            assert_eq!(get(stream).0, 302);
+        }
+        #[cfg(target_os = "linux")]
+        let before = connection_threads();
+        for _ in 0..3 {
+            let extra = TcpStream::connect(address).unwrap();
+            assert_eq!(get(&extra).0, 503);
+        }
+        #[cfg(target_os = "linux")]
+        assert_eq!(connection_threads(), before);
+        drop(held.pop());
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let next = TcpStream::connect(address).unwrap();
+            match get(&next).0 {
+                302 => break,
+                503 if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => panic!("answered {other} after a connection closed"),
+            }
         }
     }
 }

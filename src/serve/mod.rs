@@ -44,37 +44,19 @@ pub struct ServeOptions {
     pub language: Language,
 }
 
-/// What a changed path means for the rebuild (compare zola's `ChangeKind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ChangeKind {
-    /// A file under content/.
-    Content,
-    /// A template, static file or UI string file under themes/.
-    Theme,
-    /// casebook.yaml: every cache is emptied.
-    Config,
-}
-
-/// The kind of change a root-relative path is, or `None` when the site does
-/// not read it (the output folder, editor leftovers, other files).
-pub fn change_kind(rel: &str) -> Option<ChangeKind> {
+/// Whether the site reads the root-relative path `rel`, so that a change to
+/// it calls for a rebuild: casebook.yaml and what is under content/ and
+/// themes/, but not the output folder, editor leftovers or other files. What
+/// a change touches is worked out by the rebuild itself, from the files.
+pub fn is_watched(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let leftover = name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".tmp")
         || name == "4913";
-    if rel == crate::config::CONFIG_FILE {
-        Some(ChangeKind::Config)
-    } else if leftover {
-        None
-    } else if rel.starts_with("content/") || rel == "content" {
-        Some(ChangeKind::Content)
-    } else if rel.starts_with("themes/") || rel == "themes" {
-        Some(ChangeKind::Theme)
-    } else {
-        None
-    }
+    let under = |folder: &str| rel == folder || rel.starts_with(&format!("{folder}/"));
+    rel == crate::config::CONFIG_FILE || !leftover && (under("content") || under("themes"))
 }
 
 /// Why the server could not start.
@@ -186,17 +168,17 @@ fn errors_event(preview: &Preview) -> String {
     let errors: Vec<serde_json::Value> = preview
         .errors()
         .iter()
-        .map(|d| overlay_entry(d, preview.root(), preview.language))
+        .map(|d| overlay_entry(d, preview.language))
         .collect();
     let language = preview.language.pick("ja", "en");
     event("errors", &json!({ "errors": errors, "language": language }))
 }
 
 /// A diagnostic with its source line and caret, as the terminal shows them.
-fn overlay_entry(diagnostic: &Diagnostic, root: &Path, language: Language) -> serde_json::Value {
+fn overlay_entry(diagnostic: &Diagnostic, language: Language) -> serde_json::Value {
     let mut one = Diagnostics::new();
     one.push(diagnostic.clone());
-    let text = one.render_text(root, language);
+    let text = one.render_text(language);
     let (message, hint) = diagnostic.words(language);
     let hint_label = format!("{}:", language.pick("ヒント", "hint"));
     // The lines between the heading and the hint: the source line and caret.
@@ -302,6 +284,7 @@ pub fn run(options: &ServeOptions) -> Result<(), StartError> {
         output: None,
         base_url: None,
         drafts: options.drafts,
+        check_only: false,
     };
     let mut preview = Preview::new(build_options, Some(origin.clone()));
     preview.language = options.language;
@@ -400,7 +383,7 @@ pub fn run(options: &ServeOptions) -> Result<(), StartError> {
                         .or_else(|_| path.strip_prefix(root))
                         .map(|p| crate::content::walk::rel_path(Path::new(""), p));
                     if let Ok(rel) = rel
-                        && change_kind(&rel).is_some()
+                        && is_watched(&rel)
                         && !changed.contains(&rel)
                     {
                         changed.push(rel);
@@ -465,7 +448,7 @@ fn rebuild(preview: &mut Preview, shared: &Shared, changed: &[String], timings: 
 /// One line per rebuild on the terminal, and the diagnostics in full.
 fn report(preview: &Preview, update: &Update, first: bool, timings: bool) {
     let language = preview.language;
-    let text = update.diagnostics.render_text(preview.root(), language);
+    let text = update.diagnostics.render_text(language);
     if !text.is_empty() {
         eprint!("{text}");
     }
@@ -529,20 +512,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn change_kinds() {
+    fn watched_paths() {
         for (rel, expected) in [
-            ("casebook.yaml", Some(ChangeKind::Config)),
-            ("content/cases/a.md", Some(ChangeKind::Content)),
-            ("content/cases/a/exterior.jpg", Some(ChangeKind::Content)),
-            ("content", Some(ChangeKind::Content)),
-            ("themes/city/templates/base.html", Some(ChangeKind::Theme)),
-            ("content/cases/.a.md.swp", None),
-            ("content/cases/a.md~", None),
-            ("content/cases/4913", None),
-            ("public/index.html", None),
-            ("README.md", None),
+            ("casebook.yaml", true),
+            ("content/cases/a.md", true),
+            ("content/cases/a/exterior.jpg", true),
+            ("content", true),
+            ("themes/city/templates/base.html", true),
+            ("themes", true),
+            ("content/cases/.a.md.swp", false),
+            ("content/cases/a.md~", false),
+            ("content/cases/4913", false),
+            ("content.md", false),
+            ("themes-old/base.html", false),
+            ("public/index.html", false),
+            ("README.md", false),
         ] {
-            assert_eq!(change_kind(rel), expected, "{rel}");
+            assert_eq!(is_watched(rel), expected, "{rel}");
         }
     }
 }

@@ -404,6 +404,26 @@ describe('the search page', () => {
     await context.close();
   });
 
+  test('a browser without DecompressionStream keeps the plain form, its note and the browse lists', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await page.addInitScript(() => { delete window.DecompressionStream; });
+    const fetched = [];
+    page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+    await page.goto(server.url('search/'));
+    assert.equal(await page.evaluate(() => typeof window.DecompressionStream), 'undefined');
+    await page.fill('#search-q', '空き家');
+    await Promise.all([page.waitForURL(/[?&]q=/), page.press('#search-q', 'Enter')]);
+    assert.equal(new URL(page.url()).pathname, `${PREFIX}search/`);
+    assert.equal(new URL(page.url()).searchParams.get('q'), '空き家');
+    await page.waitForLoadState('load');
+    assert.equal(await page.locator('[data-search-nojs]').isVisible(), true);
+    assert.equal(await page.locator('[data-search-layout]').isVisible(), false);
+    assert.ok(await page.locator('[data-search-browse] a').count() > 0);
+    assert.deepEqual(fetched.filter((p) => p.startsWith(`${PREFIX}search/`) && p !== `${PREFIX}search/`), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('a response that arrives after a newer query started is dropped', async () => {
     const { page, problems, context } = await openPage(browser);
     await open(page);

@@ -39,18 +39,23 @@ fn copy_tree(from: &Path, to: &Path) {
 impl SiteTest {
     /// A copy of `tests/fixtures/<name>/`.
     pub fn fixture(name: &str) -> SiteTest {
+        SiteTest::copy_of(&fixtures().join(name))
+    }
+
+    /// A copy of the folder `from` (a path in the repository).
+    pub fn copy_of(from: &Path) -> SiteTest {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
-        copy_tree(&fixtures().join(name), &root);
+        copy_tree(from, &root);
         SiteTest {
             dir: Rc::new(dir),
             root,
         }
     }
 
-    /// A copy of a site anywhere on disk (its configuration, content and
-    /// themes), such as the project's own sample site.
-    pub fn copy_of(site: &Path) -> SiteTest {
+    /// A copy of a site's configuration, content and themes alone, such as
+    /// the project's own sample site (whose folder holds much else).
+    pub fn copy_site(site: &Path) -> SiteTest {
         let test = SiteTest::empty();
         std::fs::copy(site.join("casebook.yaml"), test.root.join("casebook.yaml")).unwrap();
         for folder in ["content", "themes"] {

@@ -513,3 +513,71 @@ fn an_image_that_does_not_decode_is_a_warning_and_goes_out_as_it_is() {
         "<img src=\"/jirei/cases/photos/photo.jpg\" alt=\"縦に撮った写真\" loading=\"lazy\" decoding=\"async\">"
     ));
 }
+
+/// Every entry under `dir` (folders too), with its modification time.
+fn listing(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+            out.insert(
+                rel.to_string_lossy().replace('\\', "/"),
+                entry.metadata().unwrap().modified().unwrap(),
+            );
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            }
+        }
+    }
+    out
+}
+
+/// `check` writes nothing (SPEC §3): it reads image headers, resizes
+/// nothing and leaves no cache in the site; a damaged image is still reported.
+#[test]
+fn check_reads_image_headers_and_writes_nothing() {
+    let site = site().file(
+        "content/cases/photos/moving.gif",
+        &gif_with_metadata().0[..10],
+    );
+    let before = listing(&site.root);
+    site.check().expect_success().expect_stderr_contains(
+        "content/cases/photos/moving.gif: warning: not a well-formed GIF file",
+    );
+    assert_eq!(listing(&site.root), before);
+    assert!(!site.root.join(".casebook-cache").exists());
+
+    let broken = SiteTest::fixture(FIXTURE)
+        .file(PHOTO, "not a photo")
+        .file(DIAGRAM, diagram());
+    let before = listing(&broken.root);
+    broken
+        .check()
+        .expect_success()
+        .expect_stderr_contains("content/cases/photos/photo.jpg: warning: cannot read image (");
+    assert_eq!(listing(&broken.root), before);
+}
+
+/// What `check` says about images is what `build` says about them.
+#[test]
+fn check_and_build_report_the_same_image_problems() {
+    let site = SiteTest::fixture(FIXTURE)
+        .file(PHOTO, "not a photo")
+        .file(DIAGRAM, vec![0x89, b'P', b'N', b'G']);
+    let problems = |run: &Run| -> Vec<String> {
+        run.stderr
+            .lines()
+            .filter(|l| l.starts_with("content/") || l.starts_with("  hint"))
+            .map(str::to_string)
+            .collect()
+    };
+    let checked = problems(&site.check());
+    assert_eq!(checked.len(), 4, "{checked:?}");
+    assert!(
+        checked[0].starts_with("content/cases/photos/diagram.png: warning: cannot read image (")
+    );
+    assert!(checked[2].starts_with("content/cases/photos/photo.jpg: warning: cannot read image ("));
+    assert_eq!(checked, problems(&site.build()));
+}

@@ -61,7 +61,7 @@ fn what_check_accepts_validates() {
         project.to_path_buf(),
         project.join("tests/fixtures/provenance/basic"),
     ] {
-        let site = SiteTest::copy_of(&root);
+        let site = SiteTest::copy_site(&root);
         site.check().expect_success();
         let schemas = schemas(&site);
         let mut checked = 0;

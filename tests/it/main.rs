@@ -12,6 +12,8 @@ mod fuzz_corpus;
 mod hostile;
 /// Responsive images: widths, formats, no EXIF or GPS (GIF and WebP too), srcset for case and body images, the cache.
 mod images;
+/// `casebook import`: workbooks and CSV in a city's layout, Japanese values, located errors, open data read back.
+mod import;
 /// `casebook init`: a new site that builds at once, and never overwrites.
 mod init;
 /// No content field or body can put script into any output file.
@@ -22,6 +24,8 @@ mod json_schema;
 mod map;
 /// Open data files: CSV rules and JSON.
 mod opendata;
+/// Snapshots of the feed, cases.json, a case page's main and a check report.
+mod outputs;
 /// Properties over generated input: paths stay inside, formats round-trip.
 mod properties;
 /// Provenance: sources and their marks, made-up examples labelled, require_sources.

@@ -76,3 +76,16 @@ fn the_page_counts_the_rows_each_file_holds() {
         );
     }
 }
+
+/// Issue 20: the page states the rule that keeps spreadsheets from running
+/// a cell as a formula.
+#[test]
+fn the_page_states_the_formula_rule() {
+    let run = SiteTest::fixture("render/basic").build();
+    run.expect_success();
+    let page = run.main_html("opendata/index.html");
+    assert!(
+        page.contains("「=」「+」「-」「@」で始まり数値ではないセルには、先頭に「&#39;」（アポストロフィ）を付けています（-5 のような負の数はそのままです）"),
+        "{page}"
+    );
+}

@@ -354,3 +354,79 @@ fn a_page_slug_the_site_uses_itself_is_refused() {
         ));
     }
 }
+
+/// The links of nested lists as a tree: for each `<li>`, its first link's
+/// href and the items of the lists inside it, in order.
+#[derive(Debug, PartialEq)]
+struct Item {
+    href: String,
+    items: Vec<Item>,
+}
+
+fn list_tree(html: &str) -> Vec<Item> {
+    // The open items, innermost last; the root collects the outermost ones.
+    let mut open: Vec<Item> = vec![Item {
+        href: String::new(),
+        items: Vec::new(),
+    }];
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+            .collect();
+        match name.as_str() {
+            "li" => open.push(Item {
+                href: String::new(),
+                items: Vec::new(),
+            }),
+            "/li" => {
+                let item = open.pop().expect("a </li> closes an open <li>");
+                open.last_mut().expect("the root stays").items.push(item);
+            }
+            "a" => {
+                let tag = &rest[..rest.find('>').unwrap()];
+                let href = tag
+                    .split("href=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap();
+                let item = open.last_mut().unwrap();
+                if item.href.is_empty() {
+                    item.href = href.to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(open.len(), 1, "every <li> is closed");
+    open.pop().unwrap().items
+}
+
+/// The district index nests each area's item inside its ward's item, and a
+/// ward without areas has no list of them.
+#[test]
+fn the_district_tree_nests_areas_under_wards() {
+    let run = SiteTest::fixture("render/basic").build();
+    run.expect_success();
+    let main = run.main_html("districts/index.html");
+    let tree = &main[main.find("<ul class=\"district-tree\">").expect("the tree")..];
+    let leaf = |href: &str| Item {
+        href: format!("{BASE}districts/{href}"),
+        items: Vec::new(),
+    };
+    assert_eq!(
+        list_tree(tree),
+        vec![
+            Item {
+                items: vec![leaf("minami/%E4%B8%AD%E6%9D%91%E5%9C%B0%E5%8C%BA/")],
+                ..leaf("minami/")
+            },
+            leaf("asahi/"),
+        ],
+        "{main}"
+    );
+}

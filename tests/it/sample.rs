@@ -151,20 +151,6 @@ fn the_nakamura_case_shows_its_facts_panel() {
 }
 
 #[test]
-fn the_district_tree_nests_areas_under_wards() {
-    let main = main_of("districts/index.html");
-    let ward = main.find("横浜市南区").expect("横浜市南区 listed");
-    let area = main[ward..]
-        .find("中村地区")
-        .expect("中村地区 listed under 横浜市南区");
-    assert!(area > 0);
-    assert!(
-        main.contains("/machizukuri/jirei/districts/minami/"),
-        "ward link uses its slug"
-    );
-}
-
-#[test]
 fn a_scheme_page_lists_its_sourced_rules_and_cases() {
     let main = main_of("funding/chiiki-machizukuri-josei/index.html");
     for expected in [

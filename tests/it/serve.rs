@@ -80,10 +80,9 @@ fn expect_ok(update: &Update, step: &str) {
     assert!(
         !update.has_errors(),
         "{step}: {}",
-        update.diagnostics.render_text(
-            std::path::Path::new("."),
-            casebook::language::Language::English
-        )
+        update
+            .diagnostics
+            .render_text(casebook::language::Language::English)
     );
 }
 
@@ -335,6 +334,30 @@ fn errors_keep_the_last_good_site_until_fixed() {
             .contains(&"cases/slope-benches/index.html".to_string())
     );
     session.assert_same_as_clean_build("fixed");
+}
+
+/// A problem quotes its line as it was when found: the printer reads no
+/// file, so a save after the rebuild does not change the line under the
+/// caret (nor a model-stage problem's, found after the file was read).
+#[test]
+fn a_problem_quotes_the_line_it_was_found_on_not_a_newer_save() {
+    let mut session = Session::start();
+    let benches = "content/cases/slope-benches.md";
+    let good = session.read(benches);
+    let broken = session.write(benches, &good.replace("district: 旭区", "distirct: 旭区"));
+    assert!(broken.has_errors());
+    session.site.change_file(
+        benches,
+        good.replace("district: 旭区", "# a newer save\ndistrict: 旭区"),
+    );
+    let text = broken
+        .diagnostics
+        .render_text(casebook::language::Language::English);
+    assert!(
+        text.contains("| distirct: 旭区\n"),
+        "the line found at rebuild time:\n{text}"
+    );
+    assert!(!text.contains("a newer save"), "{text}");
 }
 
 /// The search index, feed, sitemap and open data are made from the whole

@@ -150,7 +150,10 @@ fn time(mut args: impl Iterator<Item = String>) {
     let content = casebook::content::load(
         &root,
         &config.language,
-        casebook::content::LoadOptions { drafts: false },
+        casebook::content::LoadOptions {
+            drafts: false,
+            ..Default::default()
+        },
         &mut diagnostics,
     );
     let site = casebook::model::build(config, content, &mut diagnostics);

@@ -168,8 +168,15 @@ export function compareCodePoints(a, b) {
 /** The first two characters of a gram: the key that places it in a file. */
 export const fileKey = (gram) => Array.from(gram).slice(0, 2).join('');
 
+/**
+ * Whether this browser can read the index: its files are gzip, unpacked by
+ * DecompressionStream. Without it the page keeps its plain form.
+ */
+export const canSearch = () => typeof globalThis.DecompressionStream === 'function';
+
 async function inflate(bytes) {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  if (!canSearch()) throw new SearchIndexError('this browser cannot unpack the search index (no DecompressionStream)');
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }

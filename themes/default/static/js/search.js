@@ -4,7 +4,7 @@
 // URL. The facets (search-facets.js and facets.bin) load only once the
 // filter panel is opened or the URL holds a filter.
 
-import { SearchIndex, SearchIndexError, excerpt, matchRanges, normalize } from './search-core.js';
+import { SearchIndex, SearchIndexError, canSearch, excerpt, matchRanges, normalize } from './search-core.js';
 
 const PAGE_SIZE = 10;
 const TYPING_DELAY = 250;
@@ -225,4 +225,7 @@ class CasebookSearch {
   }
 }
 
-for (const root of document.querySelectorAll('[data-module="casebook-search"]')) new CasebookSearch(root).init();
+// A browser that cannot read the index keeps the plain form and its note.
+if (canSearch()) {
+  for (const root of document.querySelectorAll('[data-module="casebook-search"]')) new CasebookSearch(root).init();
+}
