@@ -15,8 +15,14 @@ use crate::diagnostics::{Diagnostic, words};
 use std::path::{Path, PathBuf};
 
 /// The GitHub repository whose releases the content repository's workflows
-/// download casebook from.
-pub const RELEASE_REPOSITORY: &str = "casebook-ssg/casebook";
+/// download casebook from: the one that built this binary, which the release
+/// workflow passes in. A binary built anywhere else leaves it empty rather
+/// than guess a name, and the workflows then stop and say what to set: a
+/// guessed repository could serve someone else's binary with matching sums.
+pub const RELEASE_REPOSITORY: &str = match option_env!("CASEBOOK_RELEASE_REPOSITORY") {
+    Some(repository) => repository,
+    None => "",
+};
 
 /// Each file of a new site: its path in the site, and its text.
 const FILES: [(&str, &str); 12] = [
