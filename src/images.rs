@@ -403,25 +403,35 @@ fn inspect_one(root: &Path, path: &str, source: &Path, format: Format, names: &N
     }
 }
 
-/// An image's size once turned upright, read from its header; the pixels
-/// are not decoded.
-fn upright_size(
-    reader: impl std::io::BufRead + std::io::Seek,
+/// A decoder for an image of `format`, and its stored size, refused when it
+/// holds more pixels than a site publishes (read from the header alone).
+fn open_decoder<'a, R: std::io::BufRead + std::io::Seek + 'a>(
+    reader: R,
     format: Format,
-) -> Result<(u32, u32), String> {
+) -> Result<(impl image::ImageDecoder + 'a, (u32, u32)), String> {
     let mut reader = ImageReader::new(reader);
     reader.set_format(match format {
         Format::Jpeg => image::ImageFormat::Jpeg,
         Format::Png => image::ImageFormat::Png,
         Format::WebP => image::ImageFormat::WebP,
     });
-    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let decoder = reader.into_decoder().map_err(|e| e.to_string())?;
     let (w, h) = decoder.dimensions();
     if u64::from(w) * u64::from(h) > MAX_PIXELS {
         return Err(format!(
             "{w}×{h} pixels is more than this site publishes; scale it down first"
         ));
     }
+    Ok((decoder, (w, h)))
+}
+
+/// An image's size once turned upright, read from its header; the pixels
+/// are not decoded.
+fn upright_size(
+    reader: impl std::io::BufRead + std::io::Seek,
+    format: Format,
+) -> Result<(u32, u32), String> {
+    let (mut decoder, (w, h)) = open_decoder(reader, format)?;
     if w == 0 || h == 0 {
         return Err("the image is empty".into());
     }
@@ -526,19 +536,7 @@ type Encoded = (u32, u32, Vec<u8>);
 
 /// Decodes an image, turns it upright, and encodes every rendition.
 fn encode(bytes: &[u8], format: Format) -> Result<EncodedSet, String> {
-    let mut reader = ImageReader::new(Cursor::new(bytes));
-    reader.set_format(match format {
-        Format::Jpeg => image::ImageFormat::Jpeg,
-        Format::Png => image::ImageFormat::Png,
-        Format::WebP => image::ImageFormat::WebP,
-    });
-    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
-    let (w, h) = decoder.dimensions();
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(format!(
-            "{w}×{h} pixels is more than this site publishes; scale it down first"
-        ));
-    }
+    let (mut decoder, _) = open_decoder(Cursor::new(bytes), format)?;
     let orientation = decoder.orientation().map_err(|e| e.to_string())?;
     let icc_profile = decoder.icc_profile().ok().flatten();
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;

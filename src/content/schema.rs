@@ -488,6 +488,37 @@ enum Checked {
     List(Vec<Record>),
 }
 
+/// A type one variant of [`Checked`] holds.
+trait FromChecked: Sized {
+    fn from_checked(checked: Checked) -> Option<Self>;
+}
+
+macro_rules! from_checked {
+    ($($variant:ident => $type:ty),* $(,)?) => {
+        $(impl FromChecked for $type {
+            fn from_checked(checked: Checked) -> Option<Self> {
+                match checked {
+                    Checked::$variant(value) => Some(value),
+                    _ => None,
+                }
+            }
+        })*
+    };
+}
+
+from_checked! {
+    Text => String,
+    Date => Date,
+    Bool => bool,
+    Number => f64,
+    Whole => i64,
+    Unsigned => u64,
+    Year => i32,
+    Status => Status,
+    District => District,
+    Texts => Vec<String>,
+}
+
 /// The checked fields of one mapping, taken out one by one into a typed struct.
 #[derive(Debug)]
 struct Record {
@@ -517,74 +548,49 @@ impl Record {
         joined(&self.path, name)
     }
 
+    /// The value of `name` as the type its kind makes (see [`FromChecked`]).
+    fn get<T: FromChecked>(&mut self, name: &str) -> Option<T> {
+        self.take(name).and_then(T::from_checked)
+    }
+
     fn text(&mut self, name: &str) -> Option<String> {
-        match self.take(name)? {
-            Checked::Text(text) => Some(text),
-            _ => None,
-        }
+        self.get(name)
     }
 
     fn date(&mut self, name: &str) -> Option<Date> {
-        match self.take(name)? {
-            Checked::Date(date) => Some(date),
-            _ => None,
-        }
+        self.get(name)
     }
 
     fn bool(&mut self, name: &str) -> Option<bool> {
-        match self.take(name)? {
-            Checked::Bool(b) => Some(b),
-            _ => None,
-        }
+        self.get(name)
     }
 
     fn number(&mut self, name: &str) -> Option<f64> {
-        match self.take(name)? {
-            Checked::Number(n) => Some(n),
-            _ => None,
-        }
+        self.get(name)
     }
 
     fn whole(&mut self, name: &str) -> Option<i64> {
-        match self.take(name)? {
-            Checked::Whole(n) => Some(n),
-            _ => None,
-        }
+        self.get(name)
     }
 
     fn unsigned(&mut self, name: &str) -> Option<u64> {
-        match self.take(name)? {
-            Checked::Unsigned(n) => Some(n),
-            _ => None,
-        }
+        self.get(name)
     }
 
     fn year(&mut self, name: &str) -> Option<i32> {
-        match self.take(name)? {
-            Checked::Year(y) => Some(y),
-            _ => None,
-        }
+        self.get(name)
     }
 
     fn status(&mut self) -> Option<Status> {
-        match self.take("status")? {
-            Checked::Status(s) => Some(s),
-            _ => None,
-        }
+        self.get("status")
     }
 
     fn district(&mut self) -> Option<District> {
-        match self.take("district")? {
-            Checked::District(d) => Some(d),
-            _ => None,
-        }
+        self.get("district")
     }
 
     fn texts(&mut self, name: &str) -> Option<Vec<String>> {
-        match self.take(name)? {
-            Checked::Texts(texts) => Some(texts),
-            _ => None,
-        }
+        self.get(name)
     }
 
     fn record(&mut self, name: &str) -> Option<Record> {
