@@ -37,14 +37,14 @@ function median(values) {
 }
 
 async function startServer(root) {
-  const child = spawn(binary, ['serve', '--root', root, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['serve', '--root', root, '--port', '0', '--lang', 'en'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stderr.on('data', (chunk) => { log += chunk; });
   const url = await new Promise((ok, fail) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const found = out.match(/serving (http:\/\/\S+)/);
+      const found = out.match(/(?:serving|プレビュー:) (http:\/\/\S+)/);
       if (found) ok(found[1]);
     });
     child.on('exit', (code) => fail(new Error(`casebook serve exited with ${code}:\n${log}`)));

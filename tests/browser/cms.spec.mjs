@@ -62,7 +62,7 @@ before(async () => {
     { env: { ...process.env, PORT: String(port), BIND_HOST: '127.0.0.1', GIT_REPO_DIRECTORY: root, MODE: 'fs' } },
     /listening on/,
   );
-  serve = start(binary, ['serve', '--root', root, '--port', '0'], {}, /serving (http:\/\/\S+)/);
+  serve = start(binary, ['serve', '--root', root, '--port', '0'], {}, /(?:serving|プレビュー:) (http:\/\/\S+)/);
   await decap.matched;
   url = (await serve.matched)[1];
   browser = await launch();
