@@ -53,7 +53,7 @@ cat > "$bundle/index.md" <<CASE
 ---
 title: 写真の多い事例
 summary: 画像のベンチマーク用
-district: 南区
+district: 横浜市南区
 published: 2020-04-01
 status: completed
 images:
@@ -66,6 +66,8 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 for site in sample photos; do
   root=$work/$site
+  # A site that does not build would time nothing: say why and stop.
+  "$casebook" check --root "$root" >/dev/null 2>&1 || { "$casebook" check --root "$root"; exit 1; }
   cold=$(for _ in $(seq "$runs"); do rm -rf "$root/.casebook-cache"; stage_ms "$root"; done | median)
   warm=$(for _ in $(seq "$runs"); do stage_ms "$root"; done | median)
   # CPU time is steadier than wall time on a shared machine.
