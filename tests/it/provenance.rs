@@ -220,3 +220,29 @@ content/cases/real.md:11:31: error: `source: reveiw` names no entry of `sources`
         (Some(9), Some(5))
     );
 }
+
+/// A grant that cites a source but states no amount has no figure to mark:
+/// no mark is drawn, and its source's entry links back to nothing that is
+/// not on the page.
+#[test]
+fn a_grant_without_an_amount_gets_no_mark_and_no_back_link() {
+    let site = SiteTest::fixture("provenance/basic");
+    let case = std::fs::read_to_string(site.root.join("content/cases/real.md")).unwrap();
+    let case = case.replace(
+        "fiscal_year: 2018, source: review }\n",
+        "fiscal_year: 2018, source: review }\n  - { scheme: ヨコハマ市民まち普請事業, fiscal_year: 2019, source: plan }\n",
+    );
+    site.change_file("content/cases/real.md", case);
+    let run = site.build();
+    run.expect_success();
+    let page = run.main_html("cases/real/index.html");
+    assert!(!page.contains("cite-grant-2"), "{page}");
+    // Every in-page link on the page has its target.
+    for target in page.split("href=\"#").skip(1) {
+        let id = &target[..target.find('"').unwrap()];
+        assert!(
+            page.contains(&format!("id=\"{id}\"")),
+            "#{id} has no target"
+        );
+    }
+}
