@@ -9,7 +9,8 @@ use crate::bodies::Bodies;
 use crate::content::schema::Status;
 use crate::date::Date;
 use crate::markdown::{Rendered, TocEntry};
-use crate::model::{Case, Site, href};
+use crate::model::{Area, Case, Scheme, Site, Theme, Ward, href};
+use crate::stats::StatsBuilder;
 use serde::Serialize;
 
 #[derive(Serialize, Clone)]
@@ -17,6 +18,35 @@ pub struct Link {
     pub title: String,
     pub href: String,
 }
+
+/// What every kind of term (ward, area, scheme, theme) has: a name, a page,
+/// cases and, from its own file, a summary.
+pub trait Term {
+    fn name(&self) -> &str;
+    fn path(&self) -> &str;
+    fn cases(&self) -> &[usize];
+    fn summary(&self) -> Option<&String>;
+}
+
+macro_rules! term {
+    ($($kind:ty),*) => {$(
+        impl Term for $kind {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn path(&self) -> &str {
+                &self.path
+            }
+            fn cases(&self) -> &[usize] {
+                &self.cases
+            }
+            fn summary(&self) -> Option<&String> {
+                self.entry.as_ref().and_then(|e| e.meta.summary.as_ref())
+            }
+        }
+    )*};
+}
+term!(Ward, Area, Scheme, Theme);
 
 /// A term (ward, area, scheme, theme, year) with its page and case count.
 #[derive(Serialize)]
@@ -253,6 +283,48 @@ impl<'a> ViewBuilder<'a> {
 
     pub fn href(&self, path: &str) -> String {
         href(&self.site.config.base_path, path)
+    }
+
+    /// A link to the page at `path`.
+    pub fn link(&self, title: &str, path: &str) -> Link {
+        Link {
+            title: title.to_string(),
+            href: self.href(path),
+        }
+    }
+
+    /// Links to `terms`' pages, with their case counts.
+    pub fn term_links<T: Term>(&self, terms: &[T]) -> Vec<TermLink> {
+        terms
+            .iter()
+            .map(|term| TermLink {
+                name: term.name().to_string(),
+                href: self.href(term.path()),
+                count: term.cases().len(),
+                summary: term.summary().cloned(),
+            })
+            .collect()
+    }
+
+    /// Draws the charts of the site's cases, or of some of them.
+    pub fn stats(&self) -> StatsBuilder<'_> {
+        StatsBuilder {
+            site: self.site,
+            strings: self.strings,
+        }
+    }
+
+    /// The ward map, when the site has one: every ward on the home page, one
+    /// ward on its own first page.
+    pub fn map_svg(&self, ward: Option<usize>) -> Option<String> {
+        let labels = crate::map::Labels {
+            title: self.t("map_title", "地図で見る事例"),
+            description: self.t(
+                "map_description",
+                "事例{count}件のうち、位置のわかる{located}件を点で示しています。区を選ぶとその区の事例へ、点を選ぶとその事例のページへ移動します。",
+            ),
+        };
+        self.map?.draw(self.site, ward, &labels)
     }
 
     /// The absolute URL of a site path.
