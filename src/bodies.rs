@@ -49,20 +49,10 @@ impl Bodies {
 /// Bodies rendered by an earlier run, by source file. One is reused when its
 /// entry and page path are unchanged and every link it holds still resolves to
 /// the same target (a page it links to may have been added or deleted since).
-/// One cache serves one configuration. The default one keeps nothing.
+/// One cache serves one configuration. Only the live preview has one.
 #[derive(Default)]
 pub struct Cache {
-    keep: bool,
     bodies: HashMap<String, CachedBody>,
-}
-
-impl Cache {
-    pub fn keeping() -> Cache {
-        Cache {
-            keep: true,
-            bodies: HashMap::new(),
-        }
-    }
 }
 
 struct CachedBody {
@@ -138,19 +128,20 @@ impl LinkIndex {
     }
 }
 
-pub fn render_bodies(site: &Site, diagnostics: &mut Diagnostics) -> Bodies {
-    render_bodies_cached(site, None, &mut Cache::default(), diagnostics)
-}
-
-/// [`render_bodies`], reusing what `cache` holds and refilling it. A
-/// translation's site passes the default language's as `original`: a link to
-/// a page it has not translated goes to the original page.
-pub fn render_bodies_cached(
+/// Renders the Markdown of every page of `site`. With a `cache`, a body
+/// whose inputs are unchanged since the run that filled it is reused, and
+/// the cache is refilled. A translation's site passes the default
+/// language's as `original`: a link to a page it has not translated goes to
+/// the original page.
+pub fn render_bodies(
     site: &Site,
     original: Option<&Site>,
-    cache: &mut Cache,
+    cache: Option<&mut Cache>,
     diagnostics: &mut Diagnostics,
 ) -> Bodies {
+    let keep = cache.is_some();
+    let mut none = Cache::default();
+    let cache = cache.unwrap_or(&mut none);
     let mut index = LinkIndex::new(site);
     let fallback = original.map(LinkIndex::new);
     index.fallback = fallback.map(Box::new);
@@ -163,6 +154,7 @@ pub fn render_bodies_cached(
         assets: &assets,
         problems: &problems,
         cache,
+        keep,
         fresh: &fresh,
     };
     let render = |entry: &EntryRef<'_>, page_path: &str| -> Arc<Rendered> {
@@ -248,6 +240,8 @@ struct RenderContext<'a> {
     assets: &'a Mutex<BTreeMap<String, OutputFile>>,
     problems: &'a Mutex<Diagnostics>,
     cache: &'a Cache,
+    /// Whether to keep what is rendered for the next run.
+    keep: bool,
     fresh: &'a Mutex<HashMap<String, CachedBody>>,
 }
 
@@ -307,7 +301,7 @@ impl RenderContext<'_> {
             &rendered,
             self.problems,
         );
-        if !self.cache.keep {
+        if !self.keep {
             return rendered;
         }
         self.fresh.lock().unwrap_or_else(|e| e.into_inner()).insert(

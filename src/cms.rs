@@ -25,7 +25,7 @@ pub const DECAP_VERSION: &str = "3.16.3";
 pub const DEFAULT_LOCAL_PORT: u64 = 8081;
 
 /// Where the form saves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     /// `decap-server` on the writer's own computer, writing the site folder.
     Local,
@@ -34,7 +34,7 @@ pub enum Backend {
 }
 
 /// `casebook.yaml`'s `cms:`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct CmsOptions {
     pub backend: Backend,
     pub repo: Option<String>,

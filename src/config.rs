@@ -13,7 +13,7 @@ use std::path::Path;
 
 pub const CONFIG_FILE: &str = "casebook.yaml";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Config {
     pub title: String,
     pub description: String,
@@ -41,7 +41,7 @@ pub struct Config {
     pub default_base_path: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct SearchOptions {
     /// Groups of spellings a search treats as one (`[空き家, 空家]`), as written.
     pub variants: Vec<Vec<String>>,

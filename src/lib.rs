@@ -3,8 +3,8 @@
 //! The pipeline, one stage per module, data flowing one way:
 //! config → content → translations → model → bodies (markdown) → images →
 //! render, search, feeds, sitemap, open data → output. `check` runs every
-//! stage but the last; `serve` keeps the output in memory and, with
-//! [`Caches`], re-runs only what a change touches. A site with translated
+//! stage but the last; `serve` keeps the output in memory and, with its
+//! [`Memo`], re-runs only what a change touches. A site with translated
 //! files is one `Site` per language, built by the same stages and written
 //! under its language's folder (`en/`).
 
@@ -37,11 +37,11 @@ pub mod timings;
 pub mod translations;
 
 use diagnostics::{Diagnostic, Diagnostics, Words, words};
-use language::Language;
 use output::{OutputFile, Sink};
+use serve::Memo;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use timings::Timings;
+use timings::{Stage, Timings};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -63,98 +63,324 @@ impl BuildOptions {
     }
 }
 
-/// What a rebuild reuses from the runs before it: parsed files, rendered
-/// bodies and rendered pages, each checked against its inputs before reuse.
-/// The live preview keeps one between rebuilds; `build` starts from an empty one.
-#[derive(Default)]
-pub struct Caches {
-    /// The configuration and options the caches were filled with; any change
-    /// empties them.
-    settings: u64,
-    keep: bool,
-    content: content::Cache,
-    /// Bodies and pages, per language.
-    languages: std::collections::BTreeMap<String, LanguageCaches>,
-    /// The files made from whole sites (search index, feed, sitemap, open
-    /// data), by stage, with the fingerprint of the sites they came from.
-    whole_site: std::collections::BTreeMap<&'static str, (u64, Vec<OutputFile>)>,
+/// The site in one language, its ward map, and the folder its files go to:
+/// `""` for the default language, `"en/"` for English.
+struct Version {
+    site: model::Site,
+    map: Option<map::WardMap>,
+    folder: String,
 }
 
-#[derive(Default)]
-struct LanguageCaches {
-    bodies: bodies::Cache,
-    pages: render::Cache,
+/// Runs every stage, handing each output file to `sink` as soon as it is
+/// made, and calling `pages_made` once every page and the files beside them
+/// went to it (the live preview shows them while the feed, sitemap and open
+/// data, which read the whole site, are made). `false` when there are errors.
+///
+/// With a `memo` (the live preview's), each stage reuses what earlier runs
+/// made from the same inputs and keeps what this run makes; without one,
+/// nothing is kept, and each case's text and HTML go once they are used.
+pub fn generate(
+    options: &BuildOptions,
+    memo: Option<&mut Memo>,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Timings,
+    sink: &Sink<'_>,
+    pages_made: &mut dyn FnMut(&Diagnostics),
+) -> bool {
+    let mut run = Run {
+        options,
+        memo,
+        diagnostics,
+        sink,
+    };
+    let Some(config) = timings.stage(Stage::Config, || run.config()) else {
+        return false;
+    };
+    let content = timings.stage(Stage::Content, || run.content(&config));
+    timings.cases = content.cases.len();
+    // Later stages find problems in files they no longer hold the text of:
+    // they quote their lines from these heads.
+    let heads = content.heads();
+    let translated = timings.stage(Stage::Translations, || {
+        translations::languages(&config, &content, run.diagnostics)
+    });
+    let mut versions = timings.stage(Stage::Model, || run.models(config, content, translated));
+    run.diagnostics
+        .quote_from(|file| heads.get(file).map(|head| (&**head, 1)));
+    drop(heads);
+    let mut bodies = timings.stage(Stage::Markdown, || run.bodies(&mut versions));
+    let mut assets = files_beside_pages(&mut bodies);
+    let images = timings.stage(Stage::Images, || run.images(&mut assets));
+    let Some(renderer) = timings.stage(Stage::Templates, || run.renderer(&versions)) else {
+        return false;
+    };
+    timings.stage(Stage::Render, || {
+        run.pages(&renderer, &images, &versions, &mut bodies)
+    });
+    assets.into_iter().for_each(run.sink);
+    pages_made(run.diagnostics);
+    let fingerprint = sites_fingerprint(&versions);
+    timings.stage(Stage::Search, || {
+        run.whole_site("search", fingerprint, &mut |emit| {
+            search_files(&versions, &bodies, emit)
+        })
+    });
+    timings.stage(Stage::Data, || {
+        run.whole_site("data", fingerprint, &mut |emit| data_files(&versions, emit))
+    });
+    !run.diagnostics.has_errors()
 }
 
-impl Caches {
-    /// Caches that keep what each run made, for the next: the live preview's.
-    /// The default ones keep nothing, so a build streams its pages out.
-    pub fn keeping() -> Caches {
-        Caches {
-            settings: 0,
-            keep: true,
-            content: content::Cache::keeping(),
-            languages: Default::default(),
-            whole_site: Default::default(),
+/// One run of the pipeline: its options, the live preview's memo if any,
+/// where its problems go and where its files go.
+struct Run<'r, 's> {
+    options: &'r BuildOptions,
+    memo: Option<&'r mut Memo>,
+    diagnostics: &'r mut Diagnostics,
+    sink: &'r Sink<'s>,
+}
+
+impl Run<'_, '_> {
+    /// `casebook.yaml`, with `--base-url` applied. A memo filled with other
+    /// settings is emptied.
+    fn config(&mut self) -> Option<config::Config> {
+        let config = load_config(self.options, self.diagnostics)?;
+        if let Some(memo) = self.memo.as_deref_mut() {
+            memo.for_settings(&config, self.options.drafts);
+        }
+        Some(config)
+    }
+
+    fn content(&mut self, config: &config::Config) -> content::Content {
+        let options = content::LoadOptions {
+            drafts: self.options.drafts,
+            case_rules: content::schema::CaseRules {
+                require_sources: config.require_sources,
+            },
+        };
+        let cache = self.memo.as_deref_mut().map(Memo::content);
+        content::load(
+            &self.options.root,
+            &config.language,
+            options,
+            cache,
+            self.diagnostics,
+        )
+    }
+
+    /// The model of the site in its default language and in each
+    /// translation, each with its ward map.
+    fn models(
+        &mut self,
+        config: config::Config,
+        content: content::Content,
+        translated: Vec<translations::Language>,
+    ) -> Vec<Version> {
+        let diagnostics = &mut *self.diagnostics;
+        let site = model::build(config, content, diagnostics);
+        // A translation's facts are its original's, whose problems are
+        // reported already; its model is checked only when they are fixed.
+        let clean = !diagnostics.has_errors();
+        let others: Vec<(model::Site, String)> = translated
+            .into_iter()
+            .map(|language| {
+                let mut found = Diagnostics::new();
+                let site = model::build(language.config, language.content, &mut found);
+                if clean {
+                    diagnostics.extend(found);
+                }
+                let folder = format!("{}/", site.config.language);
+                (site, folder)
+            })
+            .collect();
+        std::iter::once((site, String::new()))
+            .chain(others)
+            .map(|(site, folder)| Version {
+                map: map::WardMap::load(&site, diagnostics),
+                site,
+                folder,
+            })
+            .collect()
+    }
+
+    /// Each version's bodies; a translation's links to pages it has not
+    /// translated go to its original's. Without a memo, each case's Markdown
+    /// goes once it is rendered (a tenth of the peak memory at 10,000 cases).
+    fn bodies(&mut self, versions: &mut [Version]) -> Vec<bodies::Bodies> {
+        let original = &versions[0].site;
+        let bodies = versions
+            .iter()
+            .enumerate()
+            .map(|(i, version)| {
+                let site = &version.site;
+                let cache = self
+                    .memo
+                    .as_deref_mut()
+                    .map(|m| m.bodies(&site.config.language));
+                let original = (i > 0).then_some(original);
+                bodies::render_bodies(site, original, cache, self.diagnostics)
+            })
+            .collect();
+        if self.memo.is_none() {
+            versions.iter_mut().for_each(Version::release_markdown);
+        }
+        bodies
+    }
+
+    /// Reads the images beside the pages; resizes and publishes them unless
+    /// this is a check.
+    fn images(&mut self, assets: &mut Vec<OutputFile>) -> images::Images {
+        let work = match self.options.check_only {
+            true => images::Work::Inspect,
+            false => images::Work::Publish,
+        };
+        images::publish(
+            &self.options.root,
+            assets,
+            self.diagnostics,
+            self.sink,
+            work,
+        )
+    }
+
+    fn renderer(&mut self, versions: &[Version]) -> Option<render::Renderer> {
+        render::Renderer::new(&self.options.root, &versions[0].site, self.diagnostics)
+    }
+
+    /// Every page of every version, the theme's static files and the web
+    /// form. Without a memo, the case pages are rendered first and each
+    /// case's body HTML let go before the other pages, which never need it.
+    fn pages(
+        &mut self,
+        renderer: &render::Renderer,
+        images: &images::Images,
+        versions: &[Version],
+        bodies: &mut [bodies::Bodies],
+    ) {
+        let (sink, keep) = (self.sink, self.memo.is_some());
+        let sites: Vec<&model::Site> = versions.iter().map(|v| &v.site).collect();
+        let alternates = render::Alternates::new(renderer, &sites);
+        let shared = render::Shared {
+            alternates: &alternates,
+            images,
+        };
+        let mut render = |pages: render::Pages, bodies: &[bodies::Bodies]| {
+            for (version, bodies) in versions.iter().zip(bodies) {
+                let lang = &version.site.config.language;
+                let cache = self.memo.as_deref_mut().map(|m| m.pages(lang));
+                let under = |file: OutputFile| sink(file.under(&version.folder));
+                let pass = render::Pass {
+                    site: &version.site,
+                    map: version.map.as_ref(),
+                    pages,
+                };
+                renderer.render(pass, bodies, &shared, cache, self.diagnostics, &under);
+            }
+        };
+        if keep {
+            render(render::Pages::All, bodies);
+        } else {
+            render(render::Pages::Cases, bodies);
+            bodies.iter_mut().for_each(bodies::Bodies::release_html);
+            render(render::Pages::Rest, bodies);
+        }
+        renderer.static_files(sink);
+        // The web form, only where `cms:` asks for it (SPEC §10).
+        let site = sites[0];
+        if let Some(options) = &site.config.cms {
+            let css = renderer.css_href(site);
+            cms::files(site, options, &css).into_iter().for_each(sink);
         }
     }
 
-    /// Makes the next run read `rel` (`content/cases/a.md`) again.
-    pub fn forget(&mut self, rel: &str) {
-        self.content.forget(rel);
-    }
-
-    /// Whether the content file `rel` holds the very bytes it held when last
-    /// read (see [`content::Cache::holds_same_bytes`]).
-    pub fn holds_same_bytes(&mut self, root: &Path, rel: &str) -> bool {
-        self.content.holds_same_bytes(root, rel)
-    }
-
-    /// How many pages the last run rendered; the others were reused.
-    pub fn pages_rendered(&self) -> usize {
-        self.languages.values().map(|c| c.pages.rendered).sum()
-    }
-
-    /// The files of `stage`, made by `make` unless the last run made them
-    /// from sites with the same `fingerprint`.
+    /// The files `make` makes from whole sites: streamed to the sink as they
+    /// are made in a build; in the live preview, kept in the memo and made
+    /// again only when the sites' `fingerprint` changed.
     fn whole_site(
         &mut self,
         stage: &'static str,
         fingerprint: u64,
-        make: impl FnOnce() -> Vec<OutputFile>,
-    ) -> Vec<OutputFile> {
-        if let Some((kept, files)) = self.whole_site.get(stage)
-            && *kept == fingerprint
-        {
-            return files.clone();
+        make: &mut dyn FnMut(&mut dyn FnMut(OutputFile)),
+    ) {
+        let sink = self.sink;
+        match self.memo.as_deref_mut() {
+            None => make(&mut |file| sink(file)),
+            Some(memo) => {
+                let files = memo.whole_site(stage, fingerprint, || {
+                    let mut files = Vec::new();
+                    make(&mut |file| files.push(file));
+                    files
+                });
+                files.into_iter().for_each(sink);
+            }
         }
-        let files = make();
-        if self.keep {
-            self.whole_site.insert(stage, (fingerprint, files.clone()));
-        }
-        files
-    }
-
-    /// The caches of one language's bodies and pages.
-    fn language(&mut self, lang: &str) -> &mut LanguageCaches {
-        let keep = self.keep;
-        self.languages
-            .entry(lang.to_string())
-            .or_insert_with(|| match keep {
-                true => LanguageCaches {
-                    bodies: bodies::Cache::keeping(),
-                    pages: render::Cache::keeping(),
-                },
-                false => LanguageCaches::default(),
-            })
     }
 }
 
-/// The site in one language, and the folder its files go to: `""` for the
-/// default language, `"en/"` for English.
-struct Version {
-    site: model::Site,
-    folder: String,
+/// Every output file of the site, sorted by path, or `None` when there are
+/// errors; with a `memo`, reusing what it holds from the runs before (the
+/// files are the same as a clean run's, byte for byte).
+pub fn files(
+    options: &BuildOptions,
+    memo: Option<&mut Memo>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<OutputFile>> {
+    let collected = Mutex::new(Vec::new());
+    let sink = |file| {
+        collected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(file)
+    };
+    let timings = &mut Timings::default();
+    let ok = generate(options, memo, diagnostics, timings, &sink, &mut |_| {});
+    let mut files = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    ok.then_some(files)
+}
+
+/// The files beside the pages. They are the same in every language (a
+/// translation shows its original's photos), so they are published once, at
+/// the default language's paths.
+fn files_beside_pages(bodies: &mut [bodies::Bodies]) -> Vec<OutputFile> {
+    let mut assets = Vec::new();
+    let mut taken = std::collections::BTreeSet::new();
+    for version_bodies in bodies {
+        for file in std::mem::take(&mut version_bodies.assets) {
+            if taken.insert(file.path.clone()) {
+                assets.push(file);
+            }
+        }
+    }
+    assets
+}
+
+/// A fingerprint of every version's site. A translation's site carries its
+/// original's facts, so every version's fingerprint includes the default
+/// language's.
+fn sites_fingerprint(versions: &[Version]) -> u64 {
+    let prints: Vec<u64> = versions.iter().map(|v| v.site.fingerprint()).collect();
+    render::hash_of(&prints)
+}
+
+fn search_files(versions: &[Version], bodies: &[bodies::Bodies], emit: &mut dyn FnMut(OutputFile)) {
+    for (version, bodies) in versions.iter().zip(bodies) {
+        for file in search::files(&version.site, &bodies.cases) {
+            emit(file.under(&version.folder));
+        }
+    }
+}
+
+/// The feed of each version, the sitemap of all, and the open data.
+fn data_files(versions: &[Version], emit: &mut dyn FnMut(OutputFile)) {
+    for version in versions {
+        for file in feeds::files(&version.site) {
+            emit(file.under(&version.folder));
+        }
+    }
+    let sites: Vec<&model::Site> = versions.iter().map(|v| &v.site).collect();
+    sitemap::files(&sites).into_iter().for_each(&mut *emit);
+    opendata::each_file(sites[0], emit);
 }
 
 impl Version {
@@ -164,323 +390,6 @@ impl Version {
             case.entry.head = std::sync::Arc::from("");
         }
     }
-}
-
-/// Every output file of the site, sorted by path, or `None` when there are errors.
-pub fn generate(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Vec<OutputFile>> {
-    generate_cached(
-        options,
-        &mut Caches::default(),
-        diagnostics,
-        &mut Timings::default(),
-    )
-}
-
-/// [`generate`], reusing what `caches` holds from the runs before. The files
-/// are the same as a clean run's, byte for byte.
-pub fn generate_cached(
-    options: &BuildOptions,
-    caches: &mut Caches,
-    diagnostics: &mut Diagnostics,
-    timings: &mut Timings,
-) -> Option<Vec<OutputFile>> {
-    let collected = Mutex::new(Vec::new());
-    let ok = generate_into(options, caches, diagnostics, timings, &|file| {
-        collected
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(file)
-    });
-    let mut files = collected.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    ok.then_some(files)
-}
-
-/// Runs every stage, handing each output file to `sink` as soon as it is made;
-/// `false` when there are errors.
-pub fn generate_into(
-    options: &BuildOptions,
-    caches: &mut Caches,
-    diagnostics: &mut Diagnostics,
-    timings: &mut Timings,
-    sink: &Sink<'_>,
-) -> bool {
-    generate_staged(options, caches, diagnostics, timings, sink, &mut |_| {})
-}
-
-/// [`generate_into`], calling `pages_made` once every page and the files
-/// beside them went to `sink`, before the feed, sitemap and open data, which
-/// read the whole site: the live preview shows the pages meanwhile.
-pub fn generate_staged(
-    options: &BuildOptions,
-    caches: &mut Caches,
-    diagnostics: &mut Diagnostics,
-    timings: &mut Timings,
-    sink: &Sink<'_>,
-    pages_made: &mut dyn FnMut(&Diagnostics),
-) -> bool {
-    let root = &options.root;
-    let Some(config) = timings.stage(
-        "config",
-        |l| {
-            l.pick("casebook.yaml を読んでいます", "reading casebook.yaml")
-                .into()
-        },
-        || load_config(options, diagnostics),
-    ) else {
-        return false;
-    };
-    let settings = render::hash_of(&(format!("{config:?}"), options.drafts));
-    if caches.settings != settings {
-        let keeping = caches.keep;
-        *caches = if keeping {
-            Caches::keeping()
-        } else {
-            Caches::default()
-        };
-        caches.settings = settings;
-    }
-    let load_options = content::LoadOptions {
-        drafts: options.drafts,
-        case_rules: content::schema::CaseRules {
-            require_sources: config.require_sources,
-        },
-    };
-    let content = timings.stage(
-        "content",
-        |l| {
-            l.pick("コンテンツを読み込んでいます…", "loading content…")
-                .into()
-        },
-        || {
-            let cache = &mut caches.content;
-            content::load_cached(root, &config.language, load_options, cache, diagnostics)
-        },
-    );
-    let case_count = content.cases.len();
-    // The model and translation stages find problems in files they no
-    // longer hold the text of: they quote their lines from these heads.
-    let heads = content.heads();
-    let others = timings.stage(
-        "translations",
-        |l| {
-            l.pick(
-                "翻訳を原文に重ねています…",
-                "laying translations over their originals…",
-            )
-            .into()
-        },
-        || translations::languages(&config, &content, diagnostics),
-    );
-    let (site, translated) = timings.stage(
-        "model",
-        |l| match l {
-            Language::Japanese => {
-                format!("{case_count}件の事例を読み込みました。つなぎ合わせています…")
-            }
-            Language::English => format!("{case_count} cases loaded; linking…"),
-        },
-        || {
-            let site = model::build(config, content, diagnostics);
-            // A translation's facts are its original's, whose problems are
-            // reported already; its model is checked only when they are fixed.
-            let clean = !diagnostics.has_errors();
-            let translated: Vec<model::Site> = others
-                .into_iter()
-                .map(|language| {
-                    let mut found = Diagnostics::new();
-                    let site = model::build(language.config, language.content, &mut found);
-                    if clean {
-                        diagnostics.extend(found);
-                    }
-                    site
-                })
-                .collect();
-            (site, translated)
-        },
-    );
-    diagnostics.quote_from(|file| heads.get(file).map(|head| (&**head, 1)));
-    drop(heads);
-    let (mut versions, mut bodies): (Vec<Version>, Vec<bodies::Bodies>) = timings.stage(
-        "markdown",
-        |l| match l {
-            Language::Japanese => {
-                format!("{case_count}件の事例の本文（Markdown）を変換しています…")
-            }
-            Language::English => format!("{case_count} cases loaded; rendering Markdown…"),
-        },
-        || {
-            let cache = &mut caches.language(&site.config.language).bodies;
-            let bodies = bodies::render_bodies_cached(&site, None, cache, diagnostics);
-            let mut others = Vec::with_capacity(translated.len());
-            for other in translated {
-                let cache = &mut caches.language(&other.config.language).bodies;
-                let bodies = bodies::render_bodies_cached(&other, Some(&site), cache, diagnostics);
-                let folder = format!("{}/", other.config.language);
-                others.push((
-                    Version {
-                        site: other,
-                        folder,
-                    },
-                    bodies,
-                ));
-            }
-            let default = Version {
-                site,
-                folder: String::new(),
-            };
-            std::iter::once((default, bodies)).chain(others).unzip()
-        },
-    );
-    // A build keeps nothing for a next run: each case's Markdown goes once
-    // it is rendered, each body's HTML once the pages are (a tenth of the
-    // peak memory at 10,000 cases). The live preview keeps both for reuse.
-    if !caches.keep {
-        versions.iter_mut().for_each(Version::release_markdown);
-    }
-    // The files beside the pages are the same in every language (a
-    // translation shows its original's photos), so they are published once,
-    // at the default language's paths.
-    let mut assets = Vec::new();
-    let mut taken = std::collections::BTreeSet::new();
-    for version_bodies in &mut bodies {
-        for file in std::mem::take(&mut version_bodies.assets) {
-            if taken.insert(file.path.clone()) {
-                assets.push(file);
-            }
-        }
-    }
-    let images = timings.stage(
-        "images",
-        |l| l.pick("画像を縮小しています…", "resizing images…").into(),
-        || {
-            let work = match options.check_only {
-                true => images::Work::Inspect,
-                false => images::Work::Publish,
-            };
-            images::publish(root, &mut assets, diagnostics, sink, work)
-        },
-    );
-    let sites: Vec<&model::Site> = versions.iter().map(|v| &v.site).collect();
-    let site = sites[0];
-    let Some(renderer) = timings.stage(
-        "templates",
-        |l| {
-            l.pick("テンプレートを読み込んでいます…", "compiling templates…")
-                .into()
-        },
-        || render::Renderer::new(root, site, diagnostics),
-    ) else {
-        return false;
-    };
-    let alternates = render::Alternates::new(&renderer, &sites);
-    let shared = render::Shared {
-        alternates: &alternates,
-        images: &images,
-    };
-    timings.stage(
-        "render",
-        |l| match l {
-            Language::Japanese => format!("{case_count}件の事例のページを作っています…"),
-            Language::English => format!("{case_count} cases; rendering pages…"),
-        },
-        || {
-            let keep = caches.keep;
-            let maps: Vec<Option<map::WardMap>> = versions
-                .iter()
-                .map(|version| map::WardMap::load(&version.site, diagnostics))
-                .collect();
-            let mut render = |pages: render::Pages, bodies: &[bodies::Bodies]| {
-                for ((version, bodies), map) in versions.iter().zip(bodies).zip(&maps) {
-                    let cache = &mut caches.language(&version.site.config.language).pages;
-                    let under = |file: OutputFile| sink(file.under(&version.folder));
-                    let pass = render::Pass {
-                        site: &version.site,
-                        map: map.as_ref(),
-                        pages,
-                    };
-                    renderer.render(pass, bodies, &shared, cache, diagnostics, &under);
-                }
-            };
-            // The live preview keeps every page and body for the next run; a
-            // build lets each case's body HTML go once its page is written.
-            if keep {
-                render(render::Pages::All, &bodies);
-            } else {
-                render(render::Pages::Cases, &bodies);
-                bodies.iter_mut().for_each(bodies::Bodies::release_html);
-                render(render::Pages::Rest, &bodies);
-            }
-            renderer.static_files(sink);
-            // The web form, only where `cms:` asks for it (SPEC §10).
-            if let Some(options) = &site.config.cms {
-                let css = renderer.css_href(site);
-                cms::files(site, options, &css).into_iter().for_each(sink);
-            }
-        },
-    );
-    assets.into_iter().for_each(sink);
-    pages_made(diagnostics);
-    // A translation's site carries its original's facts, so every version's
-    // fingerprint includes the default language's.
-    let fingerprint = sites
-        .iter()
-        .map(|site| site.fingerprint())
-        .fold(0u64, |all, one| {
-            all.rotate_left(17) ^ one.wrapping_mul(0x9e37_79b9_7f4a_7c15)
-        });
-    timings.stage(
-        "search",
-        |l| match l {
-            Language::Japanese => format!("{case_count}件の事例の検索索引を作っています…"),
-            Language::English => format!("{case_count} cases; writing the search index…"),
-        },
-        || {
-            let files = caches.whole_site("search", fingerprint, || {
-                let mut files = Vec::new();
-                for (version, bodies) in versions.iter().zip(&bodies) {
-                    let made = search::files(&version.site, &bodies.cases);
-                    files.extend(made.into_iter().map(|file| file.under(&version.folder)));
-                }
-                files
-            });
-            files.into_iter().for_each(sink);
-        },
-    );
-    timings.stage(
-        "data",
-        |l| {
-            l.pick(
-                "フィード、サイトマップ、オープンデータを書き出しています…",
-                "writing feed, sitemap and open data…",
-            )
-            .into()
-        },
-        || {
-            let each_file = |emit: &mut dyn FnMut(OutputFile)| {
-                for version in &versions {
-                    for file in feeds::files(&version.site) {
-                        emit(file.under(&version.folder));
-                    }
-                }
-                sitemap::files(&sites).into_iter().for_each(&mut *emit);
-                opendata::each_file(site, emit);
-            };
-            // A build writes each file as it is made; the live preview keeps
-            // them all for the next run.
-            if caches.keep {
-                let files = caches.whole_site("data", fingerprint, || {
-                    let mut files = Vec::new();
-                    each_file(&mut |file| files.push(file));
-                    files
-                });
-                files.into_iter().for_each(sink);
-            } else {
-                each_file(&mut |file| sink(file));
-            }
-        },
-    );
-    !diagnostics.has_errors()
 }
 
 fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<config::Config> {
@@ -512,6 +421,7 @@ pub fn schemas(
         &options.root,
         &config.language,
         load_options,
+        None,
         &mut content_problems,
     );
     let site = model::build(config, content, &mut content_problems);
@@ -531,13 +441,14 @@ pub fn check(options: &BuildOptions) -> Diagnostics {
         ..options.clone()
     };
     let mut diagnostics = Diagnostics::new();
-    let caches = &mut Caches::default();
-    generate_into(
+    let timings = &mut Timings::default();
+    generate(
         options,
-        caches,
+        None,
         &mut diagnostics,
-        &mut Timings::default(),
+        timings,
         &|_| {},
+        &mut |_| {},
     );
     diagnostics
 }
@@ -571,22 +482,17 @@ pub fn build_timed(options: &BuildOptions, timings: &mut Timings) -> Diagnostics
             return diagnostics;
         }
     };
-    let caches = &mut Caches::default();
-    let ok = generate_into(options, caches, &mut diagnostics, timings, &|file| {
-        staging.write(&file)
-    });
+    let write = |file: OutputFile| staging.write(&file);
+    let ok = generate(
+        options,
+        None,
+        &mut diagnostics,
+        timings,
+        &write,
+        &mut |_| {},
+    );
     if ok {
-        let committed = timings.stage(
-            "write",
-            |l| {
-                l.pick(
-                    "出力フォルダーを入れ替えています…",
-                    "replacing the output folder…",
-                )
-                .into()
-            },
-            || staging.commit(),
-        );
+        let committed = timings.stage(Stage::Write, || staging.commit());
         if let Err(error) = committed {
             diagnostics.push(write_error(&error));
         }

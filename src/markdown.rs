@@ -44,7 +44,7 @@ use crate::diagnostics::{Span, Words, is_wide};
 use crate::escape::escape_html;
 
 /// How raw HTML inside Markdown is treated (`markdown.raw_html` in casebook.yaml).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum RawHtml {
     /// Keep safe markup, drop scripts, event handlers and `javascript:` URLs.
     #[default]
@@ -55,7 +55,7 @@ pub enum RawHtml {
     Allow,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct MarkdownOptions {
     pub raw_html: RawHtml,
     /// A syntect theme name; only used to validate the config, since code is

@@ -8,6 +8,89 @@ use std::time::{Duration, Instant};
 /// Builds shorter than this show no progress line.
 const QUIET_FOR: Duration = Duration::from_secs(1);
 
+/// The stages of the pipeline, as the progress line and `--timings` name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Config,
+    Content,
+    Translations,
+    Model,
+    Markdown,
+    Images,
+    Templates,
+    Render,
+    Search,
+    Data,
+    Write,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Config => "config",
+            Stage::Content => "content",
+            Stage::Translations => "translations",
+            Stage::Model => "model",
+            Stage::Markdown => "markdown",
+            Stage::Images => "images",
+            Stage::Templates => "templates",
+            Stage::Render => "render",
+            Stage::Search => "search",
+            Stage::Data => "data",
+            Stage::Write => "write",
+        }
+    }
+
+    /// What the stage is doing, for the progress line; `cases` is how many
+    /// cases were loaded (0 before the content is).
+    fn doing(self, cases: usize, language: Language) -> String {
+        let (ja, en): (String, String) = match self {
+            Stage::Config => (
+                "casebook.yaml を読んでいます".into(),
+                "reading casebook.yaml".into(),
+            ),
+            Stage::Content => (
+                "コンテンツを読み込んでいます…".into(),
+                "loading content…".into(),
+            ),
+            Stage::Translations => (
+                "翻訳を原文に重ねています…".into(),
+                "laying translations over their originals…".into(),
+            ),
+            Stage::Model => (
+                format!("{cases}件の事例を読み込みました。つなぎ合わせています…"),
+                format!("{cases} cases loaded; linking…"),
+            ),
+            Stage::Markdown => (
+                format!("{cases}件の事例の本文（Markdown）を変換しています…"),
+                format!("{cases} cases loaded; rendering Markdown…"),
+            ),
+            Stage::Images => ("画像を縮小しています…".into(), "resizing images…".into()),
+            Stage::Templates => (
+                "テンプレートを読み込んでいます…".into(),
+                "compiling templates…".into(),
+            ),
+            Stage::Render => (
+                format!("{cases}件の事例のページを作っています…"),
+                format!("{cases} cases; rendering pages…"),
+            ),
+            Stage::Search => (
+                format!("{cases}件の事例の検索索引を作っています…"),
+                format!("{cases} cases; writing the search index…"),
+            ),
+            Stage::Data => (
+                "フィード、サイトマップ、オープンデータを書き出しています…".into(),
+                "writing feed, sitemap and open data…".into(),
+            ),
+            Stage::Write => (
+                "出力フォルダーを入れ替えています…".into(),
+                "replacing the output folder…".into(),
+            ),
+        };
+        language.pick(&ja, &en).to_string()
+    }
+}
+
 pub struct Timings {
     started: Instant,
     /// Each stage's name, time, and the process's peak resident memory at
@@ -18,6 +101,8 @@ pub struct Timings {
     drawn: bool,
     /// The language of the progress line.
     pub language: Language,
+    /// How many cases the build loaded, for the progress line.
+    pub cases: usize,
 }
 
 impl Default for Timings {
@@ -28,27 +113,23 @@ impl Default for Timings {
             progress: std::io::stderr().is_terminal(),
             drawn: false,
             language: Language::default(),
+            cases: 0,
         }
     }
 }
 
 impl Timings {
-    /// Runs one stage, timing it; `what` describes the work for the progress line.
-    pub fn stage<T>(
-        &mut self,
-        name: &'static str,
-        what: impl FnOnce(Language) -> String,
-        run: impl FnOnce() -> T,
-    ) -> T {
+    /// Runs one stage, timing it.
+    pub fn stage<T>(&mut self, stage: Stage, run: impl FnOnce() -> T) -> T {
         if self.progress && self.started.elapsed() >= QUIET_FOR {
-            eprint!("\r\x1b[2K{}", what(self.language));
+            eprint!("\r\x1b[2K{}", stage.doing(self.cases, self.language));
             let _ = std::io::stderr().flush();
             self.drawn = true;
         }
         let start = Instant::now();
         let result = run();
         self.stages
-            .push((name, start.elapsed(), peak_resident_bytes()));
+            .push((stage.name(), start.elapsed(), peak_resident_bytes()));
         result
     }
 

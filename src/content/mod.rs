@@ -138,11 +138,10 @@ enum Translated {
 
 /// Files read by an earlier run, reused while their size and modification
 /// time (and the set of other files, which image checks read) stay the same.
-/// One cache serves one root, language and [`LoadOptions`]. The default one
-/// keeps nothing (a build reads every file once).
+/// One cache serves one root, language and [`LoadOptions`]. Only the live
+/// preview has one: a build reads every file once.
 #[derive(Default)]
 pub struct Cache {
-    keep: bool,
     files: HashMap<String, CachedFile>,
 }
 
@@ -173,13 +172,6 @@ impl Stamp {
 }
 
 impl Cache {
-    pub fn keeping() -> Cache {
-        Cache {
-            keep: true,
-            files: HashMap::new(),
-        }
-    }
-
     /// Makes the next run read `rel` (`content/cases/a.md`) again, whatever
     /// its stamp says: two saves within one clock tick can leave it unchanged.
     pub fn forget(&mut self, rel: &str) {
@@ -209,29 +201,18 @@ fn bytes_hash(path: &Path) -> Option<u64> {
     Some(hasher.finish())
 }
 
+/// Reads every content file under `root`. With a `cache`, files unchanged
+/// since the run that filled it are not read again, and the cache is refilled.
 pub fn load(
     root: &Path,
     default_language: &str,
     options: LoadOptions,
+    cache: Option<&mut Cache>,
     diagnostics: &mut Diagnostics,
 ) -> Content {
-    load_cached(
-        root,
-        default_language,
-        options,
-        &mut Cache::default(),
-        diagnostics,
-    )
-}
-
-/// [`load`], reusing what `cache` holds for unchanged files and refilling it.
-pub fn load_cached(
-    root: &Path,
-    default_language: &str,
-    options: LoadOptions,
-    cache: &mut Cache,
-    diagnostics: &mut Diagnostics,
-) -> Content {
+    let keep = cache.is_some();
+    let mut none = Cache::default();
+    let cache = cache.unwrap_or(&mut none);
     let walked = walk::walk(root, diagnostics);
     let assets = {
         let mut hasher = std::hash::DefaultHasher::new();
@@ -244,7 +225,7 @@ pub fn load_cached(
         .sources
         .par_iter()
         .map(|source| {
-            let stamp = cache.keep.then(|| Stamp::of(&source.path)).flatten();
+            let stamp = keep.then(|| Stamp::of(&source.path)).flatten();
             if let (Some(stamp), Some(cached)) = (stamp, cache.files.get(&source.rel))
                 && cached.stamp == stamp
                 && cached.assets == assets
@@ -253,7 +234,7 @@ pub fn load_cached(
             }
             // Hashed before the file is read for loading: a save in between
             // makes the hash older than the entry, which only costs a rebuild.
-            let bytes = cache.keep.then(|| bytes_hash(&source.path)).flatten();
+            let bytes = keep.then(|| bytes_hash(&source.path)).flatten();
             let mut file_diagnostics = Diagnostics::new();
             let loaded = load_one(
                 source,
@@ -262,7 +243,7 @@ pub fn load_cached(
                 &walked.assets,
                 &mut file_diagnostics,
             );
-            let cached = cache.keep.then(|| CachedFile {
+            let cached = keep.then(|| CachedFile {
                 bytes,
                 // An unreadable stamp is never equal, so the file is read again.
                 stamp: stamp.unwrap_or(Stamp {

@@ -378,7 +378,7 @@ fn load_site(
         drafts: true,
         ..Default::default()
     };
-    let content = crate::content::load(root, &config.language, options, &mut ignored);
+    let content = crate::content::load(root, &config.language, options, None, &mut ignored);
     let has = |section| content.sections.contains(&section);
     let schemes = has(crate::content::Section::Funding).then(|| {
         content

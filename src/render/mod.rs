@@ -57,28 +57,14 @@ pub struct Pass<'a> {
 }
 
 /// Pages rendered by earlier runs, reused while their fingerprint stays the
-/// same. Only a cache made with [`Cache::keeping`] keeps anything: a plain
-/// build streams its pages out and holds none.
+/// same. Only the live preview has one: a build streams its pages out and
+/// holds none.
 #[derive(Default)]
 pub struct Cache {
-    keep: bool,
     /// By output path: the fingerprint the page was rendered with, and the page.
     pages: HashMap<String, (u64, Arc<[u8]>)>,
     /// How many pages the last run rendered (the others were reused).
     pub rendered: usize,
-}
-
-impl Cache {
-    pub fn keeping() -> Cache {
-        Cache {
-            keep: true,
-            ..Cache::default()
-        }
-    }
-
-    pub fn keeps(&self) -> bool {
-        self.keep
-    }
 }
 
 /// What every template gets as `page`.
@@ -275,14 +261,14 @@ impl Renderer {
     }
 
     /// Renders the pages `pass` names into `sink`, at paths relative to its
-    /// site's base path. Pages whose fingerprint `cache` holds are reused
-    /// rather than rendered.
+    /// site's base path. With a `cache`, pages whose fingerprint it holds are
+    /// reused rather than rendered, and the cache is refilled.
     pub fn render(
         &self,
         pass: Pass<'_>,
         bodies: &Bodies,
         shared: &Shared<'_>,
-        cache: &mut Cache,
+        cache: Option<&mut Cache>,
         diagnostics: &mut Diagnostics,
         sink: &Sink<'_>,
     ) {
@@ -303,7 +289,9 @@ impl Renderer {
             cards: site.cases.iter().map(|_| Default::default()).collect(),
             dates: views::date_views(site, locale),
         };
-        let keep = cache.keep;
+        let keep = cache.is_some();
+        let mut none = Cache::default();
+        let cache = cache.unwrap_or(&mut none);
         let jobs = Job::all(site, pages);
         // What every page shares: the configuration, the UI strings and the
         // names of the static files, from which Tera's global context is made.

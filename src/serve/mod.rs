@@ -11,8 +11,10 @@
 //!    tabs a `built` event with the changed URLs, or an `errors` event.
 
 pub mod http;
+mod memo;
 mod preview;
 
+pub use memo::Memo;
 pub use preview::{Pages, Preview, Served, Update};
 
 use crate::BuildOptions;

@@ -1,6 +1,6 @@
 //! Preview: the site held in memory and rebuilt after each change.
 //!
-//! 1. Run the whole pipeline with the [`Caches`] of the runs before: only
+//! 1. Run the whole pipeline with the [`Memo`] of the runs before: only
 //!    changed files are read, only changed bodies and pages rendered.
 //! 2. Compare the new output with the held one, file by file, and keep the
 //!    new one: what differs is what changed, what is gone was removed.
@@ -11,9 +11,10 @@
 //! sitemap and open data (which read the whole site) are made again: the open
 //! tab reloads meanwhile.
 
+use super::Memo;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::output::{Contents, OutputFile};
-use crate::{BuildOptions, Caches, config};
+use crate::{BuildOptions, config};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -88,7 +89,7 @@ pub struct Preview {
     /// `http://127.0.0.1:1111`: pages are built for this origin and the
     /// sub-path of the configured base_url, so absolute links stay local.
     origin: Option<String>,
-    caches: Caches,
+    memo: Memo,
     /// Shared with the server threads, which keep serving the old map while
     /// a rebuild makes the next one.
     files: Arc<BTreeMap<String, Served>>,
@@ -106,7 +107,7 @@ impl Preview {
             options,
             language: crate::language::Language::default(),
             origin,
-            caches: Caches::keeping(),
+            memo: Memo::default(),
             files: Arc::default(),
             base_path: "/".into(),
             errors: Vec::new(),
@@ -135,7 +136,7 @@ impl Preview {
             && self.errors.is_empty()
             && changed
                 .iter()
-                .all(|rel| self.caches.holds_same_bytes(root, rel))
+                .all(|rel| self.memo.holds_same_bytes(root, rel))
         {
             return Update {
                 elapsed: started.elapsed(),
@@ -143,7 +144,7 @@ impl Preview {
             };
         }
         for rel in changed {
-            self.caches.forget(rel);
+            self.memo.forget(rel);
         }
         let mut options = self.options.clone();
         let mut diagnostics = Diagnostics::new();
@@ -165,9 +166,9 @@ impl Preview {
         let generation = self.generation;
         let root = self.options.root.clone();
         let mut early = None;
-        let ok = crate::generate_staged(
+        let ok = crate::generate(
             &options,
-            &mut self.caches,
+            Some(&mut self.memo),
             &mut diagnostics,
             &mut timings,
             &sink,
@@ -201,7 +202,7 @@ impl Preview {
         timings.finish();
         let report = timings.report();
         let mut update = Update {
-            rendered: self.caches.pages_rendered(),
+            rendered: self.memo.pages_rendered(),
             ..Update::default()
         };
         match generated {

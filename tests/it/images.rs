@@ -445,7 +445,7 @@ fn the_preview_renders_a_page_again_when_its_body_image_changes() {
         "{page}"
     );
     let mut diagnostics = casebook::diagnostics::Diagnostics::new();
-    let clean = casebook::generate(&options, &mut diagnostics).unwrap();
+    let clean = casebook::files(&options, None, &mut diagnostics).unwrap();
     for file in clean {
         assert!(
             held[&file.path] == file.bytes().unwrap().as_ref(),

@@ -48,7 +48,7 @@ impl Session {
     fn assert_same_as_clean_build(&self, step: &str) {
         let mut diagnostics = Diagnostics::new();
         let clean: BTreeMap<String, Vec<u8>> =
-            casebook::generate(&options(&self.site), &mut diagnostics)
+            casebook::files(&options(&self.site), None, &mut diagnostics)
                 .unwrap_or_else(|| panic!("{step}: the clean build failed: {diagnostics:?}"))
                 .into_iter()
                 .map(|file| {
@@ -370,16 +370,11 @@ fn whole_site_files_are_reused_until_a_text_changes() {
     use std::sync::Arc;
     let site = SiteTest::fixture("serve/basic");
     let options = options(&site);
-    let mut caches = casebook::Caches::keeping();
-    let run = |caches: &mut casebook::Caches| -> BTreeMap<String, Arc<[u8]>> {
+    let mut memo = casebook::serve::Memo::default();
+    let run = |memo: &mut casebook::serve::Memo| -> BTreeMap<String, Arc<[u8]>> {
         let mut diagnostics = Diagnostics::new();
-        let files = casebook::generate_cached(
-            &options,
-            caches,
-            &mut diagnostics,
-            &mut casebook::timings::Timings::default(),
-        )
-        .unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let files = casebook::files(&options, Some(memo), &mut diagnostics)
+            .unwrap_or_else(|| panic!("{diagnostics:?}"));
         files
             .into_iter()
             .filter_map(|file| match file.contents {
@@ -394,13 +389,13 @@ fn whole_site_files_are_reused_until_a_text_changes() {
         "sitemap.xml",
         "cases.json",
     ];
-    let first = run(&mut caches);
+    let first = run(&mut memo);
 
     let case = "content/cases/old-case.md";
     let text = std::fs::read_to_string(site.root.join(case)).unwrap();
     site.change_file(case, &text);
-    caches.forget(case);
-    let saved = run(&mut caches);
+    memo.forget(case);
+    let saved = run(&mut memo);
     for path in whole_site {
         assert!(
             Arc::ptr_eq(&first[path], &saved[path]),
@@ -414,8 +409,8 @@ fn whole_site_files_are_reused_until_a_text_changes() {
         .map(|line| (line.to_string(), format!("{line}（改）")))
         .unwrap();
     site.change_file(case, text.replacen(&title, &edited, 1));
-    caches.forget(case);
-    let changed = run(&mut caches);
+    memo.forget(case);
+    let changed = run(&mut memo);
     for path in whole_site {
         assert!(
             !Arc::ptr_eq(&saved[path], &changed[path]),
