@@ -131,6 +131,9 @@ pub fn generate(
     !run.diagnostics.has_errors()
 }
 
+/// Where a stage that makes files from whole sites hands each one.
+type Emit<'a> = &'a mut dyn FnMut(OutputFile);
+
 /// One run of the pipeline: its options, the live preview's memo if any,
 /// where its problems go and where its files go.
 struct Run<'r, 's> {
@@ -300,7 +303,7 @@ impl Run<'_, '_> {
         &mut self,
         stage: &'static str,
         fingerprint: u64,
-        make: &mut dyn FnMut(&mut dyn FnMut(OutputFile)),
+        make: &mut dyn FnMut(Emit<'_>),
     ) {
         let sink = self.sink;
         match self.memo.as_deref_mut() {
@@ -363,7 +366,7 @@ fn sites_fingerprint(versions: &[Version]) -> u64 {
     render::hash_of(&prints)
 }
 
-fn search_files(versions: &[Version], bodies: &[bodies::Bodies], emit: &mut dyn FnMut(OutputFile)) {
+fn search_files(versions: &[Version], bodies: &[bodies::Bodies], emit: Emit<'_>) {
     for (version, bodies) in versions.iter().zip(bodies) {
         for file in search::files(&version.site, &bodies.cases) {
             emit(file.under(&version.folder));
@@ -372,7 +375,7 @@ fn search_files(versions: &[Version], bodies: &[bodies::Bodies], emit: &mut dyn 
 }
 
 /// The feed of each version, the sitemap of all, and the open data.
-fn data_files(versions: &[Version], emit: &mut dyn FnMut(OutputFile)) {
+fn data_files(versions: &[Version], emit: Emit<'_>) {
     for version in versions {
         for file in feeds::files(&version.site) {
             emit(file.under(&version.folder));
