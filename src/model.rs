@@ -60,7 +60,7 @@ impl Site {
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::hash::DefaultHasher::new();
-        format!("{:?}", self.config).hash(&mut hasher);
+        self.config.hash(&mut hasher);
         self.home.as_ref().map(|e| e.fingerprint).hash(&mut hasher);
         for case in &self.cases {
             case.entry.fingerprint.hash(&mut hasher);

@@ -40,7 +40,6 @@ use jobs::Head;
 use locale::Locale;
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -65,6 +64,35 @@ pub struct Cache {
     pages: HashMap<String, (u64, Arc<[u8]>)>,
     /// How many pages the last run rendered (the others were reused).
     pub rendered: usize,
+}
+
+/// What every template gets as `site`: the same on every page of a language.
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    language: &'a str,
+    /// A banner shown on every page (SPEC §5.5).
+    notice: Option<&'a str>,
+    /// The language the site's own words (the notice, sources' titles) are
+    /// written in: the default language's.
+    content_language: &'a str,
+    home_href: String,
+    cases_href: String,
+    districts_href: String,
+    funding_href: String,
+    themes_href: String,
+    search_href: String,
+    /// Open data is published once, in the default language, and every
+    /// language links to it.
+    opendata_href: String,
+    opendata_hreflang: Option<&'a String>,
+    feed_href: String,
+    css_href: String,
+    highlight_css_href: String,
+    nav: [views::Link; 5],
 }
 
 /// What every template gets as `page`.
@@ -295,11 +323,7 @@ impl Renderer {
         let jobs = Job::all(site, pages);
         // What every page shares: the configuration, the UI strings and the
         // names of the static files, from which Tera's global context is made.
-        let shared = hash_of(&(
-            format!("{:?}", site.config),
-            views.strings,
-            self.assets.names(),
-        ));
+        let shared = hash_of(&(&site.config, views.strings, self.assets.names()));
         let previous = std::mem::take(&mut cache.pages);
         let kept = Mutex::new(HashMap::with_capacity(if keep { jobs.len() } else { 0 }));
         let results: Vec<Result<bool, Vec<Diagnostic>>> = jobs
@@ -391,42 +415,40 @@ impl Renderer {
         // Open data is published once, in the default language, and every
         // language links to it.
         let shared = |path: &str| href(config.shared_base_path(), path);
-        let mut context = tera::Context::new();
-        context.insert(
-            "site",
-            &json!({
-                "title": config.title,
-                "description": config.description,
-                "base_url": config.base_url,
-                "base_path": config.base_path,
-                "language": config.language,
-                "notice": config.notice,
-                // The language the site's own words (the notice, sources'
-                // titles) are written in: the default language's.
-                "content_language": self.default_language,
-                "home_href": at(""),
-                "cases_href": at("cases/"),
-                "districts_href": at("districts/"),
-                "funding_href": at("funding/"),
-                "themes_href": at("themes/"),
-                "search_href": at("search/"),
-                "opendata_href": shared("opendata/"),
-                "opendata_hreflang": config.is_translation().then(|| {
-                    // The default language: whatever this is a translation of.
-                    self.default_language.clone()
-                }),
-                "feed_href": at("feed.xml"),
-                "css_href": self.asset_href(site, "css/casebook.css"),
-                "highlight_css_href": self.asset_href(site, "css/highlight.css"),
-                "nav": [
-                    {"title": t("cases", "事例一覧"), "href": at("cases/")},
-                    {"title": t("districts", "地区から探す"), "href": at("districts/")},
-                    {"title": t("funding", "制度から探す"), "href": at("funding/")},
-                    {"title": t("themes", "テーマから探す"), "href": at("themes/")},
-                    {"title": t("search", "検索"), "href": at("search/")},
-                ],
+        let site_view = SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            base_path: &config.base_path,
+            language: &config.language,
+            notice: config.notice.as_deref(),
+            content_language: &self.default_language,
+            home_href: at(""),
+            cases_href: at("cases/"),
+            districts_href: at("districts/"),
+            funding_href: at("funding/"),
+            themes_href: at("themes/"),
+            search_href: at("search/"),
+            opendata_href: shared("opendata/"),
+            // The default language: whatever this is a translation of.
+            opendata_hreflang: config.is_translation().then_some(&self.default_language),
+            feed_href: at("feed.xml"),
+            css_href: self.asset_href(site, "css/casebook.css"),
+            highlight_css_href: self.asset_href(site, "css/highlight.css"),
+            nav: [
+                ("cases", "事例一覧", "cases/"),
+                ("districts", "地区から探す", "districts/"),
+                ("funding", "制度から探す", "funding/"),
+                ("themes", "テーマから探す", "themes/"),
+                ("search", "検索", "search/"),
+            ]
+            .map(|(key, fallback, path)| views::Link {
+                title: t(key, fallback),
+                href: at(path),
             }),
-        );
+        };
+        let mut context = tera::Context::new();
+        context.insert("site", &site_view);
         context.insert("t", &strings);
         context
     }
