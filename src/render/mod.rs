@@ -2,12 +2,13 @@
 //!
 //! 1. Resolve the theme chain (`theme`) and compile its templates once, with
 //!    the Japanese filters (`japanese`) registered.
-//! 2. Make one job per page: its template, its path and its view (`views`),
-//!    with the images of its body in their renditions (`body_images`).
+//! 2. List the site's pages as [`Job`]s (`jobs`): each knows its template,
+//!    its output path, its head and its typed view (`views`), with the images
+//!    of its body in their renditions (`body_images`).
 //! 3. Render the jobs in parallel; a template error names the template file and
-//!    line, and the build goes on to report the others. With a [`Cache`] that
-//!    keeps pages (the live preview), a job whose fingerprint (`fingerprint`)
-//!    is unchanged since the last run reuses its page instead.
+//!    line, and the build goes on to report the others. With a [`Cache`] (the
+//!    live preview's), a job whose view and template hash (`fingerprint`) as
+//!    they did in the last run reuses its page instead.
 //! 4. Add the theme's static files and the code-highlighting stylesheet, CSS
 //!    and JS also under content-hashed names (`assets`), once for all languages.
 //!
