@@ -15,7 +15,7 @@
 
 use crate::config::Config;
 use crate::content::schema::{
-    CaseMeta, District, FundingMeta, Grant, PageMeta, TermMeta, did_you_mean, is_safe_term,
+    CaseMeta, District, FundingMeta, PageMeta, TermMeta, did_you_mean, is_safe_term,
 };
 use crate::content::{Content, Entry, Section, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, Words, suggest, words};
@@ -158,29 +158,23 @@ pub trait TermFile {
     fn summary(&self) -> Option<&str>;
 }
 
-impl TermFile for TermMeta {
-    fn order(&self) -> Option<i64> {
-        self.order
-    }
-    fn reading(&self) -> Option<&str> {
-        self.reading.as_deref()
-    }
-    fn summary(&self) -> Option<&str> {
-        self.summary.as_deref()
-    }
+/// Both kinds of term file have these three fields.
+macro_rules! term_file {
+    ($($meta:ty),*) => {$(
+        impl TermFile for $meta {
+            fn order(&self) -> Option<i64> {
+                self.order
+            }
+            fn reading(&self) -> Option<&str> {
+                self.reading.as_deref()
+            }
+            fn summary(&self) -> Option<&str> {
+                self.summary.as_deref()
+            }
+        }
+    )*};
 }
-
-impl TermFile for FundingMeta {
-    fn order(&self) -> Option<i64> {
-        self.order
-    }
-    fn reading(&self) -> Option<&str> {
-        self.reading.as_deref()
-    }
-    fn summary(&self) -> Option<&str> {
-        self.summary.as_deref()
-    }
-}
+term_file!(TermMeta, FundingMeta);
 
 impl<Meta: TermFile, Extra: Default> Term<Meta, Extra> {
     /// The term its file `entry` declares as `name`. Its page is the file's
@@ -460,14 +454,13 @@ impl Terms {
         &mut self,
         index: usize,
         entry: &Entry<CaseMeta>,
-        declared: Option<&[String]>,
+        declared: &Declared,
         diagnostics: &mut Diagnostics,
     ) -> Vec<usize> {
         let mut case_schemes = Vec::new();
         for (g, grant) in entry.meta.funding.iter().enumerate() {
-            if let Some(declared) = declared {
-                check_scheme(entry, g, grant, declared, diagnostics);
-            }
+            let at = (format!("funding[{g}].scheme"), grant.span);
+            declared.check(Named::Scheme, &grant.scheme, entry, at, diagnostics);
             if !is_safe_term(&grant.scheme) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -661,6 +654,14 @@ struct Declared {
     support_types: Vec<String>,
 }
 
+/// What a case names that must be declared elsewhere.
+#[derive(Clone, Copy)]
+enum Named {
+    Ward,
+    Scheme,
+    SupportType,
+}
+
 impl Declared {
     fn new(terms: &Terms, config: &Config, sections: &[Section]) -> Self {
         let names = |section, names: Vec<String>| sections.contains(&section).then_some(names);
@@ -680,6 +681,62 @@ impl Declared {
                 .collect(),
         }
     }
+
+    /// An error unless `name`, which case `entry` gives in `field` (at
+    /// `span`), is declared. Its hint is the closest declared name, or else
+    /// where names are declared.
+    fn check(
+        &self,
+        named: Named,
+        name: &str,
+        entry: &Entry<CaseMeta>,
+        (field, span): (String, Span),
+        diagnostics: &mut Diagnostics,
+    ) {
+        let (declared, en, ja) = match named {
+            Named::Ward => (self.wards.as_deref(), "ward", "区"),
+            Named::Scheme => (self.schemes.as_deref(), "funding scheme", "助成制度"),
+            Named::SupportType => (Some(&self.support_types[..]), "support type", "支援の型"),
+        };
+        let Some(declared) = declared else {
+            return;
+        };
+        if declared.iter().any(|d| d == name) {
+            return;
+        }
+        let hint = suggest(name, declared.iter().map(String::as_str))
+            .map_or_else(|| self.where_declared(named, declared), did_you_mean);
+        let message = words(
+            format!("unknown {en} `{name}`"),
+            format!("不明な{ja} `{name}` です"),
+        );
+        diagnostics.push(
+            Diagnostic::error_in(&entry.source.rel, message, Some(hint))
+                .at(span)
+                .field(field),
+        );
+    }
+
+    /// The hint for a name that is not declared and close to none that is.
+    fn where_declared(&self, named: Named, declared: &[String]) -> Words {
+        match named {
+            Named::Ward => words(
+                format!(
+                    "wards declared in content/districts/: {}",
+                    declared.join(", ")
+                ),
+                format!("content/districts/ にある区: {}", declared.join("、")),
+            ),
+            Named::Scheme => words(
+                "the scheme needs a file in content/funding/ whose `name` is exactly this",
+                "content/funding/ に、`name` がこれと同じ制度のファイルが必要です",
+            ),
+            Named::SupportType => words(
+                format!("support types in casebook.yaml: {}", declared.join(", ")),
+                format!("casebook.yaml にある支援の型: {}", declared.join(", ")),
+            ),
+        }
+    }
 }
 
 /// Case `entry` (at `index`) with its references resolved: each name checked
@@ -693,12 +750,19 @@ fn resolve_references(
     diagnostics: &mut Diagnostics,
 ) -> Case {
     let meta = &entry.meta;
-    if let Some(wards) = &declared.wards {
-        check_ward(&entry, wards, diagnostics);
+    if !meta.district.ward.is_empty() {
+        let at = ("district".to_string(), locate_field(&entry, "district"));
+        declared.check(Named::Ward, &meta.district.ward, &entry, at, diagnostics);
     }
     let (ward, area) = terms.place(index, &meta.district);
-    let schemes = terms.fund(index, &entry, declared.schemes.as_deref(), diagnostics);
-    check_support_type(&entry, &declared.support_types, diagnostics);
+    let schemes = terms.fund(index, &entry, declared, diagnostics);
+    if let Some(key) = &meta.support_type {
+        let at = (
+            "support_type".to_string(),
+            locate_field(&entry, "support_type"),
+        );
+        declared.check(Named::SupportType, key, &entry, at, diagnostics);
+    }
     let themes = terms.tag(index, &entry, diagnostics);
     let fiscal_year = meta
         .period
@@ -714,101 +778,6 @@ fn resolve_references(
         themes,
         related: Vec::new(),
     }
-}
-
-fn check_ward(entry: &Entry<CaseMeta>, declared: &[String], diagnostics: &mut Diagnostics) {
-    let ward = &entry.meta.district.ward;
-    if ward.is_empty() || declared.contains(ward) {
-        return;
-    }
-    let unknown = unknown_name(
-        entry,
-        ward,
-        declared,
-        words(
-            format!("unknown ward `{ward}`"),
-            format!("不明な区 `{ward}` です"),
-        ),
-        words(
-            format!(
-                "wards declared in content/districts/: {}",
-                declared.join(", ")
-            ),
-            format!("content/districts/ にある区: {}", declared.join("、")),
-        ),
-    );
-    diagnostics.push(
-        unknown
-            .at(locate_field(entry, "district"))
-            .field("district"),
-    );
-}
-
-fn check_scheme(
-    entry: &Entry<CaseMeta>,
-    g: usize,
-    grant: &Grant,
-    declared: &[String],
-    diagnostics: &mut Diagnostics,
-) {
-    let scheme = &grant.scheme;
-    if declared.contains(scheme) {
-        return;
-    }
-    let unknown = unknown_name(
-        entry,
-        scheme,
-        declared,
-        words(
-            format!("unknown funding scheme `{scheme}`"),
-            format!("不明な助成制度 `{scheme}` です"),
-        ),
-        words(
-            "the scheme needs a file in content/funding/ whose `name` is exactly this",
-            "content/funding/ に、`name` がこれと同じ制度のファイルが必要です",
-        ),
-    );
-    diagnostics.push(unknown.at(grant.span).field(format!("funding[{g}].scheme")));
-}
-
-fn check_support_type(entry: &Entry<CaseMeta>, declared: &[String], diagnostics: &mut Diagnostics) {
-    let Some(key) = &entry.meta.support_type else {
-        return;
-    };
-    if declared.contains(key) {
-        return;
-    }
-    let unknown = unknown_name(
-        entry,
-        key,
-        declared,
-        words(
-            format!("unknown support type `{key}`"),
-            format!("不明な支援の型 `{key}` です"),
-        ),
-        words(
-            format!("support types in casebook.yaml: {}", declared.join(", ")),
-            format!("casebook.yaml にある支援の型: {}", declared.join(", ")),
-        ),
-    );
-    diagnostics.push(
-        unknown
-            .at(locate_field(entry, "support_type"))
-            .field("support_type"),
-    );
-}
-
-/// The error for a case that gives `name` where one of `declared` belongs:
-/// `message`, hinting the closest declared name, or else `otherwise`.
-fn unknown_name(
-    entry: &Entry<CaseMeta>,
-    name: &str,
-    declared: &[String],
-    message: Words,
-    otherwise: Words,
-) -> Diagnostic {
-    let hint = suggest(name, declared.iter().map(String::as_str)).map_or(otherwise, did_you_mean);
-    Diagnostic::error_in(&entry.source.rel, message, Some(hint))
 }
 
 fn locate_field(entry: &Entry<CaseMeta>, field: &str) -> Span {

@@ -9,7 +9,7 @@ use crate::bodies::Bodies;
 use crate::content::schema::Status;
 use crate::date::Date;
 use crate::markdown::{Rendered, TocEntry};
-use crate::model::{Case, Site, href};
+use crate::model::{Case, Site, Term, TermFile, href};
 use serde::Serialize;
 
 #[derive(Serialize, Clone)]
@@ -253,6 +253,20 @@ impl<'a> ViewBuilder<'a> {
 
     pub fn href(&self, path: &str) -> String {
         href(&self.site.config.base_path, path)
+    }
+
+    /// A link to each of `terms` (wards, areas, schemes or themes) with its
+    /// case count and the summary its file gives.
+    pub fn term_links<M: TermFile, E>(&self, terms: &[Term<M, E>]) -> Vec<TermLink> {
+        terms
+            .iter()
+            .map(|term| TermLink {
+                name: term.name.clone(),
+                href: self.href(&term.path),
+                count: term.cases.len(),
+                summary: term.summary().map(str::to_string),
+            })
+            .collect()
     }
 
     /// The absolute URL of a site path.
