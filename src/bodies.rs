@@ -103,16 +103,16 @@ impl LinkIndex {
             add(&case.path, Some(&case.entry.source));
         }
         for scheme in &site.schemes {
-            add(&scheme.path, scheme.entry.as_ref().map(|e| &e.source));
+            add(&scheme.path, scheme.source());
         }
         for ward in &site.wards {
-            add(&ward.path, ward.entry.as_ref().map(|e| &e.source));
+            add(&ward.path, ward.source());
             for area in &ward.areas {
-                add(&area.path, area.entry.as_ref().map(|e| &e.source));
+                add(&area.path, area.source());
             }
         }
         for theme in &site.themes {
-            add(&theme.path, theme.entry.as_ref().map(|e| &e.source));
+            add(&theme.path, theme.source());
         }
         for page in &site.pages {
             add(&page.path, Some(&page.entry.source));

@@ -165,6 +165,20 @@ impl Diagnostic {
         }
     }
 
+    /// Where the problem is and what it says in `language`, as a JSON object:
+    /// what `check --format json` and the live preview's overlay both show.
+    pub fn to_json(&self, language: Language) -> serde_json::Value {
+        let (message, hint) = self.words(language);
+        serde_json::json!({
+            "file": self.file,
+            "line": self.span.map(|s| s.line),
+            "column": self.span.map(|s| s.col),
+            "field": self.field,
+            "message": message,
+            "hint": hint,
+        })
+    }
+
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -301,16 +315,8 @@ impl Diagnostics {
     pub fn render_json(&self, language: Language) -> String {
         let mut out = String::new();
         for d in self.sorted() {
-            let (message, hint) = d.words(language);
-            let object = serde_json::json!({
-                "severity": d.severity,
-                "file": d.file,
-                "line": d.span.map(|s| s.line),
-                "column": d.span.map(|s| s.col),
-                "field": d.field,
-                "message": message,
-                "hint": hint,
-            });
+            let mut object = d.to_json(language);
+            object["severity"] = serde_json::json!(d.severity);
             out.push_str(&object.to_string());
             out.push('\n');
         }

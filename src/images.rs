@@ -305,14 +305,7 @@ fn publish_one(
     let file = root_relative(root, source);
     let bytes = match std::fs::read(source) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            return Outcome::AsIs(Box::new(
-                Diagnostic::error(&file, format!("cannot read image: {e}"))
-                    .ja(format!("画像を読めません: {e}"))
-                    .hint("check that the file is readable")
-                    .ja_hint("ファイルが読める状態か確かめてください"),
-            ));
-        }
+        Err(e) => return unreadable(&file, &e),
     };
     let key = cache_key(&bytes);
     let set = match cache.load(&key, format) {
@@ -342,6 +335,16 @@ fn publish_one(
     }
 }
 
+/// An image file that cannot be read at all.
+fn unreadable(file: &str, e: &std::io::Error) -> Outcome {
+    Outcome::AsIs(Box::new(
+        Diagnostic::error(file, format!("cannot read image: {e}"))
+            .ja(format!("画像を読めません: {e}"))
+            .hint("check that the file is readable")
+            .ja_hint("ファイルが読める状態か確かめてください"),
+    ))
+}
+
 /// What [`publish_one`] would publish, from the image's header alone: its
 /// upright size gives the widths. Reports what `publish_one` reports when the
 /// file cannot be read or its header does not decode.
@@ -350,14 +353,7 @@ fn inspect_one(root: &Path, path: &str, source: &Path, format: Format, names: &N
     let opened = std::fs::File::open(source).map(std::io::BufReader::new);
     let reader = match opened {
         Ok(reader) => reader,
-        Err(e) => {
-            return Outcome::AsIs(Box::new(
-                Diagnostic::error(&file, format!("cannot read image: {e}"))
-                    .ja(format!("画像を読めません: {e}"))
-                    .hint("check that the file is readable")
-                    .ja_hint("ファイルが読める状態か確かめてください"),
-            ));
-        }
+        Err(e) => return unreadable(&file, &e),
     };
     let (width, height) = match upright_size(reader, format) {
         Ok(size) => size,
@@ -1247,6 +1243,13 @@ mod tests {
         haystack.windows(needle.len()).any(|w| w == needle)
     }
 
+    fn assert_none_left(stripped: &[u8], gone: &[&[u8]]) {
+        for needle in gone {
+            let name = String::from_utf8_lossy(needle);
+            assert!(!contains(stripped, needle), "{name}");
+        }
+    }
+
     fn image_descriptors(gif: &[u8]) -> usize {
         let mut count = 0;
         let mut at = 13 + colour_table_length(gif[10]);
@@ -1270,13 +1273,10 @@ mod tests {
         assert!(contains(&input, b"GPS") && contains(&input, b"XMP DataXMP"));
         let stripped = strip_gif(&input).unwrap();
         assert_eq!(stripped, gif.kept());
-        for gone in [&b"GPS"[..], b"XMP", b"xmpmeta", b"MGKIPTC", b"by-line"] {
-            assert!(
-                !contains(&stripped, gone),
-                "{}",
-                String::from_utf8_lossy(gone)
-            );
-        }
+        assert_none_left(
+            &stripped,
+            &[b"GPS", b"XMP", b"xmpmeta", b"MGKIPTC", b"by-line"],
+        );
         assert_eq!(image_descriptors(&input), 2);
         assert_eq!(image_descriptors(&stripped), 2);
         assert!(contains(&stripped, b"NETSCAPE2.0"), "it still loops");
@@ -1396,13 +1396,7 @@ mod tests {
         // The header no longer announces EXIF or XMP.
         expected[20] = 0x02;
         assert_eq!(stripped, expected);
-        for gone in [&b"EXIF"[..], b"XMP ", b"GPS", b"xmpmeta", b"ZZZZ"] {
-            assert!(
-                !contains(&stripped, gone),
-                "{}",
-                String::from_utf8_lossy(gone)
-            );
-        }
+        assert_none_left(&stripped, &[b"EXIF", b"XMP ", b"GPS", b"xmpmeta", b"ZZZZ"]);
         assert_eq!(webp_frames(&stripped), 2);
         assert_eq!(strip_webp(&stripped).unwrap(), stripped);
     }

@@ -1,18 +1,24 @@
 //! Model: typed content → [`Site`], the one picture of the site every later
 //! stage reads.
 //!
-//! 1. Order cases newest first; reject duplicate slugs (naming both files).
-//! 2. Resolve references: funding schemes, wards, support types.
-//! 3. Build the taxonomies: the ward → area tree, schemes, themes, fiscal years.
+//! 1. Order cases newest first; reject duplicate slugs (naming both files):
+//!    `newest_first`, `drop_duplicate_slugs`.
+//! 2. Build the taxonomies the files declare: the ward → area tree, schemes,
+//!    themes (`Terms::declared`).
+//! 3. Resolve each case's references (ward, funding schemes, support type,
+//!    themes) and list it under its terms (`resolve_references`); then sort
+//!    the terms (`Terms::sort`) and group the cases by fiscal year.
 //! 4. Find related cases through shared terms (no all-pairs comparison).
+//! 5. Keep the plain pages whose slugs the site does not use itself.
 //!
 //! Every collection is sorted, so output is deterministic.
 
 use crate::config::Config;
-use crate::content::schema::did_you_mean;
-use crate::content::schema::{CaseMeta, FundingMeta, PageMeta, TermMeta, is_safe_term};
-use crate::content::{Content, Entry, Section};
-use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest, words};
+use crate::content::schema::{
+    CaseMeta, District, FundingMeta, PageMeta, TermMeta, did_you_mean, is_safe_term,
+};
+use crate::content::{Content, Entry, Section, SourceFile};
+use crate::diagnostics::{Diagnostic, Diagnostics, Span, Words, suggest, words};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -66,16 +72,16 @@ impl Site {
             case.entry.fingerprint.hash(&mut hasher);
         }
         for scheme in &self.schemes {
-            (&scheme.name, scheme.entry.as_ref().map(|e| e.fingerprint)).hash(&mut hasher);
+            scheme.fingerprint().hash(&mut hasher);
         }
         for ward in &self.wards {
-            (&ward.name, ward.entry.as_ref().map(|e| e.fingerprint)).hash(&mut hasher);
+            ward.fingerprint().hash(&mut hasher);
             for area in &ward.areas {
-                (&area.name, area.entry.as_ref().map(|e| e.fingerprint)).hash(&mut hasher);
+                area.fingerprint().hash(&mut hasher);
             }
         }
         for theme in &self.themes {
-            (&theme.name, theme.entry.as_ref().map(|e| e.fingerprint)).hash(&mut hasher);
+            theme.fingerprint().hash(&mut hasher);
         }
         for page in &self.pages {
             page.entry.fingerprint.hash(&mut hasher);
@@ -99,42 +105,120 @@ pub struct Case {
     pub related: Vec<usize>,
 }
 
-pub struct Scheme {
+/// A ward, area, funding scheme or theme: a name that cases share, with a page
+/// listing them. `Meta` is what the term's own file says, when it has one;
+/// `Extra` is what only its kind has, reachable through `Deref`
+/// (`ward.areas`, `scheme.total_granted`).
+pub struct Term<Meta, Extra = ()> {
     pub name: String,
     pub sort_key: SortKey,
     pub path: SitePath,
-    pub entry: Option<Entry<FundingMeta>>,
+    /// Its file in content/; a term that only cases name has none.
+    pub entry: Option<Entry<Meta>>,
     pub cases: Vec<usize>,
+    pub extra: Extra,
+}
+
+/// A ward; its `cases` are all cases in the ward, its areas included.
+pub type Ward = Term<TermMeta, Areas>;
+pub type Area = Term<TermMeta>;
+pub type Theme = Term<TermMeta>;
+pub type Scheme = Term<FundingMeta, GrantTotals>;
+
+#[derive(Default)]
+pub struct Areas {
+    pub areas: Vec<Area>,
+}
+
+#[derive(Default)]
+pub struct GrantTotals {
     pub total_granted: u64,
     pub grant_count: usize,
     /// Grants that state their amount; with none, the total is unknown, not zero.
     pub grants_with_amount: usize,
 }
 
-pub struct Ward {
-    pub name: String,
-    pub sort_key: SortKey,
-    pub path: SitePath,
-    pub entry: Option<Entry<TermMeta>>,
-    pub areas: Vec<Area>,
-    /// All cases in the ward, its areas included.
-    pub cases: Vec<usize>,
+impl<Meta, Extra> std::ops::Deref for Term<Meta, Extra> {
+    type Target = Extra;
+    fn deref(&self) -> &Extra {
+        &self.extra
+    }
 }
 
-pub struct Area {
-    pub name: String,
-    pub sort_key: SortKey,
-    pub path: SitePath,
-    pub entry: Option<Entry<TermMeta>>,
-    pub cases: Vec<usize>,
+impl<Meta, Extra> std::ops::DerefMut for Term<Meta, Extra> {
+    fn deref_mut(&mut self) -> &mut Extra {
+        &mut self.extra
+    }
 }
 
-pub struct Theme {
-    pub name: String,
-    pub sort_key: SortKey,
-    pub path: SitePath,
-    pub entry: Option<Entry<TermMeta>>,
-    pub cases: Vec<usize>,
+/// What a term's own file says that every kind of term uses.
+pub trait TermFile {
+    fn order(&self) -> Option<i64>;
+    fn reading(&self) -> Option<&str>;
+    fn summary(&self) -> Option<&str>;
+}
+
+/// Both kinds of term file have these three fields.
+macro_rules! term_file {
+    ($($meta:ty),*) => {$(
+        impl TermFile for $meta {
+            fn order(&self) -> Option<i64> {
+                self.order
+            }
+            fn reading(&self) -> Option<&str> {
+                self.reading.as_deref()
+            }
+            fn summary(&self) -> Option<&str> {
+                self.summary.as_deref()
+            }
+        }
+    )*};
+}
+term_file!(TermMeta, FundingMeta);
+
+impl<Meta: TermFile, Extra: Default> Term<Meta, Extra> {
+    /// The term its file `entry` declares as `name`. Its page is the file's
+    /// slug in `folder` (`districts/`, or for an area its ward's path).
+    fn declared(folder: &str, name: String, entry: Entry<Meta>) -> Self {
+        Term {
+            sort_key: SortKey::new(entry.meta.order(), entry.meta.reading(), &name),
+            name,
+            path: format!("{folder}{}/", entry.slug),
+            entry: Some(entry),
+            cases: Vec::new(),
+            extra: Extra::default(),
+        }
+    }
+
+    /// A term that only cases name: its page is its name in `folder`, and it
+    /// sorts by its name alone.
+    fn named(folder: &str, name: &str) -> Self {
+        Term {
+            sort_key: SortKey::of_name(name),
+            name: name.to_string(),
+            path: format!("{folder}{name}/"),
+            entry: None,
+            cases: Vec::new(),
+            extra: Extra::default(),
+        }
+    }
+}
+
+impl<Meta: TermFile, Extra> Term<Meta, Extra> {
+    pub fn summary(&self) -> Option<&str> {
+        self.entry.as_ref().and_then(|e| e.meta.summary())
+    }
+}
+
+impl<Meta, Extra> Term<Meta, Extra> {
+    pub fn source(&self) -> Option<&SourceFile> {
+        self.entry.as_ref().map(|e| &e.source)
+    }
+
+    /// What [`Site::fingerprint`] takes of the term.
+    fn fingerprint(&self) -> (&str, Option<u64>) {
+        (&self.name, self.entry.as_ref().map(|e| e.fingerprint))
+    }
 }
 
 /// Where a ward, area, scheme or theme stands in every list of its kind
@@ -169,10 +253,6 @@ impl SortKey {
     /// The key of a term with no file: it goes by its name alone.
     pub fn of_name(name: &str) -> Self {
         SortKey::new(None, None, name)
-    }
-
-    fn of_term(meta: &TermMeta, name: &str) -> Self {
-        SortKey::new(meta.order, meta.reading.as_deref(), name)
     }
 }
 
@@ -238,7 +318,7 @@ pub fn href(base_path: &str, path: &str) -> String {
 pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) -> Site {
     let Content {
         home,
-        mut cases,
+        cases,
         funding,
         districts,
         themes,
@@ -249,323 +329,46 @@ pub fn build(config: Config, content: Content, diagnostics: &mut Diagnostics) ->
         translations: _,
     } = content;
 
+    let cases = newest_first(cases, diagnostics);
+    let funding = drop_duplicate_slugs(funding, "funding scheme", diagnostics);
+    let pages = drop_duplicate_slugs(pages, "page", diagnostics);
+
+    let mut terms = Terms::declared(funding, districts, themes, diagnostics);
+    let declared = Declared::new(&terms, &config, &sections);
+    let mut cases: Vec<Case> = cases
+        .into_iter()
+        .enumerate()
+        .map(|(index, entry)| resolve_references(index, entry, &mut terms, &declared, diagnostics))
+        .collect();
+    terms.sort(&mut cases);
+    find_related(&mut cases);
+    let pages = site_pages(pages, diagnostics);
+
+    Site {
+        config,
+        home,
+        fiscal_years: fiscal_years(&cases),
+        cases,
+        schemes: terms.schemes,
+        wards: terms.wards,
+        themes: terms.themes,
+        pages,
+        assets,
+    }
+}
+
+/// Cases newest first, then by slug; of two with one slug, the first stays.
+fn newest_first(
+    mut cases: Vec<Entry<CaseMeta>>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Entry<CaseMeta>> {
     cases.sort_by(|a, b| {
         b.meta
             .published
             .cmp(&a.meta.published)
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    let cases = drop_duplicate_slugs(cases, "case", diagnostics);
-    let funding = drop_duplicate_slugs(funding, "funding scheme", diagnostics);
-    let pages = drop_duplicate_slugs(pages, "page", diagnostics);
-
-    let mut schemes = scheme_list(funding, diagnostics);
-    let mut wards = ward_tree(districts, diagnostics);
-    let mut theme_list = theme_list(themes, diagnostics);
-    // No case refers to a term yet, so sorting here needs no renumbering; it
-    // puts the wards a hint lists in the city's order.
-    wards.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
-    let declared_wards: Vec<String> = wards.iter().map(|w| w.name.clone()).collect();
-    let declared_schemes: Vec<String> = schemes.iter().map(|s| s.name.clone()).collect();
-
-    let mut site_cases = Vec::with_capacity(cases.len());
-    for entry in cases {
-        let index = site_cases.len();
-        let file = entry.source.rel.clone();
-        let meta = &entry.meta;
-
-        if sections.contains(&Section::Districts)
-            && !meta.district.ward.is_empty()
-            && !declared_wards.contains(&meta.district.ward)
-        {
-            let hint = suggest(
-                &meta.district.ward,
-                declared_wards.iter().map(String::as_str),
-            )
-            .map_or_else(
-                || {
-                    words(
-                        format!(
-                            "wards declared in content/districts/: {}",
-                            declared_wards.join(", ")
-                        ),
-                        format!("content/districts/ にある区: {}", declared_wards.join("、")),
-                    )
-                },
-                did_you_mean,
-            );
-            let ward = &meta.district.ward;
-            diagnostics.push(
-                Diagnostic::error_in(
-                    &file,
-                    words(
-                        format!("unknown ward `{ward}`"),
-                        format!("不明な区 `{ward}` です"),
-                    ),
-                    Some(hint),
-                )
-                .at(locate_field(&entry, "district"))
-                .field("district"),
-            );
-        }
-        let ward = term_index(&mut wards, &meta.district.ward, |name| Ward {
-            path: format!("districts/{name}/"),
-            sort_key: SortKey::of_name(&name),
-            name,
-            entry: None,
-            areas: Vec::new(),
-            cases: Vec::new(),
-        });
-        wards[ward].cases.push(index);
-        let area = meta.district.area.as_ref().map(|area_name| {
-            let ward_path = wards[ward].path.clone();
-            let areas = &mut wards[ward].areas;
-            let area = term_index(areas, area_name, |name| Area {
-                path: format!("{ward_path}{name}/"),
-                sort_key: SortKey::of_name(&name),
-                name,
-                entry: None,
-                cases: Vec::new(),
-            });
-            areas[area].cases.push(index);
-            area
-        });
-
-        let mut case_schemes = Vec::new();
-        for (g, grant) in meta.funding.iter().enumerate() {
-            if sections.contains(&Section::Funding) && !declared_schemes.contains(&grant.scheme) {
-                let hint = suggest(&grant.scheme, declared_schemes.iter().map(String::as_str)).map_or_else(
-                    || words(
-                        "the scheme needs a file in content/funding/ whose `name` is exactly this",
-                        "content/funding/ に、`name` がこれと同じ制度のファイルが必要です",
-                    ),
-                    did_you_mean,
-                );
-                let scheme = &grant.scheme;
-                diagnostics.push(
-                    Diagnostic::error_in(
-                        &file,
-                        words(
-                            format!("unknown funding scheme `{scheme}`"),
-                            format!("不明な助成制度 `{scheme}` です"),
-                        ),
-                        Some(hint),
-                    )
-                    .at(grant.span)
-                    .field(format!("funding[{g}].scheme")),
-                );
-            }
-            if !is_safe_term(&grant.scheme) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        &file,
-                        format!("scheme name `{}` cannot contain `/` or `\\`", grant.scheme),
-                    )
-                    .ja(format!(
-                        "制度名 `{}` に `/` や `\\` は使えません",
-                        grant.scheme
-                    ))
-                    .at(grant.span),
-                );
-                continue;
-            }
-            let scheme = term_index(&mut schemes, &grant.scheme, |name| Scheme {
-                path: format!("funding/{name}/"),
-                sort_key: SortKey::of_name(&name),
-                name,
-                entry: None,
-                cases: Vec::new(),
-                total_granted: 0,
-                grant_count: 0,
-                grants_with_amount: 0,
-            });
-            // A made-up example's grants are never added into the totals a
-            // city publishes (SPEC §5.5); its page still lists them.
-            if !meta.illustrative {
-                schemes[scheme].total_granted += grant.amount.unwrap_or(0);
-                schemes[scheme].grant_count += 1;
-                schemes[scheme].grants_with_amount += usize::from(grant.amount.is_some());
-            }
-            if schemes[scheme].cases.last() != Some(&index) {
-                schemes[scheme].cases.push(index);
-            }
-            if !case_schemes.contains(&scheme) {
-                case_schemes.push(scheme);
-            }
-        }
-
-        if let Some(key) = &meta.support_type
-            && !config.support_types.iter().any(|(k, _)| k == key)
-        {
-            let keys: Vec<&str> = config
-                .support_types
-                .iter()
-                .map(|(k, _)| k.as_str())
-                .collect();
-            let hint = suggest(key, keys.iter().copied()).map_or_else(
-                || {
-                    words(
-                        format!("support types in casebook.yaml: {}", keys.join(", ")),
-                        format!("casebook.yaml にある支援の型: {}", keys.join(", ")),
-                    )
-                },
-                did_you_mean,
-            );
-            diagnostics.push(
-                Diagnostic::error_in(
-                    &file,
-                    words(
-                        format!("unknown support type `{key}`"),
-                        format!("不明な支援の型 `{key}` です"),
-                    ),
-                    Some(hint),
-                )
-                .at(locate_field(&entry, "support_type"))
-                .field("support_type"),
-            );
-        }
-
-        let mut case_themes = Vec::new();
-        for theme in &meta.themes {
-            if !is_safe_term(theme) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        &file,
-                        format!("theme `{theme}` cannot contain `/` or `\\` or start with `.`"),
-                    ).ja(format!("テーマ `{theme}` に `/` や `\\` は使えません（`.` で始めることもできません）"))
-                    .at(locate_field(&entry, "themes"))
-                    .field("themes"),
-                );
-                continue;
-            }
-            let t = term_index(&mut theme_list, theme, |name| Theme {
-                path: format!("themes/{name}/"),
-                sort_key: SortKey::of_name(&name),
-                name,
-                entry: None,
-                cases: Vec::new(),
-            });
-            theme_list[t].cases.push(index);
-            case_themes.push(t);
-        }
-
-        let fiscal_year = meta
-            .period
-            .map_or(meta.published, |p| p.start)
-            .fiscal_year();
-        site_cases.push(Case {
-            path: format!("cases/{}/", entry.slug),
-            entry,
-            fiscal_year,
-            ward,
-            area,
-            schemes: case_schemes,
-            themes: case_themes,
-            related: Vec::new(),
-        });
-    }
-
-    sort_terms(
-        &mut schemes,
-        &mut site_cases,
-        |c| &mut c.schemes,
-        |s| &s.sort_key,
-    );
-    sort_terms(
-        &mut theme_list,
-        &mut site_cases,
-        |c| &mut c.themes,
-        |t| &t.sort_key,
-    );
-    sort_wards(&mut wards, &mut site_cases);
-    find_related(&mut site_cases);
-
-    let mut fiscal_years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
-    for (i, case) in site_cases.iter().enumerate() {
-        fiscal_years.entry(case.fiscal_year).or_default().push(i);
-    }
-
-    let pages = pages
-        .into_iter()
-        .filter_map(|entry| {
-            if RESERVED_PATHS.contains(&entry.slug.as_str()) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        &entry.source.rel,
-                        format!("the page slug `{}` is used by the site itself", entry.slug),
-                    )
-                    .ja(format!(
-                        "ページのスラッグ `{}` はサイト自身が使っています",
-                        entry.slug
-                    ))
-                    .at(Span::new(1, 1))
-                    .hint("rename the file or set another `slug:`")
-                    .ja_hint("ファイル名を変えるか、別の `slug:` を書いてください"),
-                );
-                return None;
-            }
-            Some(Page {
-                path: format!("{}/", entry.slug),
-                entry,
-            })
-        })
-        .collect();
-
-    Site {
-        config,
-        home,
-        cases: site_cases,
-        schemes,
-        wards,
-        themes: theme_list,
-        pages,
-        fiscal_years: fiscal_years.into_iter().rev().collect(),
-        assets,
-    }
-}
-
-fn locate_field(entry: &Entry<CaseMeta>, field: &str) -> Span {
-    entry
-        .field_spans
-        .get(field)
-        .copied()
-        .unwrap_or(Span::new(1, 1))
-}
-
-trait Term {
-    fn name(&self) -> &str;
-}
-impl Term for Ward {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-impl Term for Area {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-impl Term for Scheme {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-impl Term for Theme {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-/// The index of the term named `name`, added with `make` when it is new. Terms
-/// are few (dozens), so a linear scan beats hashing here.
-fn term_index<T: Term>(terms: &mut Vec<T>, name: &str, make: impl FnOnce(String) -> T) -> usize {
-    match terms.iter().position(|t| t.name() == name) {
-        Some(i) => i,
-        None => {
-            terms.push(make(name.to_string()));
-            terms.len() - 1
-        }
-    }
+    drop_duplicate_slugs(cases, "case", diagnostics)
 }
 
 fn drop_duplicate_slugs<M>(
@@ -603,14 +406,148 @@ fn drop_duplicate_slugs<M>(
     kept
 }
 
+/// The site's wards (with their areas), schemes and themes while cases are
+/// listed under them.
+struct Terms {
+    schemes: Vec<Scheme>,
+    wards: Vec<Ward>,
+    themes: Vec<Theme>,
+}
+
+impl Terms {
+    /// The terms that files in content/ declare.
+    fn declared(
+        funding: Vec<Entry<FundingMeta>>,
+        districts: Vec<Entry<TermMeta>>,
+        themes: Vec<Entry<TermMeta>>,
+        diagnostics: &mut Diagnostics,
+    ) -> Self {
+        let schemes = scheme_list(funding, diagnostics);
+        let mut wards = ward_tree(districts, diagnostics);
+        let themes = theme_list(themes, diagnostics);
+        // No case refers to a term yet, so sorting here needs no renumbering;
+        // it puts the wards a hint lists in the city's order.
+        wards.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+        Terms {
+            schemes,
+            wards,
+            themes,
+        }
+    }
+
+    /// Lists case `index` under its ward and area; returns their indices.
+    fn place(&mut self, index: usize, district: &District) -> (usize, Option<usize>) {
+        let w = term_index(&mut self.wards, "districts/", &district.ward);
+        let ward = &mut self.wards[w];
+        ward.cases.push(index);
+        let area = district.area.as_ref().map(|name| {
+            let a = term_index(&mut ward.extra.areas, &ward.path, name);
+            ward.extra.areas[a].cases.push(index);
+            a
+        });
+        (w, area)
+    }
+
+    /// Lists case `entry` (at `index`) under the scheme of each of its grants
+    /// and counts the grants into the schemes' totals; returns its schemes.
+    fn fund(
+        &mut self,
+        index: usize,
+        entry: &Entry<CaseMeta>,
+        declared: &Declared,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<usize> {
+        let mut case_schemes = Vec::new();
+        for (g, grant) in entry.meta.funding.iter().enumerate() {
+            let at = (format!("funding[{g}].scheme"), grant.span);
+            declared.check(Named::Scheme, &grant.scheme, entry, at, diagnostics);
+            if !is_safe_term(&grant.scheme) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &entry.source.rel,
+                        format!("scheme name `{}` cannot contain `/` or `\\`", grant.scheme),
+                    )
+                    .ja(format!(
+                        "制度名 `{}` に `/` や `\\` は使えません",
+                        grant.scheme
+                    ))
+                    .at(grant.span),
+                );
+                continue;
+            }
+            let s = term_index(&mut self.schemes, "funding/", &grant.scheme);
+            let scheme = &mut self.schemes[s];
+            // A made-up example's grants are never added into the totals a
+            // city publishes (SPEC §5.5); its page still lists them.
+            if !entry.meta.illustrative {
+                scheme.total_granted += grant.amount.unwrap_or(0);
+                scheme.grant_count += 1;
+                scheme.grants_with_amount += usize::from(grant.amount.is_some());
+            }
+            if scheme.cases.last() != Some(&index) {
+                scheme.cases.push(index);
+            }
+            if !case_schemes.contains(&s) {
+                case_schemes.push(s);
+            }
+        }
+        case_schemes
+    }
+
+    /// Lists case `entry` (at `index`) under each of its themes; returns them.
+    fn tag(
+        &mut self,
+        index: usize,
+        entry: &Entry<CaseMeta>,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<usize> {
+        let mut case_themes = Vec::new();
+        for theme in &entry.meta.themes {
+            if !is_safe_term(theme) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &entry.source.rel,
+                        format!("theme `{theme}` cannot contain `/` or `\\` or start with `.`"),
+                    ).ja(format!("テーマ `{theme}` に `/` や `\\` は使えません（`.` で始めることもできません）"))
+                    .at(locate_field(entry, "themes"))
+                    .field("themes"),
+                );
+                continue;
+            }
+            let t = term_index(&mut self.themes, "themes/", theme);
+            self.themes[t].cases.push(index);
+            case_themes.push(t);
+        }
+        case_themes
+    }
+
+    /// Puts every list of terms in [`SortKey`] order and renumbers the cases'
+    /// references to match.
+    fn sort(&mut self, cases: &mut [Case]) {
+        let schemes = sort_terms(&mut self.schemes);
+        let themes = sort_terms(&mut self.themes);
+        for case in cases.iter_mut() {
+            renumber(&mut case.schemes, &schemes);
+            renumber(&mut case.themes, &themes);
+        }
+        for (w, ward) in self.wards.iter_mut().enumerate() {
+            let areas = sort_terms(&mut ward.areas);
+            for case in cases.iter_mut().filter(|c| c.ward == w) {
+                case.area = case.area.map(|a| areas[a]);
+            }
+        }
+        let wards = sort_terms(&mut self.wards);
+        for case in cases.iter_mut() {
+            case.ward = wards[case.ward];
+        }
+    }
+}
+
 fn scheme_list(funding: Vec<Entry<FundingMeta>>, diagnostics: &mut Diagnostics) -> Vec<Scheme> {
     let mut schemes: Vec<Scheme> = Vec::new();
     for entry in funding {
         if let Some(other) = schemes.iter().find(|s| s.name == entry.meta.name) {
-            let other_file = other
-                .entry
-                .as_ref()
-                .map_or(String::new(), |e| e.source.rel.clone());
+            let other_file = other.source().map_or(String::new(), |s| s.rel.clone());
             diagnostics.push(
                 Diagnostic::error(
                     &entry.source.rel,
@@ -627,20 +564,7 @@ fn scheme_list(funding: Vec<Entry<FundingMeta>>, diagnostics: &mut Diagnostics) 
             );
             continue;
         }
-        schemes.push(Scheme {
-            name: entry.meta.name.clone(),
-            sort_key: SortKey::new(
-                entry.meta.order,
-                entry.meta.reading.as_deref(),
-                &entry.meta.name,
-            ),
-            path: format!("funding/{}/", entry.slug),
-            entry: Some(entry),
-            cases: Vec::new(),
-            total_granted: 0,
-            grant_count: 0,
-            grants_with_amount: 0,
-        });
+        schemes.push(Scheme::declared("funding/", entry.meta.name.clone(), entry));
     }
     schemes
 }
@@ -672,32 +596,13 @@ fn ward_tree(districts: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> 
             area_entries.push((parts[0].to_string(), parts[1].to_string(), entry));
             continue;
         }
-        wards.push(Ward {
-            name: parts[0].to_string(),
-            sort_key: SortKey::of_term(&entry.meta, parts[0]),
-            path: format!("districts/{}/", entry.slug),
-            entry: Some(entry),
-            areas: Vec::new(),
-            cases: Vec::new(),
-        });
+        wards.push(Ward::declared("districts/", parts[0].to_string(), entry));
     }
     for (ward_name, area_name, entry) in area_entries {
-        let ward = term_index(&mut wards, &ward_name, |name| Ward {
-            path: format!("districts/{name}/"),
-            sort_key: SortKey::of_name(&name),
-            name,
-            entry: None,
-            areas: Vec::new(),
-            cases: Vec::new(),
-        });
-        let path = format!("{}{}/", wards[ward].path, entry.slug);
-        wards[ward].areas.push(Area {
-            sort_key: SortKey::of_term(&entry.meta, &area_name),
-            name: area_name,
-            path,
-            entry: Some(entry),
-            cases: Vec::new(),
-        });
+        let w = term_index(&mut wards, "districts/", &ward_name);
+        let ward = &mut wards[w];
+        let area = Area::declared(&ward.path, area_name, entry);
+        ward.areas.push(area);
     }
     wards
 }
@@ -720,67 +625,224 @@ fn theme_list(themes: Vec<Entry<TermMeta>>, diagnostics: &mut Diagnostics) -> Ve
             );
             continue;
         }
-        list.push(Theme {
-            sort_key: SortKey::of_term(&entry.meta, &entry.meta.name),
-            name: entry.meta.name.clone(),
-            path: format!("themes/{}/", entry.slug),
-            entry: Some(entry),
-            cases: Vec::new(),
-        });
+        list.push(Theme::declared("themes/", entry.meta.name.clone(), entry));
     }
     list
 }
 
-/// Sorts terms by their [`SortKey`] and renumbers the cases' references to them.
-fn sort_terms<T>(
-    terms: &mut Vec<T>,
-    cases: &mut [Case],
-    refs: impl Fn(&mut Case) -> &mut Vec<usize>,
-    key: impl Fn(&T) -> &SortKey,
-) {
-    let mut order: Vec<usize> = (0..terms.len()).collect();
-    order.sort_by(|&a, &b| key(&terms[a]).cmp(key(&terms[b])));
-    let mut new_index = vec![0; terms.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new;
-    }
-    let mut taken: Vec<Option<T>> = std::mem::take(terms).into_iter().map(Some).collect();
-    *terms = order.iter().filter_map(|&old| taken[old].take()).collect();
-    for case in cases {
-        for r in refs(case).iter_mut() {
-            *r = new_index[*r];
+/// The index of the term named `name`, added in `folder` when it is new.
+/// Terms are few (dozens), so a linear scan beats hashing here.
+fn term_index<M: TermFile, E: Default>(
+    terms: &mut Vec<Term<M, E>>,
+    folder: &str,
+    name: &str,
+) -> usize {
+    match terms.iter().position(|t| t.name == name) {
+        Some(i) => i,
+        None => {
+            terms.push(Term::named(folder, name));
+            terms.len() - 1
         }
     }
 }
 
-fn sort_wards(wards: &mut Vec<Ward>, cases: &mut [Case]) {
-    for (w, ward) in wards.iter_mut().enumerate() {
-        let mut order: Vec<usize> = (0..ward.areas.len()).collect();
-        order.sort_by(|&a, &b| ward.areas[a].sort_key.cmp(&ward.areas[b].sort_key));
-        let mut new_index = vec![0; order.len()];
-        for (new, &old) in order.iter().enumerate() {
-            new_index[old] = new;
-        }
-        let mut taken: Vec<Option<Area>> = std::mem::take(&mut ward.areas)
-            .into_iter()
-            .map(Some)
-            .collect();
-        ward.areas = order.iter().filter_map(|&old| taken[old].take()).collect();
-        for case in cases.iter_mut().filter(|c| c.ward == w) {
-            case.area = case.area.map(|a| new_index[a]);
+/// What a case's references are checked against. A section of content/ that
+/// does not exist declares nothing, and then any name goes.
+struct Declared {
+    wards: Option<Vec<String>>,
+    schemes: Option<Vec<String>>,
+    support_types: Vec<String>,
+}
+
+/// What a case names that must be declared elsewhere.
+#[derive(Clone, Copy)]
+enum Named {
+    Ward,
+    Scheme,
+    SupportType,
+}
+
+impl Declared {
+    fn new(terms: &Terms, config: &Config, sections: &[Section]) -> Self {
+        let names = |section, names: Vec<String>| sections.contains(&section).then_some(names);
+        Declared {
+            wards: names(
+                Section::Districts,
+                terms.wards.iter().map(|w| w.name.clone()).collect(),
+            ),
+            schemes: names(
+                Section::Funding,
+                terms.schemes.iter().map(|s| s.name.clone()).collect(),
+            ),
+            support_types: config
+                .support_types
+                .iter()
+                .map(|(k, _)| k.clone())
+                .collect(),
         }
     }
-    let mut order: Vec<usize> = (0..wards.len()).collect();
-    order.sort_by(|&a, &b| wards[a].sort_key.cmp(&wards[b].sort_key));
-    let mut new_index = vec![0; wards.len()];
+
+    /// An error unless `name`, which case `entry` gives in `field` (at
+    /// `span`), is declared. Its hint is the closest declared name, or else
+    /// where names are declared.
+    fn check(
+        &self,
+        named: Named,
+        name: &str,
+        entry: &Entry<CaseMeta>,
+        (field, span): (String, Span),
+        diagnostics: &mut Diagnostics,
+    ) {
+        let (declared, en, ja) = match named {
+            Named::Ward => (self.wards.as_deref(), "ward", "区"),
+            Named::Scheme => (self.schemes.as_deref(), "funding scheme", "助成制度"),
+            Named::SupportType => (Some(&self.support_types[..]), "support type", "支援の型"),
+        };
+        let Some(declared) = declared else {
+            return;
+        };
+        if declared.iter().any(|d| d == name) {
+            return;
+        }
+        let hint = suggest(name, declared.iter().map(String::as_str))
+            .map_or_else(|| self.where_declared(named, declared), did_you_mean);
+        let message = words(
+            format!("unknown {en} `{name}`"),
+            format!("不明な{ja} `{name}` です"),
+        );
+        diagnostics.push(
+            Diagnostic::error_in(&entry.source.rel, message, Some(hint))
+                .at(span)
+                .field(field),
+        );
+    }
+
+    /// The hint for a name that is not declared and close to none that is.
+    fn where_declared(&self, named: Named, declared: &[String]) -> Words {
+        match named {
+            Named::Ward => words(
+                format!(
+                    "wards declared in content/districts/: {}",
+                    declared.join(", ")
+                ),
+                format!("content/districts/ にある区: {}", declared.join("、")),
+            ),
+            Named::Scheme => words(
+                "the scheme needs a file in content/funding/ whose `name` is exactly this",
+                "content/funding/ に、`name` がこれと同じ制度のファイルが必要です",
+            ),
+            Named::SupportType => words(
+                format!("support types in casebook.yaml: {}", declared.join(", ")),
+                format!("casebook.yaml にある支援の型: {}", declared.join(", ")),
+            ),
+        }
+    }
+}
+
+/// Case `entry` (at `index`) with its references resolved: each name checked
+/// against what is declared, and the case listed under its terms (a term no
+/// file declares is added).
+fn resolve_references(
+    index: usize,
+    entry: Entry<CaseMeta>,
+    terms: &mut Terms,
+    declared: &Declared,
+    diagnostics: &mut Diagnostics,
+) -> Case {
+    let meta = &entry.meta;
+    if !meta.district.ward.is_empty() {
+        let at = ("district".to_string(), locate_field(&entry, "district"));
+        declared.check(Named::Ward, &meta.district.ward, &entry, at, diagnostics);
+    }
+    let (ward, area) = terms.place(index, &meta.district);
+    let schemes = terms.fund(index, &entry, declared, diagnostics);
+    if let Some(key) = &meta.support_type {
+        let at = (
+            "support_type".to_string(),
+            locate_field(&entry, "support_type"),
+        );
+        declared.check(Named::SupportType, key, &entry, at, diagnostics);
+    }
+    let themes = terms.tag(index, &entry, diagnostics);
+    let fiscal_year = meta
+        .period
+        .map_or(meta.published, |p| p.start)
+        .fiscal_year();
+    Case {
+        path: format!("cases/{}/", entry.slug),
+        entry,
+        fiscal_year,
+        ward,
+        area,
+        schemes,
+        themes,
+        related: Vec::new(),
+    }
+}
+
+fn locate_field(entry: &Entry<CaseMeta>, field: &str) -> Span {
+    entry
+        .field_spans
+        .get(field)
+        .copied()
+        .unwrap_or(Span::new(1, 1))
+}
+
+/// Sorts terms by their [`SortKey`]; returns the new index of each old one.
+fn sort_terms<M, E>(terms: &mut Vec<Term<M, E>>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..terms.len()).collect();
+    order.sort_by(|&a, &b| terms[a].sort_key.cmp(&terms[b].sort_key));
+    let mut new_index = vec![0; terms.len()];
     for (new, &old) in order.iter().enumerate() {
         new_index[old] = new;
     }
-    let mut taken: Vec<Option<Ward>> = std::mem::take(wards).into_iter().map(Some).collect();
-    *wards = order.iter().filter_map(|&old| taken[old].take()).collect();
-    for case in cases.iter_mut() {
-        case.ward = new_index[case.ward];
+    let mut taken: Vec<Option<Term<M, E>>> = std::mem::take(terms).into_iter().map(Some).collect();
+    *terms = order.iter().filter_map(|&old| taken[old].take()).collect();
+    new_index
+}
+
+fn renumber(references: &mut [usize], new_index: &[usize]) {
+    for r in references {
+        *r = new_index[*r];
     }
+}
+
+/// Fiscal years with their cases, newest first.
+fn fiscal_years(cases: &[Case]) -> Vec<(i32, Vec<usize>)> {
+    let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        years.entry(case.fiscal_year).or_default().push(i);
+    }
+    years.into_iter().rev().collect()
+}
+
+/// The plain pages, but for those whose slug the site itself uses.
+fn site_pages(pages: Vec<Entry<PageMeta>>, diagnostics: &mut Diagnostics) -> Vec<Page> {
+    pages
+        .into_iter()
+        .filter_map(|entry| {
+            if RESERVED_PATHS.contains(&entry.slug.as_str()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &entry.source.rel,
+                        format!("the page slug `{}` is used by the site itself", entry.slug),
+                    )
+                    .ja(format!(
+                        "ページのスラッグ `{}` はサイト自身が使っています",
+                        entry.slug
+                    ))
+                    .at(Span::new(1, 1))
+                    .hint("rename the file or set another `slug:`")
+                    .ja_hint("ファイル名を変えるか、別の `slug:` を書いてください"),
+                );
+                return None;
+            }
+            Some(Page {
+                path: format!("{}/", entry.slug),
+                entry,
+            })
+        })
+        .collect()
 }
 
 /// Up to three related cases per case: shared themes count double, then the

@@ -17,9 +17,14 @@ struct Table {
     file: &'static str,
     name: &'static str,
     description: &'static str,
-    /// (column, type, definition)
-    fields: &'static [(&'static str, &'static str, &'static str)],
+    fields: &'static [Column],
 }
+
+/// (column, type, definition)
+type Column = (&'static str, &'static str, &'static str);
+
+/// The first column of every table but `cases.csv`: the case a row is of.
+const CASE_SLUG: Column = ("case_slug", "文字列", "事例の識別子（cases.csv の slug）");
 
 const TABLES: &[Table] = &[
     Table {
@@ -62,7 +67,7 @@ const TABLES: &[Table] = &[
         name: "活用した制度",
         description: "1行に1件の交付（事例と制度の組）",
         fields: &[
-            ("case_slug", "文字列", "事例の識別子（cases.csv の slug）"),
+            CASE_SLUG,
             ("scheme", "文字列", "制度名"),
             ("amount", "整数", "交付額（円）"),
             ("fiscal_year", "整数", "交付年度（西暦）"),
@@ -74,7 +79,7 @@ const TABLES: &[Table] = &[
         name: "成果",
         description: "1行に1つの成果指標",
         fields: &[
-            ("case_slug", "文字列", "事例の識別子（cases.csv の slug）"),
+            CASE_SLUG,
             ("label", "文字列", "指標名"),
             ("value", "数値", "値"),
             ("unit", "文字列", "単位"),
@@ -86,26 +91,20 @@ const TABLES: &[Table] = &[
         file: "themes.csv",
         name: "テーマ",
         description: "1行に1つの事例とテーマの組",
-        fields: &[
-            ("case_slug", "文字列", "事例の識別子（cases.csv の slug）"),
-            ("theme", "文字列", "テーマ"),
-        ],
+        fields: &[CASE_SLUG, ("theme", "文字列", "テーマ")],
     },
     Table {
         file: "partners.csv",
         name: "協力団体",
         description: "1行に1つの事例と協力団体の組",
-        fields: &[
-            ("case_slug", "文字列", "事例の識別子（cases.csv の slug）"),
-            ("partner", "文字列", "協力団体名"),
-        ],
+        fields: &[CASE_SLUG, ("partner", "文字列", "協力団体名")],
     },
     Table {
         file: "sources.csv",
         name: "出典",
         description: "1行に1つの事例と出典資料の組",
         fields: &[
-            ("case_slug", "文字列", "事例の識別子（cases.csv の slug）"),
+            CASE_SLUG,
             (
                 "id",
                 "文字列",

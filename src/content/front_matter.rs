@@ -10,7 +10,7 @@
 //! This is the only module that touches the YAML crate, so swapping the parser is
 //! a one-file change.
 
-use crate::diagnostics::Span;
+use crate::diagnostics::{Diagnostic, Span};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 
@@ -74,6 +74,17 @@ pub struct YamlDoc {
 pub struct YamlError {
     pub message: String,
     pub span: Span,
+}
+
+impl YamlError {
+    /// The error for a YAML file (`file`, read as `text`) that does not
+    /// parse, quoting the line where parsing stopped.
+    pub fn diagnostic(&self, file: &str, text: &str) -> Diagnostic {
+        Diagnostic::error(file, format!("invalid YAML: {}", self.message))
+            .ja(format!("YAML として読めません: {}", self.message))
+            .at(self.span)
+            .quoting(text)
+    }
 }
 
 /// One step of a path into the data tree.

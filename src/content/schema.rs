@@ -246,7 +246,7 @@ pub fn read_case(
     Some(CaseMeta {
         title: fields.text("title").unwrap_or_default(),
         summary: fields.text("summary").unwrap_or_default(),
-        district: fields.district().unwrap_or(District {
+        district: fields.get("district").unwrap_or(District {
             ward: String::new(),
             area: None,
         }),
@@ -256,7 +256,7 @@ pub fn read_case(
             day: 1,
         }),
         updated,
-        status: fields.status().unwrap_or(Status::Planned),
+        status: fields.get("status").unwrap_or(Status::Planned),
         themes: fields.texts("themes").unwrap_or_default(),
         funding,
         support_type: fields.text("support_type"),
@@ -493,8 +493,11 @@ trait FromChecked: Sized {
     fn from_checked(checked: Checked) -> Option<Self>;
 }
 
+/// One row per variant of [`Checked`]: the type it holds and, where fields
+/// are read by it, the name of the [`Record`] method that takes a field out
+/// as that type (`record.text("title")`).
 macro_rules! from_checked {
-    ($($variant:ident => $type:ty),* $(,)?) => {
+    ($($variant:ident => $type:ty $(, $getter:ident)?;)*) => {
         $(impl FromChecked for $type {
             fn from_checked(checked: Checked) -> Option<Self> {
                 match checked {
@@ -503,20 +506,27 @@ macro_rules! from_checked {
                 }
             }
         })*
+
+        impl Record {
+            $($(fn $getter(&mut self, name: &str) -> Option<$type> {
+                self.get(name)
+            })?)*
+        }
     };
 }
 
 from_checked! {
-    Text => String,
-    Date => Date,
-    Bool => bool,
-    Number => f64,
-    Whole => i64,
-    Unsigned => u64,
-    Year => i32,
-    Status => Status,
-    District => District,
-    Texts => Vec<String>,
+    Text => String, text;
+    Date => Date, date;
+    Bool => bool, bool;
+    Number => f64, number;
+    Whole => i64, whole;
+    Unsigned => u64, unsigned;
+    Year => i32, year;
+    Status => Status;
+    District => District;
+    Texts => Vec<String>, texts;
+    Record => Record, record;
 }
 
 /// The checked fields of one mapping, taken out one by one into a typed struct.
@@ -551,53 +561,6 @@ impl Record {
     /// The value of `name` as the type its kind makes (see [`FromChecked`]).
     fn get<T: FromChecked>(&mut self, name: &str) -> Option<T> {
         self.take(name).and_then(T::from_checked)
-    }
-
-    fn text(&mut self, name: &str) -> Option<String> {
-        self.get(name)
-    }
-
-    fn date(&mut self, name: &str) -> Option<Date> {
-        self.get(name)
-    }
-
-    fn bool(&mut self, name: &str) -> Option<bool> {
-        self.get(name)
-    }
-
-    fn number(&mut self, name: &str) -> Option<f64> {
-        self.get(name)
-    }
-
-    fn whole(&mut self, name: &str) -> Option<i64> {
-        self.get(name)
-    }
-
-    fn unsigned(&mut self, name: &str) -> Option<u64> {
-        self.get(name)
-    }
-
-    fn year(&mut self, name: &str) -> Option<i32> {
-        self.get(name)
-    }
-
-    fn status(&mut self) -> Option<Status> {
-        self.get("status")
-    }
-
-    fn district(&mut self) -> Option<District> {
-        self.get("district")
-    }
-
-    fn texts(&mut self, name: &str) -> Option<Vec<String>> {
-        self.get(name)
-    }
-
-    fn record(&mut self, name: &str) -> Option<Record> {
-        match self.take(name)? {
-            Checked::Record(record) => Some(record),
-            _ => None,
-        }
     }
 
     fn list(&mut self, name: &str) -> Vec<Record> {
@@ -687,6 +650,17 @@ impl<'a> Reader<'a> {
             d = d.field(field_name(path));
         }
         self.diagnostics.push(d);
+    }
+
+    /// The error for a value of the wrong kind, `must` saying what it must
+    /// be: "`name` must be text, found …", "`name` は文字で書いてください（…になっています）".
+    fn wrong_kind(&mut self, path: Path, value: &Value, must: Words, hint: Option<Words>) {
+        let (name, found) = (field_name(path), describe(value));
+        let message = words(
+            format!("`{name}` {}, found {}", must.en, found.en),
+            format!("`{name}` {}（{}になっています）", must.ja, found.ja),
+        );
+        self.error(path, message, hint);
     }
 
     /// The top-level mapping, with unknown keys reported.
@@ -802,16 +776,10 @@ impl<'a> Reader<'a> {
                 Some(map)
             }
             other => {
-                let (name, found) = (field_name(path), describe(other));
-                self.error(
+                self.wrong_kind(
                     path,
-                    words(
-                        format!("`{name}` must be a mapping, found {}", found.en),
-                        format!(
-                            "`{name}` は「項目: 値」の組で書いてください（{}になっています）",
-                            found.ja
-                        ),
-                    ),
+                    other,
+                    words("must be a mapping", "は「項目: 値」の組で書いてください"),
                     Some(words(
                         format!("write it as `{example}`"),
                         format!("例: `{example}`"),
@@ -819,26 +787,6 @@ impl<'a> Reader<'a> {
                 );
                 None
             }
-        }
-    }
-
-    /// A present, non-null field converted by `convert`; a missing field is an error.
-    pub fn required<T>(
-        &mut self,
-        map: &Map<String, Value>,
-        path: Path,
-        key: &'static str,
-        convert: fn(&mut Self, &Value, Path) -> Option<T>,
-    ) -> Option<T> {
-        let full = joined(path, key);
-        match map.get(key) {
-            None | Some(Value::Null) if self.suggested.contains(&field_name(&full)) => None,
-            None | Some(Value::Null) => {
-                let field = Field::named(key);
-                self.missing(path, &field);
-                None
-            }
-            Some(value) => convert(self, value, &full),
         }
     }
 
@@ -875,13 +823,22 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// A present, non-null text field; a missing one is an error.
     pub fn required_text(
         &mut self,
         map: &Map<String, Value>,
         path: Path,
         key: &'static str,
     ) -> Option<String> {
-        self.required(map, path, key, Reader::text)
+        let full = joined(path, key);
+        match map.get(key) {
+            None | Some(Value::Null) if self.suggested.contains(&field_name(&full)) => None,
+            None | Some(Value::Null) => {
+                self.missing(path, &Field::named(key));
+                None
+            }
+            Some(value) => self.text(value, &full),
+        }
     }
 
     pub fn text(&mut self, value: &Value, path: Path) -> Option<String> {
@@ -890,16 +847,10 @@ impl<'a> Reader<'a> {
             // Bare numbers are fine where text is expected (a partner named 2030).
             Value::Number(n) => n.to_string(),
             other => {
-                let (name, found) = (field_name(path), describe(other));
-                self.error(
+                self.wrong_kind(
                     path,
-                    words(
-                        format!("`{name}` must be text, found {}", found.en),
-                        format!(
-                            "`{name}` は文字で書いてください（{}になっています）",
-                            found.ja
-                        ),
-                    ),
+                    other,
+                    words("must be text", "は文字で書いてください"),
                     None,
                 );
                 return None;
@@ -994,16 +945,10 @@ impl<'a> Reader<'a> {
         match value {
             Value::Bool(b) => Some(*b),
             other => {
-                let (name, found) = (field_name(path), describe(other));
-                self.error(
+                self.wrong_kind(
                     path,
-                    words(
-                        format!("`{name}` must be true or false, found {}", found.en),
-                        format!(
-                            "`{name}` は true か false にしてください（{}になっています）",
-                            found.ja
-                        ),
-                    ),
+                    other,
+                    words("must be true or false", "は true か false にしてください"),
                     None,
                 );
                 None
@@ -1015,16 +960,10 @@ impl<'a> Reader<'a> {
         match value.as_f64() {
             Some(n) if value.is_number() => Some(n),
             _ => {
-                let (name, found) = (field_name(path), describe(value));
-                self.error(
+                self.wrong_kind(
                     path,
-                    words(
-                        format!("`{name}` must be a number, found {}", found.en),
-                        format!(
-                            "`{name}` は数値にしてください（{}になっています）",
-                            found.ja
-                        ),
-                    ),
+                    value,
+                    words("must be a number", "は数値にしてください"),
                     Some(words(
                         "write digits only, without units or separators",
                         "単位や区切りの「,」を付けずに、数字だけで書いてください",
@@ -1054,18 +993,12 @@ impl<'a> Reader<'a> {
                 "円の金額は整数で書きます。例: `5000000`",
             ),
         };
-        let (name, found) = (field_name(path), describe(value));
-        self.error(
+        self.wrong_kind(
             path,
+            value,
             words(
-                format!(
-                    "`{name}` must be a whole number of yen (0 or more), found {}",
-                    found.en
-                ),
-                format!(
-                    "`{name}` は0以上の整数（円）にしてください（{}になっています）",
-                    found.ja
-                ),
+                "must be a whole number of yen (0 or more)",
+                "は0以上の整数（円）にしてください",
             ),
             Some(hint),
         );
@@ -1074,16 +1007,10 @@ impl<'a> Reader<'a> {
 
     pub fn count(&mut self, value: &Value, path: Path) -> Option<u64> {
         value.as_u64().or_else(|| {
-            let (name, found) = (field_name(path), describe(value));
-            self.error(
+            self.wrong_kind(
                 path,
-                words(
-                    format!("`{name}` must be a whole number, found {}", found.en),
-                    format!(
-                        "`{name}` は0以上の整数にしてください（{}になっています）",
-                        found.ja
-                    ),
-                ),
+                value,
+                words("must be a whole number", "は0以上の整数にしてください"),
                 None,
             );
             None
@@ -1093,16 +1020,10 @@ impl<'a> Reader<'a> {
     /// A term's place in lists: a whole number such as the ward code.
     pub fn order(&mut self, value: &Value, path: Path) -> Option<i64> {
         value.as_i64().or_else(|| {
-            let (name, found) = (field_name(path), describe(value));
-            self.error(
+            self.wrong_kind(
                 path,
-                words(
-                    format!("`{name}` must be a whole number, found {}", found.en),
-                    format!(
-                        "`{name}` は整数にしてください（{}になっています）",
-                        found.ja
-                    ),
-                ),
+                value,
+                words("must be a whole number", "は整数にしてください"),
                 Some(words(
                     "the city's own order, e.g. the ward code: `order: 14105`",
                     "市の決めた順番を書きます。例えば区のコード: `order: 14105`",
@@ -1137,18 +1058,12 @@ impl<'a> Reader<'a> {
         match value.as_i64() {
             Some(y) if (1989..=2100).contains(&y) => Some(y as i32),
             _ => {
-                let (name, found) = (field_name(path), describe(value));
-                self.error(
+                self.wrong_kind(
                     path,
+                    value,
                     words(
-                        format!(
-                            "`{name}` must be a Western year from 1989 to 2100, found {}",
-                            found.en
-                        ),
-                        format!(
-                            "`{name}` は1989〜2100の西暦の年にしてください（{}になっています）",
-                            found.ja
-                        ),
+                        "must be a Western year from 1989 to 2100",
+                        "は1989〜2100の西暦の年にしてください",
                     ),
                     Some(words(
                         "平成30年度 is `fiscal_year: 2018`; 令和元年度 is `2019`",
@@ -1209,16 +1124,10 @@ impl<'a> Reader<'a> {
             }
             Some(single @ Value::String(_)) => self.text(single, &full).into_iter().collect(),
             Some(other) => {
-                let found = describe(other);
-                self.error(
+                self.wrong_kind(
                     &full,
-                    words(
-                        format!("`{key}` must be a list, found {}", found.en),
-                        format!(
-                            "`{key}` はリストにしてください（{}になっています）",
-                            found.ja
-                        ),
-                    ),
+                    other,
+                    words("must be a list", "はリストにしてください"),
                     Some(words(
                         format!("write it as `{key}: [一つ目, 二つ目]`"),
                         format!("`{key}: [一つ目, 二つ目]` のように書いてください"),
@@ -1246,16 +1155,11 @@ impl<'a> Reader<'a> {
                 })
                 .collect(),
             other => {
-                let (key, found) = (field_name(path), describe(other));
-                self.error(
+                let key = field_name(path);
+                self.wrong_kind(
                     path,
-                    words(
-                        format!("`{key}` must be a list, found {}", found.en),
-                        format!(
-                            "`{key}` はリストにしてください（{}になっています）",
-                            found.ja
-                        ),
-                    ),
+                    other,
+                    words("must be a list", "はリストにしてください"),
                     Some(words(
                         format!("start each item on its own line with `- ` under `{key}:`"),
                         format!("`{key}:` の下に、1行に1つずつ `- ` で始めて書いてください"),
@@ -1518,13 +1422,10 @@ impl<'a> Reader<'a> {
         if valid {
             return Some(text);
         }
-        let (name, found) = (field_name(path), describe(value));
-        self.error(
+        self.wrong_kind(
             path,
-            words(
-                format!("`{name}` must be a date written YYYY, YYYY-MM or YYYY-MM-DD, found {}", found.en),
-                format!("`{name}` は YYYY、YYYY-MM、YYYY-MM-DD のどれかの形の日付にしてください（{}になっています）", found.ja),
-            ),
+            value,
+            words("must be a date written YYYY, YYYY-MM or YYYY-MM-DD", "は YYYY、YYYY-MM、YYYY-MM-DD のどれかの形の日付にしてください"),
             Some(words(
                 "write as much of the date as the document gives, e.g. `date: 2019` or `date: 2019-03`",
                 "資料に書かれている分だけ書きます。例: `date: 2019`、`date: 2019-03`",
@@ -1728,23 +1629,7 @@ mod tests {
     use crate::content::front_matter::parse_yaml;
 
     fn case_errors(yaml: &str) -> Vec<String> {
-        let doc = parse_yaml(yaml, 2).unwrap();
-        let mut diagnostics = Diagnostics::new();
-        read_case(&doc, "a.md", Default::default(), &mut diagnostics);
-        diagnostics
-            .sorted()
-            .into_iter()
-            .map(|d| {
-                let span = d.span.unwrap();
-                format!(
-                    "{}:{} {} | {}",
-                    span.line,
-                    span.col,
-                    d.message,
-                    d.hint.unwrap_or_default()
-                )
-            })
-            .collect()
+        case_errors_with(yaml, CaseRules::default())
     }
 
     const VALID: &str =

@@ -4,10 +4,11 @@
 //! each file is one of the site's own open data files (`opendata.rs`), known
 //! by its name, whose columns are fixed.
 
-use super::messages::{Lang, Message};
+use super::messages::{Catalogue, Message};
 use super::values::Kind;
 use crate::content::fields;
 use crate::diagnostics::{Diagnostic, suggest};
+use crate::language::Language;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -161,7 +162,7 @@ fn first_row() -> usize {
     1
 }
 
-pub fn load_map(path: &Path, lang: Lang) -> Result<Map, Box<Diagnostic>> {
+pub fn load_map(path: &Path, lang: Language) -> Result<Map, Box<Diagnostic>> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
         Box::new(Diagnostic::error(
@@ -187,7 +188,11 @@ pub type Columns = Vec<Option<(&'static str, Kind)>>;
 
 /// The columns of a sheet whose header row holds `headers`, by `map`; else
 /// each wrong heading or field as a (message, hint).
-pub fn by_map(map: &Map, headers: &[String], lang: Lang) -> Result<Columns, Vec<(String, String)>> {
+pub fn by_map(
+    map: &Map,
+    headers: &[String],
+    lang: Language,
+) -> Result<Columns, Vec<(String, String)>> {
     let mut columns: Columns = vec![None; headers.len()];
     let mut problems = Vec::new();
     let slug = map
@@ -234,7 +239,7 @@ pub fn by_map(map: &Map, headers: &[String], lang: Lang) -> Result<Columns, Vec<
 pub fn open_data(
     stem: &str,
     headers: &[String],
-    lang: Lang,
+    lang: Language,
 ) -> Option<Result<Columns, Vec<ColumnProblem>>> {
     let (_, known) = OPEN_DATA.iter().find(|(name, _)| *name == stem)?;
     let mut problems = Vec::new();

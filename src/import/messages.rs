@@ -3,43 +3,30 @@
 //! whole. `{0}`, `{1}`… are filled in order; field names and values stay as
 //! they are in both languages (SPEC §3).
 
-/// The language messages are written in: the site's `language` (SPEC §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ja,
-    En,
+use crate::language::Language;
+
+/// The importer's messages in a [`Language`]: the one given on the command
+/// line, else the site's own (SPEC §3).
+pub trait Catalogue {
+    /// `message` with `{0}`, `{1}`… filled from `args`.
+    fn text(self, message: Message, args: &[&str]) -> String;
+    /// Names listed in a hint: `南区、瀬谷区` or `南区, 瀬谷区`.
+    fn list<'a>(self, items: impl IntoIterator<Item = &'a str>) -> String;
 }
 
-impl Lang {
-    /// Japanese for a `language: ja` site (or `ja-JP`), English otherwise.
-    pub fn of_site(language: &str) -> Lang {
-        if language == "ja" || language.starts_with("ja-") {
-            Lang::Ja
-        } else {
-            Lang::En
-        }
-    }
-
-    /// Names listed in a hint: `南区、瀬谷区` or `南区, 瀬谷区`.
-    pub fn list<'a>(self, items: impl IntoIterator<Item = &'a str>) -> String {
-        let separator = match self {
-            Lang::Ja => "、",
-            Lang::En => ", ",
-        };
-        items.into_iter().collect::<Vec<_>>().join(separator)
-    }
-
-    pub fn text(self, message: Message, args: &[&str]) -> String {
+impl Catalogue for Language {
+    fn text(self, message: Message, args: &[&str]) -> String {
         let (ja, en) = message.pair();
-        let mut text = match self {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
-        .to_owned();
+        let mut text = self.pick(ja, en).to_owned();
         for (i, arg) in args.iter().enumerate() {
             text = text.replace(&format!("{{{i}}}"), arg);
         }
         text
+    }
+
+    fn list<'a>(self, items: impl IntoIterator<Item = &'a str>) -> String {
+        let separator = self.pick("、", ", ");
+        items.into_iter().collect::<Vec<_>>().join(separator)
     }
 }
 
@@ -56,7 +43,6 @@ pub enum Message {
     DidYouMean,
     EmptyFile,
     BadMap,
-    MapUnknownKey,
     UnknownTarget,
     TargetsAre,
     NoSuchColumn,
@@ -135,10 +121,6 @@ impl Message {
             BadMap => (
                 "対応表（--map）を読めません: {0}",
                 "cannot read the --map file: {0}",
-            ),
-            MapUnknownKey => (
-                "対応表の項目 `{0}` は使えません",
-                "unknown key `{0}` in the --map file",
             ),
             UnknownTarget => (
                 "`{0}` は事例の項目ではありません",
@@ -281,12 +263,10 @@ mod tests {
     #[test]
     fn arguments_fill_in_order_in_both_languages() {
         for (lang, expected) in [
-            (Lang::Ja, "R1.13.1 は日付として読めません"),
-            (Lang::En, "`R1.13.1` is not a date"),
+            (Language::Japanese, "R1.13.1 は日付として読めません"),
+            (Language::English, "`R1.13.1` is not a date"),
         ] {
             assert_eq!(lang.text(Message::NotADate, &["R1.13.1"]), expected);
         }
-        assert_eq!(Lang::of_site("ja"), Lang::Ja);
-        assert_eq!(Lang::of_site("en"), Lang::En);
     }
 }

@@ -21,12 +21,12 @@ mod read;
 mod values;
 mod write;
 
-pub use messages::Lang;
 pub use read::Encoding;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
+use crate::language::Language;
 use columns::Columns;
-use messages::Message;
+use messages::{Catalogue, Message};
 use read::{Cell, Table};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -41,7 +41,7 @@ pub struct ImportOptions {
     pub update: bool,
     pub encoding: Option<Encoding>,
     /// The language of messages, when the command line chose one; else the site's.
-    pub language: Option<crate::language::Language>,
+    pub language: Option<Language>,
 }
 
 /// What an import did: its problems, and what it wrote (or would write) as
@@ -85,7 +85,7 @@ pub(crate) struct Draft {
 
 /// What the site says a case may refer to.
 struct Site {
-    lang: Lang,
+    lang: Language,
     schemes: Option<Vec<String>>,
     wards: Option<Vec<String>>,
     support_types: Vec<String>,
@@ -145,7 +145,7 @@ struct Sheet {
 fn read_sheets(
     options: &ImportOptions,
     map: Option<&columns::Map>,
-    lang: Lang,
+    lang: Language,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Sheet> {
     let mut sheets = Vec::new();
@@ -239,7 +239,7 @@ fn plan_files(
     options: &ImportOptions,
     sheets: &[Sheet],
     drafts: &BTreeMap<String, Draft>,
-    lang: Lang,
+    lang: Language,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Plan> {
     let cases_dir = options.root.join("content/cases");
@@ -335,7 +335,7 @@ fn plan_files(
 fn write_files(
     options: &ImportOptions,
     plans: &[Plan],
-    lang: Lang,
+    lang: Language,
     diagnostics: &mut Diagnostics,
 ) -> String {
     let mut summary = table_text(plans, lang);
@@ -363,15 +363,13 @@ fn write_files(
 
 fn load_site(
     root: &Path,
-    language: Option<crate::language::Language>,
+    language: Option<Language>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Site> {
     let config = crate::config::load(root, diagnostics)?;
-    let lang = match language {
-        Some(crate::language::Language::Japanese) => Lang::Ja,
-        Some(crate::language::Language::English) => Lang::En,
-        None => Lang::of_site(&config.language),
-    };
+    // Japanese for a `language: ja` site, English for any other.
+    let lang = language
+        .unwrap_or_else(|| Language::from_code(&config.language).unwrap_or(Language::English));
     // The site's own problems are `check`'s to report, not the import's.
     let mut ignored = Diagnostics::new();
     let options = crate::content::LoadOptions {
@@ -683,7 +681,7 @@ struct Plan {
 }
 
 /// What will be written, one line a case, columns separated by ` | `.
-fn table_text(plans: &[Plan], lang: Lang) -> String {
+fn table_text(plans: &[Plan], lang: Language) -> String {
     let mut out = lang.text(Message::TableHeader, &[]).replace('\t', " | ");
     out.push('\n');
     for plan in plans {

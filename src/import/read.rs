@@ -6,9 +6,10 @@
 //! then split by the `csv` crate. Workbooks (.xlsx, .xls, .ods) are read with
 //! calamine, whose date cells arrive as dates.
 
-use super::messages::{Lang, Message};
+use super::messages::{Catalogue, Message};
 use crate::date::Date;
 use crate::diagnostics::{CellColumn, Diagnostic};
+use crate::language::Language;
 use std::path::Path;
 
 /// One cell's value as the file holds it.
@@ -51,7 +52,7 @@ pub fn read_table(
     path: &Path,
     sheet: Option<&str>,
     encoding: Option<Encoding>,
-    lang: Lang,
+    lang: Language,
 ) -> Result<Table, Box<Diagnostic>> {
     let label = path.display().to_string();
     let extension = path
@@ -97,7 +98,7 @@ fn shift_jis(bytes: &[u8]) -> Option<String> {
     (!had_errors).then(|| text.into_owned())
 }
 
-fn read_csv(text: &str, label: String, lang: Lang) -> Result<Table, Box<Diagnostic>> {
+fn read_csv(text: &str, label: String, lang: Language) -> Result<Table, Box<Diagnostic>> {
     // The csv crate counts a CRLF's line only when the next record starts,
     // which would put every row of an Excel CSV on the line before its own.
     let text = crate::content::front_matter::normalize_source(text);
@@ -143,7 +144,7 @@ fn read_workbook(
     path: &Path,
     sheet: Option<&str>,
     file: String,
-    lang: Lang,
+    lang: Language,
 ) -> Result<Table, Box<Diagnostic>> {
     use calamine::{Data, Reader as _};
     let mut workbook = calamine::open_workbook_auto(path)
@@ -240,7 +241,7 @@ mod tests {
         let table = read_csv(
             "a,b\r\n\"two\r\nlines\",x\r\n3, \r\n'=1,'-\r\n",
             "t.csv".into(),
-            Lang::En,
+            Language::English,
         )
         .unwrap();
         let numbers: Vec<usize> = table.rows.iter().map(|r| r.number).collect();

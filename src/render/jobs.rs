@@ -8,7 +8,7 @@
 //! to be kept in step with the views.
 
 use super::views::{
-    self, CaseSummary, CaseView, Link, Pagination, SourceView, Term, TermLink, ViewBuilder,
+    self, CaseSummary, CaseView, Link, Pagination, SourceView, TermLink, ViewBuilder,
 };
 use crate::markdown::{Rendered, TocEntry};
 use crate::model::{Scheme, Site};
@@ -237,8 +237,7 @@ impl Job {
         let t = |key: &str, fallback: &str| views.t(key, fallback);
         let home = views.link(&t("home", "ホーム"), "");
         let under = |title: String, path: &str| vec![home.clone(), views.link(&title, path)];
-        let summary_or =
-            |summary: Option<&String>, or: &str| summary.cloned().unwrap_or_else(|| or.to_string());
+        let summary_or = |summary: Option<&str>, or: &str| summary.unwrap_or(or).to_string();
         let numbered =
             |title: &str, listing: &Listing| numbered_title(title, listing, views.locale);
         let code = |body: &Rendered| body.html.contains("<pre class=\"code\"");
@@ -355,7 +354,7 @@ impl Job {
                     code: code(&bodies.pages[*p]),
                     ..head(
                         meta.title.clone(),
-                        summary_or(meta.summary.as_ref(), &config.description),
+                        summary_or(meta.summary.as_deref(), &config.description),
                         vec![home],
                     )
                 }
@@ -482,7 +481,7 @@ impl Job {
                         href: views.href(&s.path),
                         count: s.cases.len(),
                         summary: s.summary(),
-                        department: s.entry.as_ref().and_then(|e| e.meta.department.as_ref()),
+                        department: s.entry.as_ref().and_then(|e| e.meta.department.as_deref()),
                         total_granted: s.total_granted,
                         total_granted_label: total_granted_label(s, views),
                         grant_count: s.grant_count,
@@ -496,7 +495,7 @@ impl Job {
                 View::Scheme(SchemePage {
                     scheme: SchemeView {
                         name: &scheme.name,
-                        department: meta.and_then(|m| m.department.as_ref()),
+                        department: meta.and_then(|m| m.department.as_deref()),
                         subsidy_rate: meta.and_then(|m| m.subsidy_rate),
                         subsidy_rate_label: meta.and_then(|m| m.subsidy_rate).map(|r| {
                             format!("{}%", views::number_label((r * 1000.0).round() / 10.0))
@@ -505,8 +504,8 @@ impl Job {
                             .and_then(|m| m.max_amount)
                             .map(|a| views.locale.yen(a)),
                         max_grants: meta.and_then(|m| m.max_grants),
-                        url: meta.and_then(|m| m.url.as_ref()),
-                        summary: meta.and_then(|m| m.summary.as_ref()),
+                        url: meta.and_then(|m| m.url.as_deref()),
+                        summary: meta.and_then(|m| m.summary.as_deref()),
                         body_html: views.body_html(body),
                         toc: &body.toc,
                         total_granted: scheme.total_granted,
@@ -544,7 +543,7 @@ impl Job {
                 View::Page(ContentPage {
                     content: ContentView {
                         title: &meta.title,
-                        summary: meta.summary.as_ref(),
+                        summary: meta.summary.as_deref(),
                         body_html: views.body_html(body),
                         toc: &body.toc,
                     },
@@ -688,7 +687,7 @@ struct WardRow<'v> {
     name: &'v str,
     href: String,
     count: usize,
-    summary: Option<&'v String>,
+    summary: Option<&'v str>,
     areas: Vec<TermLink>,
 }
 
@@ -712,7 +711,7 @@ pub struct AreaPage<'v> {
 struct DistrictView<'v> {
     name: &'v str,
     kind: &'static str,
-    summary: Option<&'v String>,
+    summary: Option<&'v str>,
     body_html: String,
     /// The ward an area is in.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -732,8 +731,8 @@ struct SchemeRow<'v> {
     name: &'v str,
     href: String,
     count: usize,
-    summary: Option<&'v String>,
-    department: Option<&'v String>,
+    summary: Option<&'v str>,
+    department: Option<&'v str>,
     total_granted: u64,
     total_granted_label: Option<String>,
     grant_count: usize,
@@ -749,13 +748,13 @@ pub struct SchemePage<'v> {
 #[derive(Serialize)]
 struct SchemeView<'v> {
     name: &'v str,
-    department: Option<&'v String>,
+    department: Option<&'v str>,
     subsidy_rate: Option<f64>,
     subsidy_rate_label: Option<String>,
     max_amount_label: Option<String>,
     max_grants: Option<u64>,
-    url: Option<&'v String>,
-    summary: Option<&'v String>,
+    url: Option<&'v str>,
+    summary: Option<&'v str>,
     body_html: String,
     toc: &'v [TocEntry],
     total_granted: u64,
@@ -790,7 +789,7 @@ pub struct ThemePage<'v> {
 #[derive(Serialize)]
 struct ThemeView<'v> {
     name: &'v str,
-    summary: Option<&'v String>,
+    summary: Option<&'v str>,
     body_html: String,
     case_count: usize,
     cases: tera::Value,
@@ -804,7 +803,7 @@ pub struct ContentPage<'v> {
 #[derive(Serialize)]
 struct ContentView<'v> {
     title: &'v str,
-    summary: Option<&'v String>,
+    summary: Option<&'v str>,
     body_html: String,
     toc: &'v [TocEntry],
 }

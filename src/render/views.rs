@@ -9,7 +9,7 @@ use crate::bodies::Bodies;
 use crate::content::schema::Status;
 use crate::date::Date;
 use crate::markdown::{Rendered, TocEntry};
-use crate::model::{Area, Case, Scheme, Site, Theme, Ward, href};
+use crate::model::{Case, Site, Term, TermFile, href};
 use crate::stats::StatsBuilder;
 use serde::Serialize;
 
@@ -18,35 +18,6 @@ pub struct Link {
     pub title: String,
     pub href: String,
 }
-
-/// What every kind of term (ward, area, scheme, theme) has: a name, a page,
-/// cases and, from its own file, a summary.
-pub trait Term {
-    fn name(&self) -> &str;
-    fn path(&self) -> &str;
-    fn cases(&self) -> &[usize];
-    fn summary(&self) -> Option<&String>;
-}
-
-macro_rules! term {
-    ($($kind:ty),*) => {$(
-        impl Term for $kind {
-            fn name(&self) -> &str {
-                &self.name
-            }
-            fn path(&self) -> &str {
-                &self.path
-            }
-            fn cases(&self) -> &[usize] {
-                &self.cases
-            }
-            fn summary(&self) -> Option<&String> {
-                self.entry.as_ref().and_then(|e| e.meta.summary.as_ref())
-            }
-        }
-    )*};
-}
-term!(Ward, Area, Scheme, Theme);
 
 /// A term (ward, area, scheme, theme, year) with its page and case count.
 #[derive(Serialize)]
@@ -293,15 +264,16 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    /// Links to `terms`' pages, with their case counts.
-    pub fn term_links<T: Term>(&self, terms: &[T]) -> Vec<TermLink> {
+    /// A link to each of `terms` (wards, areas, schemes or themes) with its
+    /// case count and the summary its file gives.
+    pub fn term_links<M: TermFile, E>(&self, terms: &[Term<M, E>]) -> Vec<TermLink> {
         terms
             .iter()
             .map(|term| TermLink {
-                name: term.name().to_string(),
-                href: self.href(term.path()),
-                count: term.cases().len(),
-                summary: term.summary().cloned(),
+                name: term.name.clone(),
+                href: self.href(&term.path),
+                count: term.cases.len(),
+                summary: term.summary().map(str::to_string),
             })
             .collect()
     }

@@ -181,7 +181,6 @@ fn overlay_entry(diagnostic: &Diagnostic, language: Language) -> serde_json::Val
     let mut one = Diagnostics::new();
     one.push(diagnostic.clone());
     let text = one.render_text(language);
-    let (message, hint) = diagnostic.words(language);
     let hint_label = format!("{}:", language.pick("ヒント", "hint"));
     // The lines between the heading and the hint: the source line and caret.
     let excerpt: Vec<&str> = text
@@ -189,15 +188,9 @@ fn overlay_entry(diagnostic: &Diagnostic, language: Language) -> serde_json::Val
         .skip(1)
         .filter(|line| !line.trim_start().starts_with(&hint_label))
         .collect();
-    json!({
-        "file": diagnostic.file,
-        "line": diagnostic.span.map(|s| s.line),
-        "column": diagnostic.span.map(|s| s.col),
-        "field": diagnostic.field,
-        "message": message,
-        "hint": hint,
-        "excerpt": excerpt.join("\n"),
-    })
+    let mut entry = diagnostic.to_json(language);
+    entry["excerpt"] = excerpt.join("\n").into();
+    entry
 }
 
 /// The `built` event: the URLs of what changed, for tabs to decide whether
