@@ -16,6 +16,7 @@ pub mod date;
 pub mod diagnostics;
 pub mod escape;
 pub mod feeds;
+pub mod hash;
 pub mod images;
 pub mod import;
 pub mod init;
@@ -363,7 +364,7 @@ fn files_beside_pages(bodies: &mut [bodies::Bodies]) -> Vec<OutputFile> {
 /// language's.
 fn sites_fingerprint(versions: &[Version]) -> u64 {
     let prints: Vec<u64> = versions.iter().map(|v| v.site.fingerprint()).collect();
-    render::hash_of(&prints)
+    hash::hash_of(&prints)
 }
 
 fn search_files(versions: &[Version], bodies: &[bodies::Bodies], emit: Emit<'_>) {

@@ -14,6 +14,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::escape::escape_html;
+use crate::hash::hash_of;
 use crate::model::{Site, href};
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -72,7 +73,7 @@ impl WardMap {
         match parse(&text) {
             Ok(wards) => Some(WardMap {
                 wards,
-                fingerprint: crate::render::hash_of(&text),
+                fingerprint: hash_of(&text),
             }),
             Err(message) => {
                 diagnostics.push(error(format!("the ward map is not usable: {message}")));

@@ -13,8 +13,10 @@ use crate::content::schema::did_you_mean;
 use crate::content::schema::{CaseMeta, FundingMeta, PageMeta, TermMeta, is_safe_term};
 use crate::content::{Content, Entry, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, suggest, words};
+use crate::hash::Fnv1a;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 /// Site paths are relative to the base path and end in `/`: `cases/a/`.
@@ -58,8 +60,7 @@ impl Site {
     /// fingerprints, equal sites: what is made from a whole site (its search
     /// index, feed, sitemap, open data) can be kept between live-preview runs.
     pub fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::hash::DefaultHasher::new();
+        let mut hasher = Fnv1a::default();
         self.config.hash(&mut hasher);
         self.home.as_ref().map(|e| e.fingerprint).hash(&mut hasher);
         for case in &self.cases {

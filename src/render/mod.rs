@@ -27,12 +27,12 @@ pub mod locale;
 pub mod theme;
 pub mod views;
 
-pub use fingerprint::hash_of;
 pub use jobs::{Job, Pages};
 
 use crate::bodies::Bodies;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::hash::hash_of;
 use crate::images::Images;
 use crate::model::{Site, href};
 use crate::output::{OutputFile, Sink};

@@ -17,6 +17,7 @@ pub mod normalize;
 pub mod query;
 pub mod shard;
 
+use crate::hash::Fnv1a;
 use crate::markdown::Rendered;
 use crate::model::{Site, href};
 use crate::output::OutputFile;
@@ -25,6 +26,7 @@ use index::CaseText;
 use normalize::{Variants, normalize};
 use rayon::prelude::*;
 use serde_json::json;
+use std::hash::Hasher;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -308,15 +310,14 @@ fn as_u32(cases: &[usize]) -> Vec<u32> {
     out
 }
 
-/// FNV-1a of every file: the manifest's version, appended to each fetch so a
-/// rebuilt site never mixes old and new files from a cache.
+/// The hash of every file's path and bytes, one after another: the
+/// manifest's version, appended to each fetch so a rebuilt site never mixes
+/// old and new files from a cache.
 fn version(files: &[OutputFile]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hasher = Fnv1a::default();
     for file in files {
-        let bytes = file.bytes().unwrap_or_default();
-        for &b in file.path.as_bytes().iter().chain(bytes.iter()) {
-            hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
+        hasher.write(file.path.as_bytes());
+        hasher.write(&file.bytes().unwrap_or_default());
     }
-    format!("{hash:016x}")
+    format!("{:016x}", hasher.finish())
 }
