@@ -22,6 +22,7 @@ pub mod import;
 pub mod init;
 pub mod json_schema;
 pub mod language;
+pub mod locale;
 pub mod map;
 pub mod markdown;
 pub mod model;

@@ -18,9 +18,8 @@
 
 use crate::content::schema::Status;
 use crate::escape::escape_html;
+use crate::locale::{Locale, number_label};
 use crate::model::{Site, href};
-use crate::render::locale::Locale;
-use crate::render::views::number_label;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;

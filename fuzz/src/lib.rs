@@ -11,9 +11,9 @@ use casebook::content::schema;
 use casebook::date::Date;
 use casebook::diagnostics::Diagnostics;
 use casebook::images::{Format, Rendition, Responsive};
+use casebook::locale::japanese;
 use casebook::markdown::{self, LinkTarget, MarkdownOptions, RawHtml};
 use casebook::render::body_images::body_html;
-use casebook::render::japanese;
 use casebook::search::index::{self, CaseText, REST};
 use casebook::search::normalize::{
     MAX_FORMS, Variants, is_separator, normalize, query_words, segments,

@@ -10,6 +10,7 @@
 use super::views::{
     self, CaseSummary, CaseView, Link, Pagination, SourceView, Term, TermLink, ViewBuilder,
 };
+use crate::locale::{Locale, number_label};
 use crate::markdown::{Rendered, TocEntry};
 use crate::model::{Scheme, Site};
 use crate::stats::{Scope, StatsView, Summary};
@@ -498,9 +499,9 @@ impl Job {
                         name: &scheme.name,
                         department: meta.and_then(|m| m.department.as_ref()),
                         subsidy_rate: meta.and_then(|m| m.subsidy_rate),
-                        subsidy_rate_label: meta.and_then(|m| m.subsidy_rate).map(|r| {
-                            format!("{}%", views::number_label((r * 1000.0).round() / 10.0))
-                        }),
+                        subsidy_rate_label: meta
+                            .and_then(|m| m.subsidy_rate)
+                            .map(|r| format!("{}%", number_label((r * 1000.0).round() / 10.0))),
                         max_amount_label: meta
                             .and_then(|m| m.max_amount)
                             .map(|a| views.locale.yen(a)),
@@ -578,8 +579,7 @@ pub struct Head {
 }
 
 /// "事例一覧（2/5）" on page 2 of 5; the plain title on a single page.
-fn numbered_title(title: &str, listing: &Listing, locale: super::locale::Locale) -> String {
-    use super::locale::Locale;
+fn numbered_title(title: &str, listing: &Listing, locale: Locale) -> String {
     match locale {
         _ if listing.total <= 1 || listing.number <= 1 => title.to_string(),
         Locale::Japanese => format!("{title}（{}/{}）", listing.number, listing.total),

@@ -18,10 +18,10 @@ pub mod query;
 pub mod shard;
 
 use crate::hash::Fnv1a;
+use crate::locale::Locale;
 use crate::markdown::Rendered;
 use crate::model::{Site, href};
 use crate::output::OutputFile;
-use crate::render::locale::Locale;
 use index::CaseText;
 use normalize::{Variants, normalize};
 use rayon::prelude::*;

@@ -9,8 +9,8 @@ use casebook::content::front_matter::parse_yaml;
 use casebook::content::schema::{self, is_safe_term, is_valid_slug};
 use casebook::date::Date;
 use casebook::diagnostics::Diagnostics;
+use casebook::locale::japanese;
 use casebook::output::is_safe_output_path;
-use casebook::render::japanese;
 use proptest::prelude::*;
 use std::path::{Component, Path};
 
