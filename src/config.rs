@@ -50,7 +50,7 @@ pub struct SearchOptions {
 impl Default for SearchOptions {
     fn default() -> Self {
         SearchOptions {
-            variants: crate::search::normalize::DEFAULT_VARIANTS
+            variants: crate::normalize::DEFAULT_VARIANTS
                 .iter()
                 .map(|group| group.iter().map(|s| s.to_string()).collect())
                 .collect(),
@@ -508,7 +508,7 @@ fn search_options(r: &mut Reader<'_>, value: Option<&Value>) -> SearchOptions {
             let Some(form) = r.text(form, &form_path) else {
                 continue;
             };
-            let normalized = crate::search::normalize::normalize(&form);
+            let normalized = crate::normalize::normalize(&form);
             if let Some((_, other)) = seen.iter().find(|(n, o)| *n == normalized && *o != g) {
                 r.error(
                     &form_path,

@@ -27,6 +27,7 @@ pub mod map;
 pub mod markdown;
 pub mod model;
 pub mod new_case;
+pub mod normalize;
 pub mod opendata;
 pub mod output;
 pub mod render;

@@ -16,7 +16,7 @@
 //!    occurrences share.
 //! 2. Merge the per-thread parts in case order and sort the grams.
 
-use super::normalize::segments;
+use crate::normalize::segments;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -2,8 +2,9 @@
 //! under `search/` (SPEC §8).
 //!
 //! 1. Each published case's searchable text: title, summary, and the rest
-//!    (body, district, schemes, themes, partners), normalized as the index
-//!    scan reaches the case, so no build holds every case's text at once.
+//!    (body, district, schemes, themes, partners), normalized
+//!    (`crate::normalize`) as the index scan reaches the case, so no build
+//!    holds every case's text at once.
 //! 2. `index::build_from`: the cases and fields of every 1-, 2- and 3-gram, and each
 //!    trigram's forced context, so every substring query is answered exactly.
 //! 3. `shard`: gram files by key range, display and text blocks by case, the
@@ -13,7 +14,6 @@
 //! the benchmark use it to check that the written index answers exactly.
 
 pub mod index;
-pub mod normalize;
 pub mod query;
 pub mod shard;
 
@@ -21,9 +21,9 @@ use crate::hash::Fnv1a;
 use crate::locale::Locale;
 use crate::markdown::Rendered;
 use crate::model::{Site, href};
+use crate::normalize::{Variants, normalize};
 use crate::output::OutputFile;
 use index::CaseText;
-use normalize::{Variants, normalize};
 use rayon::prelude::*;
 use serde_json::json;
 use std::hash::Hasher;

@@ -99,8 +99,8 @@ proptest! {
     /// Normalizing twice changes nothing, for any text at all.
     #[test]
     fn search_normalizing_is_idempotent(text in any::<String>()) {
-        let once = casebook::search::normalize::normalize(&text);
-        prop_assert_eq!(casebook::search::normalize::normalize(&once), once);
+        let once = casebook::normalize::normalize(&text);
+        prop_assert_eq!(casebook::normalize::normalize(&once), once);
     }
 
     /// The index of a text holds every substring of up to three characters,
