@@ -521,7 +521,7 @@ from_checked! {
 
 /// The checked fields of one mapping, taken out one by one into a typed struct.
 #[derive(Debug)]
-struct Record {
+pub struct Record {
     /// Where the mapping is, to locate its fields.
     path: Vec<PathSeg<'static>>,
     values: Vec<(&'static str, Checked)>,
@@ -553,7 +553,7 @@ impl Record {
         self.take(name).and_then(T::from_checked)
     }
 
-    fn text(&mut self, name: &str) -> Option<String> {
+    pub fn text(&mut self, name: &str) -> Option<String> {
         self.get(name)
     }
 
@@ -561,7 +561,7 @@ impl Record {
         self.get(name)
     }
 
-    fn bool(&mut self, name: &str) -> Option<bool> {
+    pub fn bool(&mut self, name: &str) -> Option<bool> {
         self.get(name)
     }
 
@@ -573,7 +573,7 @@ impl Record {
         self.get(name)
     }
 
-    fn unsigned(&mut self, name: &str) -> Option<u64> {
+    pub fn unsigned(&mut self, name: &str) -> Option<u64> {
         self.get(name)
     }
 
@@ -855,24 +855,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// `casebook.yaml`'s `cms:` (SPEC §10), checked by the CONFIG field table.
-    pub fn cms(&mut self, root: &Map<String, Value>) -> Option<crate::cms::CmsOptions> {
-        let field = fields::CONFIG.iter().find(|f| f.name == "cms")?;
-        let Checked::Record(mut record) = self.read_field(root, &[], field, Mode::Original)? else {
+    /// The mapping `casebook.yaml` holds under `name` (`cms:`), checked by
+    /// the CONFIG field table; the configuration takes its fields out.
+    pub fn config_record(&mut self, root: &Map<String, Value>, name: &str) -> Option<Record> {
+        let field = fields::CONFIG.iter().find(|f| f.name == name)?;
+        let Checked::Record(record) = self.read_field(root, &[], field, Mode::Original)? else {
             return None;
         };
-        let backend = match record.text("backend")?.as_str() {
-            "github" => crate::cms::Backend::Github,
-            _ => crate::cms::Backend::Local,
-        };
-        Some(crate::cms::CmsOptions {
-            backend,
-            repo: record.text("repo"),
-            branch: record.text("branch"),
-            auth_url: record.text("auth_url"),
-            editorial_workflow: record.bool("editorial_workflow").unwrap_or(false),
-            local_port: record.unsigned("local_port"),
-        })
+        Some(record)
     }
 
     pub fn required_text(
