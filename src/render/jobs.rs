@@ -7,13 +7,14 @@
 //! given is exactly what is hashed, so no second list of a page's inputs has
 //! to be kept in step with the views.
 
+use super::charts::{StatsView, Summary};
 use super::views::{
     self, CaseSummary, CaseView, Link, Pagination, SourceView, Term, TermLink, ViewBuilder,
 };
 use crate::locale::{Locale, number_label};
 use crate::markdown::{Rendered, TocEntry};
 use crate::model::{Scheme, Site};
-use crate::stats::{Scope, StatsView, Summary};
+use crate::stats::Scope;
 use serde::Serialize;
 use std::ops::Range;
 

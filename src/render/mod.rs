@@ -19,6 +19,7 @@
 
 mod assets;
 pub mod body_images;
+mod charts;
 mod fingerprint;
 mod jobs;
 mod linked_data;

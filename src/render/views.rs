@@ -3,6 +3,7 @@
 //! final (base path applied, segments percent-encoded); every date, year and
 //! amount comes both raw and as the page's language writes it (`locale`).
 
+use super::charts::StatsBuilder;
 use crate::bodies::Bodies;
 use crate::content::schema::Status;
 use crate::date::Date;
@@ -10,7 +11,6 @@ use crate::locale::japanese::wareki_date;
 use crate::locale::{Locale, number_label};
 use crate::markdown::{Rendered, TocEntry};
 use crate::model::{Area, Case, Scheme, Site, Theme, Ward, href};
-use crate::stats::StatsBuilder;
 use serde::Serialize;
 
 #[derive(Serialize, Clone)]
