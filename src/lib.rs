@@ -202,7 +202,7 @@ impl Run<'_, '_> {
         std::iter::once((site, String::new()))
             .chain(others)
             .map(|(site, folder)| Version {
-                map: map::WardMap::load(&site, diagnostics),
+                map: map::WardMap::load(&site.assets, diagnostics),
                 site,
                 folder,
             })

@@ -25,6 +25,7 @@ mod jobs;
 mod linked_data;
 pub mod theme;
 pub mod views;
+mod ward_map;
 
 pub use jobs::{Job, Pages};
 

@@ -4,6 +4,7 @@
 //! amount comes both raw and as the page's language writes it (`locale`).
 
 use super::charts::StatsBuilder;
+use super::ward_map;
 use crate::bodies::Bodies;
 use crate::content::schema::Status;
 use crate::date::Date;
@@ -317,14 +318,14 @@ impl<'a> ViewBuilder<'a> {
     /// The ward map, when the site has one: every ward on the home page, one
     /// ward on its own first page.
     pub fn map_svg(&self, ward: Option<usize>) -> Option<String> {
-        let labels = crate::map::Labels {
+        let labels = ward_map::Labels {
             title: self.t("map_title", "地図で見る事例"),
             description: self.t(
                 "map_description",
                 "事例{count}件のうち、位置のわかる{located}件を点で示しています。区を選ぶとその区の事例へ、点を選ぶとその事例のページへ移動します。",
             ),
         };
-        self.map?.draw(self.site, ward, &labels)
+        ward_map::draw(self.map?, self.site, ward, &labels)
     }
 
     /// The absolute URL of a site path.
