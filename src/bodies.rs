@@ -8,12 +8,12 @@
 
 use crate::content::{Entry, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, words};
+use crate::hash::hash_of;
 use crate::markdown::{self, LinkTarget, Rendered};
 use crate::model::{Site, encode_segment, href};
 use crate::output::OutputFile;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 /// The rendered body of every document, in the model's order. Bodies are
@@ -257,11 +257,7 @@ impl RenderContext<'_> {
                 self.assets,
             )
         };
-        let key = {
-            let mut hasher = std::hash::DefaultHasher::new();
-            (entry.fingerprint, page_path).hash(&mut hasher);
-            hasher.finish()
-        };
+        let key = hash_of(&(entry.fingerprint, page_path));
         // Resolving a cached body's links again also registers the files it
         // uses, as rendering it afresh would.
         let cached = self.cache.bodies.get(&entry.source.rel).filter(|cached| {

@@ -11,6 +11,7 @@
 //! (vendor/decap-cms/, gzip-compressed) and embedded in the binary: a site
 //! folder holds no copy of it, and nothing is loaded from a CDN.
 
+use crate::config::{Backend, CmsOptions, DEFAULT_LOCAL_PORT};
 use crate::content::fields::{self, Field, Kind};
 use crate::json_schema::Vocabulary;
 use crate::model::Site;
@@ -20,39 +21,6 @@ use std::sync::{Arc, OnceLock};
 
 /// The Decap CMS version embedded (the exact version pinned in package.json).
 pub const DECAP_VERSION: &str = "3.16.3";
-
-/// `decap-server`'s own default port.
-pub const DEFAULT_LOCAL_PORT: u64 = 8081;
-
-/// Where the form saves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Backend {
-    /// `decap-server` on the writer's own computer, writing the site folder.
-    Local,
-    /// A GitHub repository, through an OAuth proxy.
-    Github,
-}
-
-/// `casebook.yaml`'s `cms:`.
-#[derive(Debug, Clone, PartialEq, Hash)]
-pub struct CmsOptions {
-    pub backend: Backend,
-    pub repo: Option<String>,
-    pub branch: Option<String>,
-    pub auth_url: Option<String>,
-    pub editorial_workflow: bool,
-    pub local_port: Option<u64>,
-}
-
-impl CmsOptions {
-    /// The address of the local backend's API.
-    pub fn local_api(&self) -> String {
-        format!(
-            "http://localhost:{}/api/v1",
-            self.local_port.unwrap_or(DEFAULT_LOCAL_PORT)
-        )
-    }
-}
 
 /// The words of a site the form offers as choices.
 #[derive(Debug, Clone, Default)]

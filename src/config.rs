@@ -8,7 +8,7 @@ use crate::content::front_matter::{MAX_YAML_BYTES, PathSeg, normalize_source, pa
 use crate::content::schema::{Reader, did_you_mean, one_of};
 use crate::diagnostics::{Diagnostic, Diagnostics, Words, words};
 use crate::markdown::{MarkdownOptions, RawHtml};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::path::Path;
 
 pub const CONFIG_FILE: &str = "casebook.yaml";
@@ -34,7 +34,7 @@ pub struct Config {
     /// Every amount and outcome value of a real case needs a `source:` (SPEC §5.5).
     pub require_sources: bool,
     /// The web form at /admin/ (SPEC §10), published only when set.
-    pub cms: Option<crate::cms::CmsOptions>,
+    pub cms: Option<CmsOptions>,
     /// Set only on the configuration a translation is built with (see
     /// `translations`): the default language's base path, where the files
     /// every language shares live (static files, open data).
@@ -50,11 +50,44 @@ pub struct SearchOptions {
 impl Default for SearchOptions {
     fn default() -> Self {
         SearchOptions {
-            variants: crate::search::normalize::DEFAULT_VARIANTS
+            variants: crate::normalize::DEFAULT_VARIANTS
                 .iter()
                 .map(|group| group.iter().map(|s| s.to_string()).collect())
                 .collect(),
         }
+    }
+}
+
+/// `decap-server`'s own default port.
+pub const DEFAULT_LOCAL_PORT: u64 = 8081;
+
+/// Where the web form (`cms:`, SPEC §10) saves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// `decap-server` on the writer's own computer, writing the site folder.
+    Local,
+    /// A GitHub repository, through an OAuth proxy.
+    Github,
+}
+
+/// `casebook.yaml`'s `cms:`.
+#[derive(Debug, Clone, PartialEq, Hash)]
+pub struct CmsOptions {
+    pub backend: Backend,
+    pub repo: Option<String>,
+    pub branch: Option<String>,
+    pub auth_url: Option<String>,
+    pub editorial_workflow: bool,
+    pub local_port: Option<u64>,
+}
+
+impl CmsOptions {
+    /// The address of the local backend's API.
+    pub fn local_api(&self) -> String {
+        format!(
+            "http://localhost:{}/api/v1",
+            self.local_port.unwrap_or(DEFAULT_LOCAL_PORT)
+        )
     }
 }
 
@@ -231,9 +264,9 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
     let require_sources = r
         .optional(root, &[], "require_sources", Reader::boolean)
         .unwrap_or(false);
-    let cms = r.cms(root);
+    let cms = cms_options(&mut r, root);
     if let Some(cms) = &cms {
-        if cms.backend == crate::cms::Backend::Github && cms.repo.is_none() {
+        if cms.backend == Backend::Github && cms.repo.is_none() {
             r.error(
                 &[PathSeg::Key("cms")],
                 words(
@@ -409,6 +442,23 @@ fn support_types(r: &mut Reader<'_>, value: Option<&Value>) -> Vec<(String, Stri
     out
 }
 
+/// `cms:` (SPEC §10), checked by the CONFIG field table.
+fn cms_options(r: &mut Reader<'_>, root: &Map<String, Value>) -> Option<CmsOptions> {
+    let mut record = r.config_record(root, "cms")?;
+    let backend = match record.text("backend")?.as_str() {
+        "github" => Backend::Github,
+        _ => Backend::Local,
+    };
+    Some(CmsOptions {
+        backend,
+        repo: record.text("repo"),
+        branch: record.text("branch"),
+        auth_url: record.text("auth_url"),
+        editorial_workflow: record.bool("editorial_workflow").unwrap_or(false),
+        local_port: record.unsigned("local_port"),
+    })
+}
+
 fn search_options(r: &mut Reader<'_>, value: Option<&Value>) -> SearchOptions {
     let mut options = SearchOptions::default();
     let Some(value) = value.filter(|v| !v.is_null()) else {
@@ -499,7 +549,7 @@ fn search_options(r: &mut Reader<'_>, value: Option<&Value>) -> SearchOptions {
             let Some(form) = r.text(form, &form_path) else {
                 continue;
             };
-            let normalized = crate::search::normalize::normalize(&form);
+            let normalized = crate::normalize::normalize(&form);
             if let Some((_, other)) = seen.iter().find(|(n, o)| *n == normalized && *o != g) {
                 r.error(
                     &form_path,

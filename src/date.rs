@@ -1,6 +1,6 @@
 //! Calendar dates as content writes them (`YYYY-MM-DD`), and the Japanese fiscal
 //! year (年度) they fall in, and the table of Japanese eras (元号) that both
-//! writing 和暦 (`render::japanese`) and reading it (`import`) use.
+//! writing 和暦 (`locale::japanese`) and reading it (`import`) use.
 
 use serde::{Serialize, Serializer};
 use std::fmt;

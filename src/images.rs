@@ -491,6 +491,11 @@ fn root_relative(root: &Path, path: &Path) -> String {
 
 /// The cache key of an image file: its content hash, with the settings that
 /// shape the renditions.
+///
+/// SHA-256, not `crate::hash`: the key alone picks the renditions a page
+/// publishes, from a folder kept between builds, so two images must never
+/// share one (64 bits of FNV-1a make that a matter of chance), and keys
+/// written by earlier builds stay valid.
 fn cache_key(bytes: &[u8]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(SETTINGS.as_bytes());

@@ -16,15 +16,18 @@ pub mod date;
 pub mod diagnostics;
 pub mod escape;
 pub mod feeds;
+pub mod hash;
 pub mod images;
 pub mod import;
 pub mod init;
 pub mod json_schema;
 pub mod language;
+pub mod locale;
 pub mod map;
 pub mod markdown;
 pub mod model;
 pub mod new_case;
+pub mod normalize;
 pub mod opendata;
 pub mod output;
 pub mod render;
@@ -199,7 +202,7 @@ impl Run<'_, '_> {
         std::iter::once((site, String::new()))
             .chain(others)
             .map(|(site, folder)| Version {
-                map: map::WardMap::load(&site, diagnostics),
+                map: map::WardMap::load(&site.assets, diagnostics),
                 site,
                 folder,
             })
@@ -363,7 +366,7 @@ fn files_beside_pages(bodies: &mut [bodies::Bodies]) -> Vec<OutputFile> {
 /// language's.
 fn sites_fingerprint(versions: &[Version]) -> u64 {
     let prints: Vec<u64> = versions.iter().map(|v| v.site.fingerprint()).collect();
-    render::hash_of(&prints)
+    hash::hash_of(&prints)
 }
 
 fn search_files(versions: &[Version], bodies: &[bodies::Bodies], emit: Emit<'_>) {

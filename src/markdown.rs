@@ -599,8 +599,10 @@ impl<'b> LocalImages<'b> {
     ///
     /// Raw HTML can write any `src`, and the sanitizer keeps it, so a marker must be
     /// one the body's author cannot write: its key is a hash of the body itself, which
-    /// a body could only hold by holding its own hash. It is also the same in every
-    /// build, and never reaches the output.
+    /// a body could only hold by holding its own hash. That takes a cryptographic
+    /// digest (SHA-256, not `crate::hash`): FNV-1a can be steered to any value by
+    /// choosing a few bytes of its input. It is also the same in every build, and
+    /// never reaches the output.
     fn mark(&mut self, path: String) -> String {
         let key = self.key.get_or_insert_with(|| {
             let hash = Sha256::digest(self.body.as_bytes());

@@ -19,8 +19,10 @@ use crate::content::schema::{
 };
 use crate::content::{Content, Entry, Section, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, Words, suggest, words};
+use crate::hash::Fnv1a;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 /// Site paths are relative to the base path and end in `/`: `cases/a/`.
@@ -64,8 +66,7 @@ impl Site {
     /// fingerprints, equal sites: what is made from a whole site (its search
     /// index, feed, sitemap, open data) can be kept between live-preview runs.
     pub fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::hash::DefaultHasher::new();
+        let mut hasher = Fnv1a::default();
         self.config.hash(&mut hasher);
         self.home.as_ref().map(|e| e.fingerprint).hash(&mut hasher);
         for case in &self.cases {

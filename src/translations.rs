@@ -19,8 +19,8 @@ use crate::config::Config;
 use crate::content::schema::{CaseMeta, CaseText, FundingMeta, PageMeta, TermMeta};
 use crate::content::{Content, Entry, Translations};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::hash::hash_of;
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// One other language: its configuration (its base path under the default
 /// one's) and its content, ready for `model::build`.
@@ -228,11 +228,7 @@ fn translated<M: Clone, T>(
         body_line: text.body_line,
         field_spans: text.field_spans.clone(),
         head: std::sync::Arc::clone(&text.head),
-        fingerprint: {
-            let mut hasher = DefaultHasher::new();
-            (original.fingerprint, text.fingerprint).hash(&mut hasher);
-            hasher.finish()
-        },
+        fingerprint: hash_of(&(original.fingerprint, text.fingerprint)),
     }
 }
 

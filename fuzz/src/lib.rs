@@ -11,13 +11,11 @@ use casebook::content::schema;
 use casebook::date::Date;
 use casebook::diagnostics::Diagnostics;
 use casebook::images::{Format, Rendition, Responsive};
+use casebook::locale::japanese;
 use casebook::markdown::{self, LinkTarget, MarkdownOptions, RawHtml};
+use casebook::normalize::{MAX_FORMS, Variants, is_separator, normalize, query_words, segments};
 use casebook::render::body_images::body_html;
-use casebook::render::japanese;
 use casebook::search::index::{self, CaseText, REST};
-use casebook::search::normalize::{
-    MAX_FORMS, Variants, is_separator, normalize, query_words, segments,
-};
 
 /// Front matter: BOM/CRLF normalising, the `---` split, YAML parsing, then every
 /// schema (case, funding, term, page) and the configuration reader. Nothing may

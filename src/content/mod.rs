@@ -20,11 +20,11 @@ pub mod schema;
 pub mod walk;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, words};
+use crate::hash::{hash_bytes, hash_of};
 use front_matter::{SplitError, YamlDoc};
 use rayon::prelude::*;
 use schema::{CaseMeta, CaseText, FundingMeta, PageMeta, TermMeta};
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 pub use walk::{Section, SourceFile};
@@ -196,9 +196,7 @@ impl Cache {
 
 fn bytes_hash(path: &Path) -> Option<u64> {
     let bytes = std::fs::read(path).ok()?;
-    let mut hasher = std::hash::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    Some(hasher.finish())
+    Some(hash_bytes(&bytes))
 }
 
 /// Reads every content file under `root`. With a `cache`, files unchanged
@@ -214,11 +212,7 @@ pub fn load(
     let mut none = Cache::default();
     let cache = cache.unwrap_or(&mut none);
     let walked = walk::walk(root, diagnostics);
-    let assets = {
-        let mut hasher = std::hash::DefaultHasher::new();
-        walked.assets.keys().for_each(|k| k.hash(&mut hasher));
-        hasher.finish()
-    };
+    let assets = hash_of(&walked.assets.keys().collect::<Vec<_>>());
     // A file read again comes back with its new cache entry; a reused one
     // is cloned out of the cache, which keeps it.
     let results: Vec<(Loaded, Diagnostics, Option<CachedFile>)> = walked
@@ -369,11 +363,7 @@ fn load_text(
                 .sum();
             std::sync::Arc::from(&text[..before_body])
         },
-        fingerprint: {
-            let mut hasher = std::hash::DefaultHasher::new();
-            (&source.rel, &text).hash(&mut hasher);
-            hasher.finish()
-        },
+        fingerprint: hash_of(&(&source.rel, &text)),
     };
     if is_translation {
         return load_translation(&parsed, options, diagnostics).unwrap_or(Loaded::Skipped);

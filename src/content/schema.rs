@@ -508,7 +508,7 @@ macro_rules! from_checked {
         })*
 
         impl Record {
-            $($(fn $getter(&mut self, name: &str) -> Option<$type> {
+            $($(pub fn $getter(&mut self, name: &str) -> Option<$type> {
                 self.get(name)
             })?)*
         }
@@ -531,7 +531,7 @@ from_checked! {
 
 /// The checked fields of one mapping, taken out one by one into a typed struct.
 #[derive(Debug)]
-struct Record {
+pub struct Record {
     /// Where the mapping is, to locate its fields.
     path: Vec<PathSeg<'static>>,
     values: Vec<(&'static str, Checked)>,
@@ -803,24 +803,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// `casebook.yaml`'s `cms:` (SPEC §10), checked by the CONFIG field table.
-    pub fn cms(&mut self, root: &Map<String, Value>) -> Option<crate::cms::CmsOptions> {
-        let field = fields::CONFIG.iter().find(|f| f.name == "cms")?;
-        let Checked::Record(mut record) = self.read_field(root, &[], field, Mode::Original)? else {
+    /// The mapping `casebook.yaml` holds under `name` (`cms:`), checked by
+    /// the CONFIG field table; the configuration takes its fields out.
+    pub fn config_record(&mut self, root: &Map<String, Value>, name: &str) -> Option<Record> {
+        let field = fields::CONFIG.iter().find(|f| f.name == name)?;
+        let Checked::Record(record) = self.read_field(root, &[], field, Mode::Original)? else {
             return None;
         };
-        let backend = match record.text("backend")?.as_str() {
-            "github" => crate::cms::Backend::Github,
-            _ => crate::cms::Backend::Local,
-        };
-        Some(crate::cms::CmsOptions {
-            backend,
-            repo: record.text("repo"),
-            branch: record.text("branch"),
-            auth_url: record.text("auth_url"),
-            editorial_workflow: record.bool("editorial_workflow").unwrap_or(false),
-            local_port: record.unsigned("local_port"),
-        })
+        Some(record)
     }
 
     /// A present, non-null text field; a missing one is an error.

@@ -638,7 +638,9 @@ fn is_slug(text: &str) -> bool {
 }
 
 /// `case-` and the first 8 hex digits of the title's SHA-256: stable, so a
-/// second import of the same sheet finds the cases the first one wrote.
+/// second import of the same sheet finds the cases the first one wrote. The
+/// slug is part of what an import writes, so its digest stays SHA-256 rather
+/// than `crate::hash`: a different one would rename every imported case.
 pub fn slug_of_title(title: &str) -> String {
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(title.trim().as_bytes());

@@ -396,11 +396,11 @@ mod tests {
 
     #[test]
     fn every_wareki_date_written_reads_back() {
-        // The pages write dates with render::japanese::wareki_date; the same
+        // The pages write dates with locale::japanese::wareki_date; the same
         // era table reads them back here.
         let mut date = Date::new(1989, 1, 1).unwrap();
         while date.year < 2031 {
-            let written = crate::render::japanese::wareki_date(date);
+            let written = crate::locale::japanese::wareki_date(date);
             assert_eq!(
                 read_date(&Cell::Text(written.clone())),
                 Some(date),

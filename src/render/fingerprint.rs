@@ -4,20 +4,14 @@
 //! imports, so a template edit re-renders only the pages that use it.
 
 use super::theme::ThemeFiles;
+use crate::hash::{Fnv1a, hash_of};
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
-
-/// A deterministic hash (fixed keys), so fingerprints compare across runs.
-pub fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
+use std::hash::Hasher;
 
 /// A hash of what `value` serializes to, streamed into the hasher: the
 /// fingerprint of a page's view.
 pub fn of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> u64 {
-    struct Hashing(DefaultHasher);
+    struct Hashing(Fnv1a);
     impl std::io::Write for Hashing {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
             self.0.write(bytes);
@@ -27,7 +21,7 @@ pub fn of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> u64 {
             Ok(())
         }
     }
-    let mut hashing = Hashing(DefaultHasher::new());
+    let mut hashing = Hashing(Fnv1a::default());
     // Writing into a hasher cannot fail; a value that cannot be serialized
     // cannot be rendered either, and its page reports the error.
     let _ = serde_json::to_writer(&mut hashing, value);

@@ -7,12 +7,14 @@
 //! given is exactly what is hashed, so no second list of a page's inputs has
 //! to be kept in step with the views.
 
+use super::charts::{StatsView, Summary};
 use super::views::{
     self, CaseSummary, CaseView, Link, Pagination, SourceView, TermLink, ViewBuilder,
 };
+use crate::locale::{Locale, number_label};
 use crate::markdown::{Rendered, TocEntry};
 use crate::model::{Scheme, Site};
-use crate::stats::{Scope, StatsView, Summary};
+use crate::stats::Scope;
 use serde::Serialize;
 use std::ops::Range;
 
@@ -497,9 +499,9 @@ impl Job {
                         name: &scheme.name,
                         department: meta.and_then(|m| m.department.as_deref()),
                         subsidy_rate: meta.and_then(|m| m.subsidy_rate),
-                        subsidy_rate_label: meta.and_then(|m| m.subsidy_rate).map(|r| {
-                            format!("{}%", views::number_label((r * 1000.0).round() / 10.0))
-                        }),
+                        subsidy_rate_label: meta
+                            .and_then(|m| m.subsidy_rate)
+                            .map(|r| format!("{}%", number_label((r * 1000.0).round() / 10.0))),
                         max_amount_label: meta
                             .and_then(|m| m.max_amount)
                             .map(|a| views.locale.yen(a)),
@@ -577,8 +579,7 @@ pub struct Head {
 }
 
 /// "事例一覧（2/5）" on page 2 of 5; the plain title on a single page.
-fn numbered_title(title: &str, listing: &Listing, locale: super::locale::Locale) -> String {
-    use super::locale::Locale;
+fn numbered_title(title: &str, listing: &Listing, locale: Locale) -> String {
     match locale {
         _ if listing.total <= 1 || listing.number <= 1 => title.to_string(),
         Locale::Japanese => format!("{title}（{}/{}）", listing.number, listing.total),

@@ -1,7 +1,7 @@
 //! Render: `Site` + `Bodies` → HTML pages and theme files, through Tera.
 //!
 //! 1. Resolve the theme chain (`theme`) and compile its templates once, with
-//!    the Japanese filters (`japanese`) registered.
+//!    the Japanese filters (`crate::locale::japanese`) registered.
 //! 2. List the site's pages as [`Job`]s (`jobs`): each knows its template,
 //!    its output path, its head and its typed view (`views`), with the images
 //!    of its body in their renditions (`body_images`).
@@ -15,30 +15,30 @@
 //! A site in several languages is one `Site` per language, each rendered by
 //! its own call under its own base path; [`Alternates`] links each page to its
 //! versions in the others (`hreflang`, the language switcher), and each
-//! language's dates and amounts are written by its `locale`.
+//! language's dates and amounts are written by its `crate::locale`.
 
 mod assets;
 pub mod body_images;
+mod charts;
 mod fingerprint;
-pub mod japanese;
 mod jobs;
 mod linked_data;
-pub mod locale;
 pub mod theme;
 pub mod views;
+mod ward_map;
 
-pub use fingerprint::hash_of;
 pub use jobs::{Job, Pages};
 
 use crate::bodies::Bodies;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::hash::hash_of;
 use crate::images::Images;
+use crate::locale::{Locale, japanese};
 use crate::model::{Site, href};
 use crate::output::{OutputFile, Sink};
 use assets::Assets;
 use jobs::Head;
-use locale::Locale;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};

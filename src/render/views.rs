@@ -3,14 +3,15 @@
 //! final (base path applied, segments percent-encoded); every date, year and
 //! amount comes both raw and as the page's language writes it (`locale`).
 
-use super::japanese::wareki_date;
-use super::locale::Locale;
+use super::charts::StatsBuilder;
+use super::ward_map;
 use crate::bodies::Bodies;
 use crate::content::schema::Status;
 use crate::date::Date;
+use crate::locale::japanese::wareki_date;
+use crate::locale::{Locale, number_label};
 use crate::markdown::{Rendered, TocEntry};
 use crate::model::{Case, Site, Term, TermFile, href};
-use crate::stats::StatsBuilder;
 use serde::Serialize;
 
 #[derive(Serialize, Clone)]
@@ -289,14 +290,14 @@ impl<'a> ViewBuilder<'a> {
     /// The ward map, when the site has one: every ward on the home page, one
     /// ward on its own first page.
     pub fn map_svg(&self, ward: Option<usize>) -> Option<String> {
-        let labels = crate::map::Labels {
+        let labels = ward_map::Labels {
             title: self.t("map_title", "地図で見る事例"),
             description: self.t(
                 "map_description",
                 "事例{count}件のうち、位置のわかる{located}件を点で示しています。区を選ぶとその区の事例へ、点を選ぶとその事例のページへ移動します。",
             ),
         };
-        self.map?.draw(self.site, ward, &labels)
+        ward_map::draw(self.map?, self.site, ward, &labels)
     }
 
     /// The absolute URL of a site path.
@@ -618,44 +619,8 @@ fn cite(
     })
 }
 
-/// `1234.0` → `1,234`; `12.5` → `12.5`.
-pub fn number_label(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        let digits = (value.abs() as u64).to_string();
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        if value < 0.0 {
-            format!("-{grouped}")
-        } else {
-            grouped
-        }
-    } else {
-        value.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn number_labels() {
-        for (value, label) in [
-            (1.0, "1"),
-            (320.0, "320"),
-            (1234.0, "1,234"),
-            (1234567.0, "1,234,567"),
-            (12.5, "12.5"),
-            (-1000.0, "-1,000"),
-            (0.0, "0"),
-        ] {
-            assert_eq!(super::number_label(value), label);
-        }
-    }
-
     /// Regression (issue 7): every page listed every page number, so 10,000
     /// cases made 250,000 links and the build took gigabytes.
     #[test]

@@ -2,8 +2,9 @@
 //! under `search/` (SPEC §8).
 //!
 //! 1. Each published case's searchable text: title, summary, and the rest
-//!    (body, district, schemes, themes, partners), normalized as the index
-//!    scan reaches the case, so no build holds every case's text at once.
+//!    (body, district, schemes, themes, partners), normalized
+//!    (`crate::normalize`) as the index scan reaches the case, so no build
+//!    holds every case's text at once.
 //! 2. `index::build_from`: the cases and fields of every 1-, 2- and 3-gram, and each
 //!    trigram's forced context, so every substring query is answered exactly.
 //! 3. `shard`: gram files by key range, display and text blocks by case, the
@@ -13,18 +14,19 @@
 //! the benchmark use it to check that the written index answers exactly.
 
 pub mod index;
-pub mod normalize;
 pub mod query;
 pub mod shard;
 
+use crate::hash::Fnv1a;
+use crate::locale::Locale;
 use crate::markdown::Rendered;
 use crate::model::{Site, href};
+use crate::normalize::{Variants, normalize};
 use crate::output::OutputFile;
-use crate::render::locale::Locale;
 use index::CaseText;
-use normalize::{Variants, normalize};
 use rayon::prelude::*;
 use serde_json::json;
+use std::hash::Hasher;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -308,15 +310,14 @@ fn as_u32(cases: &[usize]) -> Vec<u32> {
     out
 }
 
-/// FNV-1a of every file: the manifest's version, appended to each fetch so a
-/// rebuilt site never mixes old and new files from a cache.
+/// The hash of every file's path and bytes, one after another: the
+/// manifest's version, appended to each fetch so a rebuilt site never mixes
+/// old and new files from a cache.
 fn version(files: &[OutputFile]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hasher = Fnv1a::default();
     for file in files {
-        let bytes = file.bytes().unwrap_or_default();
-        for &b in file.path.as_bytes().iter().chain(bytes.iter()) {
-            hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
+        hasher.write(file.path.as_bytes());
+        hasher.write(&file.bytes().unwrap_or_default());
     }
-    format!("{hash:016x}")
+    format!("{:016x}", hasher.finish())
 }

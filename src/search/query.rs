@@ -16,8 +16,8 @@
 //! run from the highest score, then newest first (lowest case number).
 
 use super::index::CONTEXT;
-use super::normalize::{Variants, normalize, query_words};
 use super::shard::{SET_BITMAP, SET_EMPTY, SET_FULL, SET_RICE, SET_RICE_COMPLEMENT, file_key};
+use crate::normalize::{Variants, normalize, query_words};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};

@@ -31,7 +31,7 @@ impl Memo {
     /// The memo for a run with `config` and `drafts`: emptied first when
     /// they differ from the last run's.
     pub fn for_settings(&mut self, config: &Config, drafts: bool) -> &mut Memo {
-        let settings = crate::render::hash_of(&(config, drafts));
+        let settings = crate::hash::hash_of(&(config, drafts));
         if self.settings != settings {
             *self = Memo {
                 settings,

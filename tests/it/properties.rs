@@ -9,8 +9,8 @@ use casebook::content::front_matter::parse_yaml;
 use casebook::content::schema::{self, is_safe_term, is_valid_slug};
 use casebook::date::Date;
 use casebook::diagnostics::Diagnostics;
+use casebook::locale::japanese;
 use casebook::output::is_safe_output_path;
-use casebook::render::japanese;
 use proptest::prelude::*;
 use std::path::{Component, Path};
 
@@ -99,8 +99,8 @@ proptest! {
     /// Normalizing twice changes nothing, for any text at all.
     #[test]
     fn search_normalizing_is_idempotent(text in any::<String>()) {
-        let once = casebook::search::normalize::normalize(&text);
-        prop_assert_eq!(casebook::search::normalize::normalize(&once), once);
+        let once = casebook::normalize::normalize(&text);
+        prop_assert_eq!(casebook::normalize::normalize(&once), once);
     }
 
     /// The index of a text holds every substring of up to three characters,

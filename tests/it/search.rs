@@ -1,5 +1,5 @@
 use crate::harness::SiteTest;
-use casebook::search::normalize::{Variants, normalize};
+use casebook::normalize::{Variants, normalize};
 use casebook::search::query::IndexReader;
 use std::collections::BTreeSet;
 
@@ -53,7 +53,7 @@ impl Built {
     /// The cases whose text holds every word in one of its forms, by brute
     /// force over the same text the index was built from.
     fn truth(&self, query: &str) -> BTreeSet<&str> {
-        let words = casebook::search::normalize::query_words(query);
+        let words = casebook::normalize::query_words(query);
         self.fields
             .iter()
             .zip(&self.slugs)
@@ -128,7 +128,7 @@ fn every_substring_of_every_case_is_found_exactly() {
     let mut queries: BTreeSet<String> = BTreeSet::new();
     for fields in &built.fields {
         for field in fields {
-            for segment in casebook::search::normalize::segments(field) {
+            for segment in casebook::normalize::segments(field) {
                 let chars: Vec<char> = segment.chars().collect();
                 for len in 1..=8.min(chars.len()) {
                     for start in 0..=chars.len() - len {

@@ -62,7 +62,7 @@ fn main() {
 }
 
 fn verify(mut args: impl Iterator<Item = String>) {
-    use casebook::search::normalize::{Variants, normalize, query_words, segments};
+    use casebook::normalize::{Variants, normalize, query_words, segments};
     use casebook::search::query::IndexReader;
     use std::collections::BTreeSet;
     let dir = std::path::PathBuf::from(args.next().expect("SEARCH_DIR"));

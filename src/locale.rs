@@ -1,9 +1,13 @@
-//! Locale: how a page's language writes dates, fiscal years, amounts and
-//! districts. Japanese pages follow the city convention (`japanese`: 和暦,
-//! 年度, 万円); pages in any other language are written the English way:
-//! `May 1, 2019`, `FY2019`, `¥5,000,000`, `Nakamura, Minami Ward`.
+//! Locale: how a page's language writes dates, fiscal years, amounts,
+//! numbers and districts. Japanese pages follow the city convention
+//! (`japanese`: 和暦, 年度, 万円); pages in any other language are written the
+//! English way: `May 1, 2019`, `FY2019`, `¥5,000,000`, `Nakamura, Minami Ward`.
+//!
+//! It reads no stage's data, so every stage that writes for a reader (the
+//! pages, the statistics, the search facets, the importer) can use it.
 
-use super::japanese;
+pub mod japanese;
+
 use crate::date::Date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +97,7 @@ impl Locale {
     pub fn yen(self, amount: u64) -> String {
         match self {
             Locale::Japanese => japanese::yen(amount),
-            Locale::English => format!("¥{}", super::views::number_label(amount as f64)),
+            Locale::English => format!("¥{}", number_label(amount as f64)),
         }
     }
 
@@ -107,10 +111,46 @@ impl Locale {
     }
 }
 
+/// `1234.0` → `1,234`; `12.5` → `12.5`.
+pub fn number_label(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        let digits = (value.abs() as u64).to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        if value < 0.0 {
+            format!("-{grouped}")
+        } else {
+            grouped
+        }
+    } else {
+        value.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Locale::{English, Japanese};
     use crate::date::Date;
+
+    #[test]
+    fn number_labels() {
+        for (value, label) in [
+            (1.0, "1"),
+            (320.0, "320"),
+            (1234.0, "1,234"),
+            (1234567.0, "1,234,567"),
+            (12.5, "12.5"),
+            (-1000.0, "-1,000"),
+            (0.0, "0"),
+        ] {
+            assert_eq!(super::number_label(value), label);
+        }
+    }
 
     #[test]
     fn each_locale_writes_the_same_facts_its_own_way() {

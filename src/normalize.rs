@@ -1,5 +1,7 @@
 //! The one definition of searchable text, shared with the JS client
-//! (`themes/default/static/js/search-core.js`, same names, same steps).
+//! (`themes/default/static/js/search-core.js`, same names, same steps). The
+//! search index is written with it and `casebook.yaml`'s `search.variants`
+//! are checked with it, so it reads no stage's data.
 //!
 //! 1. `normalize`: NFKC, lowercase, NFKC again (lowercasing can leave a
 //!    string that is not NFKC, e.g. `İ`). Full-width ＮＰＯ becomes `npo`,
@@ -360,7 +362,7 @@ mod tests {
     #[test]
     fn shared_vectors_agree() {
         let vectors: serde_json::Value =
-            serde_json::from_str(include_str!("../../tests/fixtures/search/vectors.json"))
+            serde_json::from_str(include_str!("../tests/fixtures/search/vectors.json"))
                 .expect("vectors.json is JSON");
         let text = |v: &serde_json::Value| v.as_str().expect("a string").to_string();
         let list = |v: &serde_json::Value| -> Vec<String> {
