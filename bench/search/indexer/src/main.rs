@@ -154,10 +154,11 @@ fn time(mut args: impl Iterator<Item = String>) {
             drafts: false,
             ..Default::default()
         },
+        None,
         &mut diagnostics,
     );
     let site = casebook::model::build(config, content, &mut diagnostics);
-    let bodies = casebook::bodies::render_bodies(&site, &mut diagnostics);
+    let bodies = casebook::bodies::render_bodies(&site, None, None, &mut diagnostics);
     let mut times = Vec::new();
     let mut cpu = Vec::new();
     let mut peak = 0;
