@@ -11,6 +11,7 @@ use super::charts::{StatsView, Summary};
 use super::views::{
     self, CaseSummary, CaseView, Link, Pagination, SourceView, TermLink, ViewBuilder,
 };
+use crate::bodies::Bodies;
 use crate::locale::{Locale, number_label};
 use crate::markdown::{Rendered, TocEntry};
 use crate::model::{Scheme, Site};
@@ -234,159 +235,137 @@ impl Job {
     /// The page's title, description and breadcrumbs, and whether it shows
     /// highlighted code.
     pub fn head(&self, views: &ViewBuilder<'_>) -> Head {
+        let (title, description, breadcrumbs) = self.titles(views);
+        Head {
+            title,
+            description,
+            breadcrumbs,
+            code: self
+                .body(views.bodies)
+                .is_some_and(|body| body.html.contains("<pre class=\"code\"")),
+        }
+    }
+
+    /// The Markdown body the page shows, if any.
+    fn body<'b>(&self, bodies: &'b Bodies) -> Option<&'b Rendered> {
+        match self {
+            Job::Home => Some(&bodies.home),
+            Job::Case(i) => Some(&bodies.cases[*i]),
+            Job::Ward { ward, .. } => Some(&bodies.wards[*ward]),
+            Job::Area { ward, area, .. } => Some(&bodies.areas[*ward][*area]),
+            Job::Scheme { scheme, .. } => Some(&bodies.schemes[*scheme]),
+            Job::Theme { theme, .. } => Some(&bodies.themes[*theme]),
+            Job::Page(p) => Some(&bodies.pages[*p]),
+            _ => None,
+        }
+    }
+
+    /// The page's title, description and breadcrumbs.
+    fn titles(&self, views: &ViewBuilder<'_>) -> (String, String, Vec<Link>) {
         let site = views.site;
         let config = &site.config;
         let t = |key: &str, fallback: &str| views.t(key, fallback);
         let home = views.link(&t("home", "ホーム"), "");
         let under = |title: String, path: &str| vec![home.clone(), views.link(&title, path)];
-        let summary_or = |summary: Option<&str>, or: &str| summary.unwrap_or(or).to_string();
-        let numbered =
-            |title: &str, listing: &Listing| numbered_title(title, listing, views.locale);
-        let code = |body: &Rendered| body.html.contains("<pre class=\"code\"");
-        let bodies = views.bodies;
-        let head = |title: String, description: String, breadcrumbs: Vec<Link>| Head {
-            title,
-            description,
-            breadcrumbs,
-            code: false,
+        // A term's page: its name (numbered past the first page), its summary
+        // or else its name.
+        let term = |name: &str, summary: Option<&str>, crumbs, listing: &Listing| {
+            let title = numbered_title(name, listing, views.locale);
+            (title, summary.unwrap_or(name).to_string(), crumbs)
+        };
+        let fixed = |title: (&str, &str), description: (&str, &str)| {
+            let description = t(description.0, description.1);
+            (t(title.0, title.1), description, vec![home.clone()])
         };
         match self {
             Job::Home => {
-                let home_entry = site.home.as_ref();
-                Head {
-                    code: code(&bodies.home),
-                    ..head(
-                        home_entry.map_or_else(|| config.title.clone(), |h| h.meta.title.clone()),
-                        home_entry
-                            .and_then(|h| h.meta.summary.clone())
-                            .unwrap_or_else(|| config.description.clone()),
-                        Vec::new(),
-                    )
-                }
+                let meta = site.home.as_ref().map(|h| &h.meta);
+                (
+                    meta.map_or(&config.title, |m| &m.title).clone(),
+                    (meta.and_then(|m| m.summary.as_ref()))
+                        .unwrap_or(&config.description)
+                        .clone(),
+                    Vec::new(),
+                )
             }
-            Job::CaseList(listing) => head(
-                numbered(&t("cases", "事例一覧"), listing),
-                config.description.clone(),
-                vec![home],
-            ),
+            Job::CaseList(listing) => {
+                let title = numbered_title(&t("cases", "事例一覧"), listing, views.locale);
+                (title, config.description.clone(), vec![home])
+            }
             Job::Case(i) => {
                 let case = &site.cases[*i];
                 let ward = &site.wards[case.ward];
                 let mut crumbs = under(t("cases", "事例一覧"), "cases/");
                 crumbs.push(views.link(&ward.name, &ward.path));
-                Head {
-                    code: code(&bodies.cases[*i]),
-                    ..head(
-                        case.entry.meta.title.clone(),
-                        case.entry.meta.summary.clone(),
-                        crumbs,
-                    )
-                }
+                let meta = &case.entry.meta;
+                (meta.title.clone(), meta.summary.clone(), crumbs)
             }
-            Job::Districts => head(
-                t("districts", "地区から探す"),
-                t("districts_description", "区と地区ごとの事例"),
-                vec![home],
+            Job::Districts => fixed(
+                ("districts", "地区から探す"),
+                ("districts_description", "区と地区ごとの事例"),
             ),
-            Job::Ward { ward: w, listing } => {
-                let ward = &site.wards[*w];
-                Head {
-                    code: code(&bodies.wards[*w]),
-                    ..head(
-                        numbered(&ward.name, listing),
-                        summary_or(ward.summary(), &ward.name),
-                        under(t("districts", "地区から探す"), "districts/"),
-                    )
-                }
+            Job::Ward { ward, listing } => {
+                let ward = &site.wards[*ward];
+                let crumbs = under(t("districts", "地区から探す"), "districts/");
+                term(&ward.name, ward.summary(), crumbs, listing)
             }
             Job::Area {
-                ward: w,
-                area: a,
+                ward,
+                area,
                 listing,
             } => {
-                let ward = &site.wards[*w];
-                let area = &ward.areas[*a];
+                let ward = &site.wards[*ward];
+                let area = &ward.areas[*area];
                 let name = views.locale.district(&ward.name, Some(&area.name));
                 let mut crumbs = under(t("districts", "地区から探す"), "districts/");
                 crumbs.push(views.link(&ward.name, &ward.path));
-                Head {
-                    code: code(&bodies.areas[*w][*a]),
-                    ..head(
-                        numbered(&name, listing),
-                        summary_or(area.summary(), &name),
-                        crumbs,
-                    )
-                }
+                term(&name, area.summary(), crumbs, listing)
             }
-            Job::FundingIndex => head(
-                t("funding", "制度から探す"),
-                t("funding_description", "事例で活用された助成・支援制度"),
-                vec![home],
+            Job::FundingIndex => fixed(
+                ("funding", "制度から探す"),
+                ("funding_description", "事例で活用された助成・支援制度"),
             ),
-            Job::Scheme { scheme: s, listing } => {
-                let scheme = &site.schemes[*s];
-                Head {
-                    code: code(&bodies.schemes[*s]),
-                    ..head(
-                        numbered(&scheme.name, listing),
-                        summary_or(scheme.summary(), &scheme.name),
-                        under(t("funding", "制度から探す"), "funding/"),
-                    )
-                }
+            Job::Scheme { scheme, listing } => {
+                let scheme = &site.schemes[*scheme];
+                let crumbs = under(t("funding", "制度から探す"), "funding/");
+                term(&scheme.name, scheme.summary(), crumbs, listing)
             }
-            Job::Themes => head(
-                t("themes", "テーマから探す"),
-                t("themes_description", "テーマごとの事例"),
-                vec![home],
+            Job::Themes => fixed(
+                ("themes", "テーマから探す"),
+                ("themes_description", "テーマごとの事例"),
             ),
-            Job::Theme { theme: i, listing } => {
-                let theme = &site.themes[*i];
-                Head {
-                    code: code(&bodies.themes[*i]),
-                    ..head(
-                        numbered(&theme.name, listing),
-                        summary_or(theme.summary(), &theme.name),
-                        under(t("themes", "テーマから探す"), "themes/"),
-                    )
-                }
+            Job::Theme { theme, listing } => {
+                let theme = &site.themes[*theme];
+                let crumbs = under(t("themes", "テーマから探す"), "themes/");
+                term(&theme.name, theme.summary(), crumbs, listing)
             }
             Job::Page(p) => {
                 let meta = &site.pages[*p].entry.meta;
-                Head {
-                    code: code(&bodies.pages[*p]),
-                    ..head(
-                        meta.title.clone(),
-                        summary_or(meta.summary.as_deref(), &config.description),
-                        vec![home],
-                    )
-                }
+                let description = meta.summary.as_ref().unwrap_or(&config.description);
+                (meta.title.clone(), description.clone(), vec![home])
             }
-            Job::Search => head(
-                t("search_title", "事例を検索"),
-                t("search_description", "事例をキーワードで検索します"),
-                vec![home],
+            Job::Search => fixed(
+                ("search_title", "事例を検索"),
+                ("search_description", "事例をキーワードで検索します"),
             ),
-            Job::Stats => head(
-                t("stats_title", "統計で見る事例"),
-                t(
+            Job::Stats => fixed(
+                ("stats_title", "統計で見る事例"),
+                (
                     "stats_description",
                     "区、制度、年度、状況、テーマごとの事例数と交付額、成果の合計",
                 ),
-                vec![home],
             ),
-            Job::OpenData => head(
-                t("open_data", "オープンデータ"),
-                t(
+            Job::OpenData => fixed(
+                ("open_data", "オープンデータ"),
+                (
                     "open_data_description",
                     "掲載事例のオープンデータ（JSON・CSV）",
                 ),
-                vec![home],
             ),
-            Job::NotFound => head(
-                t("not_found_title", "ページが見つかりません"),
-                config.description.clone(),
-                vec![home],
-            ),
+            Job::NotFound => {
+                let title = t("not_found_title", "ページが見つかりません");
+                (title, config.description.clone(), vec![home])
+            }
         }
     }
 
