@@ -3,7 +3,8 @@
 //! Every stage reports problems as [`Diagnostic`]s into a shared [`Diagnostics`]
 //! collection and keeps going, so one run reports every problem of every file.
 //! Printing (text with a caret under the span, or JSON) happens here; deciding the
-//! exit code happens in `main.rs`.
+//! exit code happens in `main.rs`. A problem has one JSON shape, [`Record`]:
+//! `check --format json` prints it and the live preview's overlay reads it.
 
 use crate::language::Language;
 use serde::Serialize;
@@ -11,7 +12,7 @@ use std::fmt::Write as _;
 
 /// Where a problem is, 1-based. `col` counts characters, not bytes, so a caret lines
 /// up under Japanese text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Span {
     pub line: usize,
     pub col: usize,
@@ -58,30 +59,42 @@ pub enum CellColumn {
     Lettered,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Path relative to the site root, with `/` separators.
     pub file: String,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// Set when the span is a spreadsheet cell's row and column.
-    #[serde(skip)]
     pub cell: Option<CellColumn>,
     /// The source line `span` points at, as it was when the problem was
     /// found (see [`Diagnostic::quoting`]); printed above the caret. The
     /// printer reads no file, so the live preview never shows a line of a
     /// newer save under an old problem.
-    #[serde(skip)]
     pub source_line: Option<String>,
     /// The message and hint in Japanese, printed for a Japanese site.
-    #[serde(skip)]
     pub ja: Option<Japanese>,
+}
+
+/// A diagnostic as tools and the live preview's overlay read it, its words
+/// in one language: the only JSON shape of a problem. Every key is always
+/// there, `null` where unknown, so a reader need not guess; the keys are in
+/// the order `check --format json` has always printed them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record<'a> {
+    /// 1-based, in characters.
+    pub column: Option<usize>,
+    pub field: Option<&'a str>,
+    pub file: &'a str,
+    pub hint: Option<&'a str>,
+    pub line: Option<usize>,
+    pub message: &'a str,
+    pub severity: Severity,
+    /// The line `line` and `column` point at, as it was when the problem was found.
+    pub source_line: Option<&'a str>,
 }
 
 /// A diagnostic's words in Japanese.
@@ -165,20 +178,6 @@ impl Diagnostic {
         }
     }
 
-    /// Where the problem is and what it says in `language`, as a JSON object:
-    /// what `check --format json` and the live preview's overlay both show.
-    pub fn to_json(&self, language: Language) -> serde_json::Value {
-        let (message, hint) = self.words(language);
-        serde_json::json!({
-            "file": self.file,
-            "line": self.span.map(|s| s.line),
-            "column": self.span.map(|s| s.col),
-            "field": self.field,
-            "message": message,
-            "hint": hint,
-        })
-    }
-
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -226,6 +225,21 @@ impl Diagnostic {
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// This problem as a [`Record`], worded in `language`.
+    pub fn record(&self, language: Language) -> Record<'_> {
+        let (message, hint) = self.words(language);
+        Record {
+            column: self.span.map(|s| s.col),
+            field: self.field.as_deref(),
+            file: &self.file,
+            hint,
+            line: self.span.map(|s| s.line),
+            message,
+            severity: self.severity,
+            source_line: self.source_line.as_deref(),
+        }
     }
 
     fn sort_key(&self) -> (&str, usize, usize, Severity, &str) {
@@ -309,15 +323,12 @@ impl Diagnostics {
         out
     }
 
-    /// JSON form: one object per line, with the same fields as the text form.
-    /// Every object has all seven keys, `null` where unknown, so other CI
-    /// systems can read it without guessing.
+    /// JSON form: one [`Record`] per line, in the order of the text form.
     pub fn render_json(&self, language: Language) -> String {
         let mut out = String::new();
         for d in self.sorted() {
-            let mut object = d.to_json(language);
-            object["severity"] = serde_json::json!(d.severity);
-            out.push_str(&object.to_string());
+            // A record of strings and numbers always serializes.
+            out.push_str(&serde_json::to_string(&d.record(language)).unwrap_or_default());
             out.push('\n');
         }
         out

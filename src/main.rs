@@ -1,5 +1,6 @@
-//! The `casebook` command: arguments → one library call → diagnostics on
-//! stderr → exit code (0 ok, 1 content or template errors, 2 usage errors).
+//! The `casebook` command: arguments → one library call → an [`Outcome`] →
+//! [`report`], the one place that prints problems and picks the exit code
+//! (0 ok, 1 content or template errors, 2 usage errors).
 
 use casebook::diagnostics::{Diagnostic, Diagnostics, words};
 use casebook::language::Language;
@@ -145,170 +146,126 @@ enum Format {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        // clap prints its own usage errors, `--help` and `--version`.
         Err(error) => {
             let _ = error.print();
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
-    // The language messages are printed in: chosen once the site is known.
-    let lang = cli.lang.clone();
-    let language_of = move |root: &Path| {
-        Language::choose(
-            lang.as_deref(),
-            casebook::config::site_language(root).as_deref(),
-        )
-    };
-    match cli.command {
+    let language = cli.language();
+    let format = cli.command.format();
+    let outcome = run(cli.command, language);
+    report(outcome, format, language)
+}
+
+impl Cli {
+    /// The language of every message: `--lang`, else CASEBOOK_LANG, else
+    /// the site's `language`. A new site (`init`) is Japanese unless asked
+    /// otherwise.
+    fn language(&self) -> Language {
+        let site = match &self.command {
+            Command::Init { .. } => None,
+            Command::Build { root, .. }
+            | Command::Check { root, .. }
+            | Command::Serve { root, .. }
+            | Command::Schema { root, .. }
+            | Command::New { root, .. }
+            | Command::Import { root, .. } => casebook::config::site_language(root),
+        };
+        Language::choose(self.lang.as_deref(), site.as_deref())
+    }
+}
+
+impl Command {
+    /// How the problems are printed: as text, but for `check --format`.
+    fn format(&self) -> Format {
+        match self {
+            Command::Check { format, .. } => *format,
+            _ => Format::Text,
+        }
+    }
+}
+
+/// How a command ended: all that [`report`] prints after it.
+enum Outcome {
+    /// The command ran through and found `problems`; an error among them
+    /// means it wrote nothing. Then come the stage `timings` when asked
+    /// for, and the `done` line that says what it did when nothing failed.
+    Finished {
+        problems: Diagnostics,
+        timings: Option<String>,
+        done: Option<String>,
+    },
+    /// One problem stopped the command before it could do its work.
+    Stopped(Diagnostic),
+    /// The command line asked for something impossible.
+    Misused(Diagnostic),
+}
+
+impl Outcome {
+    fn finished(problems: Diagnostics) -> Outcome {
+        Outcome::Finished {
+            problems,
+            timings: None,
+            done: None,
+        }
+    }
+
+    fn done(done: String) -> Outcome {
+        Outcome::Finished {
+            problems: Diagnostics::new(),
+            timings: None,
+            done: Some(done),
+        }
+    }
+}
+
+/// Runs the command; whatever it found is left to [`report`].
+fn run(command: Command, language: Language) -> Outcome {
+    match command {
         Command::Build {
             root,
             output,
             base_url,
             drafts,
-            timings: show_timings,
+            timings,
         } => {
             let options = BuildOptions {
-                root: root.clone(),
+                root,
                 output,
                 base_url,
                 drafts,
                 check_only: false,
             };
-            let language = language_of(&root);
-            let mut timings = Timings::default();
-            timings.language = language;
-            let diagnostics = casebook::build_timed(&options, &mut timings);
-            let code = report(&diagnostics, Format::Text, language);
-            if show_timings {
-                eprint!("{}", timings.report());
-            }
-            if code == ExitCode::SUCCESS {
-                let output = options.output_dir().display().to_string();
-                let took = format!("{:.2?}", timings.total());
-                eprintln!(
-                    "{}",
-                    match language {
-                        Language::Japanese => format!("{output} に書き出しました（{took}）"),
-                        Language::English => format!("built {output} in {took}"),
-                    }
-                );
-            }
-            code
+            build(&options, timings, language)
         }
-        Command::Check { root, format } => {
-            let options = BuildOptions {
-                root: root.clone(),
-                ..BuildOptions::default()
-            };
-            let language = language_of(&root);
-            let diagnostics = casebook::check(&options);
-            let code = report(&diagnostics, format, language);
-            if code == ExitCode::SUCCESS && matches!(format, Format::Text) {
-                eprintln!(
-                    "{}",
-                    language.pick("問題は見つかりませんでした", "no problems found")
-                );
-            }
-            code
-        }
+        Command::Check { root, .. } => check(root, language),
         Command::Serve {
             root,
             port,
             bind,
             drafts,
             timings,
-        } => {
-            let language = language_of(&root);
-            let options = casebook::serve::ServeOptions {
-                root: root.clone(),
-                bind,
-                port,
-                drafts,
-                timings,
-                language,
-            };
-            match casebook::serve::run(&options) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    let usage = error.usage;
-                    let mut diagnostics = Diagnostics::new();
-                    diagnostics.push(*error.diagnostic);
-                    eprint!("{}", diagnostics.render_text(language));
-                    ExitCode::from(if usage { 2 } else { 1 })
-                }
-            }
-        }
-        Command::Schema { root, out } => {
-            let options = BuildOptions {
-                root: root.clone(),
-                ..BuildOptions::default()
-            };
-            let mut diagnostics = Diagnostics::new();
-            let language = language_of(&root);
-            let Some(files) = casebook::schemas(&options, &mut diagnostics) else {
-                return report(&diagnostics, Format::Text, language);
-            };
-            let out = out.unwrap_or_else(|| root.join("schema"));
-            let written = std::fs::create_dir_all(&out).and_then(|()| {
-                files
-                    .iter()
-                    .try_for_each(|(name, bytes)| std::fs::write(out.join(name), bytes))
-            });
-            match written {
-                Ok(()) => {
-                    for (name, _) in &files {
-                        println!("{}", out.join(name).display());
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(error) => fail(
-                    Diagnostic::error_in(
-                        out.display().to_string(),
-                        words(
-                            format!("cannot write the schema files: {error}"),
-                            format!("スキーマのファイルを書き出せません: {error}"),
-                        ),
-                        None,
-                    ),
-                    language,
-                ),
-            }
-        }
+        } => serve(&casebook::serve::ServeOptions {
+            root,
+            bind,
+            port,
+            drafts,
+            timings,
+            language,
+        }),
+        Command::Schema { root, out } => schema(root, out),
         Command::New { slug, root, title } => {
-            let language = language_of(&root);
             match casebook::new_case::create(&root, &slug, title.as_deref(), Date::today_in_japan())
             {
                 Ok(path) => {
                     println!("{}", path.display());
-                    ExitCode::SUCCESS
+                    Outcome::finished(Diagnostics::new())
                 }
-                Err(problem) => fail(*problem, language),
+                Err(problem) => Outcome::Stopped(*problem),
             }
         }
-        Command::Init { dir } => {
-            // A new site is Japanese unless asked otherwise.
-            let language = Language::choose(cli.lang.as_deref(), None);
-            match casebook::init::create(&dir, Date::today_in_japan()) {
-                Ok(paths) => {
-                    for path in &paths {
-                        println!("{}", path.display());
-                    }
-                    let dir = dir.display();
-                    eprintln!(
-                        "{}",
-                        match language {
-                            Language::Japanese => format!(
-                                "{dir} に新しいサイトを作りました。`casebook serve --root {dir}` で確かめられます"
-                            ),
-                            Language::English => format!(
-                                "made a new site in {dir}; preview it with `casebook serve --root {dir}`"
-                            ),
-                        }
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(problem) => fail(*problem, language),
-            }
-        }
+        Command::Init { dir } => init(&dir, language),
         Command::Import {
             files,
             root,
@@ -317,10 +274,9 @@ fn main() -> ExitCode {
             update,
             encoding,
         } => {
-            let language = language_of(&root);
-            let options = casebook::import::ImportOptions {
+            let imported = casebook::import::run(&casebook::import::ImportOptions {
                 language: Some(language),
-                root: root.clone(),
+                root,
                 files,
                 map,
                 dry_run,
@@ -329,49 +285,163 @@ fn main() -> ExitCode {
                     CsvEncoding::Utf8 => casebook::import::Encoding::Utf8,
                     CsvEncoding::ShiftJis => casebook::import::Encoding::ShiftJis,
                 }),
-            };
-            let imported = casebook::import::run(&options);
+            });
             print!("{}", imported.summary);
-            report(&imported.diagnostics, Format::Text, language)
+            Outcome::finished(imported.diagnostics)
         }
     }
 }
 
-/// Prints one problem that stopped a command, and returns exit code 1.
-fn fail(problem: Diagnostic, language: Language) -> ExitCode {
-    let mut diagnostics = Diagnostics::new();
-    diagnostics.push(problem);
-    eprint!("{}", diagnostics.render_text(language));
-    ExitCode::from(1)
+fn build(options: &BuildOptions, show_timings: bool, language: Language) -> Outcome {
+    let mut timings = Timings::default();
+    timings.language = language;
+    let problems = casebook::build_timed(options, &mut timings);
+    let output = options.output_dir().display().to_string();
+    let took = format!("{:.2?}", timings.total());
+    Outcome::Finished {
+        problems,
+        timings: show_timings.then(|| timings.report()),
+        done: Some(match language {
+            Language::Japanese => format!("{output} に書き出しました（{took}）"),
+            Language::English => format!("built {output} in {took}"),
+        }),
+    }
 }
 
-/// Prints the diagnostics and returns the exit code they call for.
-fn report(diagnostics: &Diagnostics, format: Format, language: Language) -> ExitCode {
+fn check(root: PathBuf, language: Language) -> Outcome {
+    let options = BuildOptions {
+        root,
+        ..BuildOptions::default()
+    };
+    Outcome::Finished {
+        problems: casebook::check(&options),
+        timings: None,
+        done: Some(
+            language
+                .pick("問題は見つかりませんでした", "no problems found")
+                .to_string(),
+        ),
+    }
+}
+
+fn serve(options: &casebook::serve::ServeOptions) -> Outcome {
+    match casebook::serve::run(options) {
+        Ok(()) => Outcome::finished(Diagnostics::new()),
+        Err(error) if error.usage => Outcome::Misused(*error.diagnostic),
+        Err(error) => Outcome::Stopped(*error.diagnostic),
+    }
+}
+
+fn schema(root: PathBuf, out: Option<PathBuf>) -> Outcome {
+    let options = BuildOptions {
+        root,
+        ..BuildOptions::default()
+    };
+    let mut problems = Diagnostics::new();
+    let Some(files) = casebook::schemas(&options, &mut problems) else {
+        return Outcome::finished(problems);
+    };
+    let out = out.unwrap_or_else(|| options.root.join("schema"));
+    let written = std::fs::create_dir_all(&out).and_then(|()| {
+        files
+            .iter()
+            .try_for_each(|(name, bytes)| std::fs::write(out.join(name), bytes))
+    });
+    if let Err(error) = written {
+        return Outcome::Stopped(Diagnostic::error_in(
+            out.display().to_string(),
+            words(
+                format!("cannot write the schema files: {error}"),
+                format!("スキーマのファイルを書き出せません: {error}"),
+            ),
+            None,
+        ));
+    }
+    for (name, _) in &files {
+        println!("{}", out.join(name).display());
+    }
+    // The schema needs only what the configuration declares; `check`
+    // reports the rest of its problems.
+    Outcome::finished(Diagnostics::new())
+}
+
+fn init(dir: &Path, language: Language) -> Outcome {
+    let paths = match casebook::init::create(dir, Date::today_in_japan()) {
+        Ok(paths) => paths,
+        Err(problem) => return Outcome::Stopped(*problem),
+    };
+    for path in &paths {
+        println!("{}", path.display());
+    }
+    let dir = dir.display();
+    Outcome::done(match language {
+        Language::Japanese => {
+            format!(
+                "{dir} に新しいサイトを作りました。`casebook serve --root {dir}` で確かめられます"
+            )
+        }
+        Language::English => {
+            format!("made a new site in {dir}; preview it with `casebook serve --root {dir}`")
+        }
+    })
+}
+
+/// The one place a command's ending is printed, in `format` and `language`,
+/// and its exit code chosen: 0 ok, 1 content or template errors or a
+/// command that stopped, 2 usage errors. The summary and the `done` line
+/// are for people, so JSON has neither.
+fn report(outcome: Outcome, format: Format, language: Language) -> ExitCode {
+    let (problems, timings, done, failure) = match outcome {
+        Outcome::Finished {
+            problems,
+            timings,
+            done,
+        } => (problems, timings, done, None),
+        Outcome::Stopped(problem) => (one(problem), None, None, Some(1)),
+        Outcome::Misused(problem) => (one(problem), None, None, Some(2)),
+    };
     match format {
-        Format::Text => eprint!("{}", diagnostics.render_text(language)),
-        Format::Json => print!("{}", diagnostics.render_json(language)),
+        Format::Text => eprint!("{}", problems.render_text(language)),
+        Format::Json => print!("{}", problems.render_json(language)),
     }
-    if diagnostics.has_errors() {
-        if matches!(format, Format::Text) {
-            let count = diagnostics.error_count();
-            let summary = match language {
-                Language::Japanese => {
-                    format!("エラーが{count}件あります。何も書き出していません")
-                }
-                Language::English => format!(
-                    "{count} error{} found; nothing was written",
-                    if count == 1 { "" } else { "s" }
-                ),
-            };
-            if std::io::stderr().is_terminal() {
-                eprintln!("\x1b[1m{summary}\x1b[0m");
-            } else {
-                eprintln!("{summary}");
-            }
-        }
-        ExitCode::from(1)
+    if let Some(code) = failure {
+        return ExitCode::from(code);
+    }
+    let failed = problems.has_errors();
+    if failed && matches!(format, Format::Text) {
+        print_summary(problems.error_count(), language);
+    }
+    if let Some(timings) = timings {
+        eprint!("{timings}");
+    }
+    if failed {
+        return ExitCode::from(1);
+    }
+    if let Some(done) = done.filter(|_| matches!(format, Format::Text)) {
+        eprintln!("{done}");
+    }
+    ExitCode::SUCCESS
+}
+
+fn one(problem: Diagnostic) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    problems.push(problem);
+    problems
+}
+
+/// The last line of a run that failed, in bold on a terminal.
+fn print_summary(count: usize, language: Language) {
+    let summary = match language {
+        Language::Japanese => format!("エラーが{count}件あります。何も書き出していません"),
+        Language::English => format!(
+            "{count} error{} found; nothing was written",
+            if count == 1 { "" } else { "s" }
+        ),
+    };
+    if std::io::stderr().is_terminal() {
+        eprintln!("\x1b[1m{summary}\x1b[0m");
     } else {
-        ExitCode::SUCCESS
+        eprintln!("{summary}");
     }
 }
 

@@ -8,7 +8,10 @@
 //                                 a rebuild succeeded: hide the error overlay, and
 //                                 reload when this page or a file it uses changed
 //                                 (on connecting: all that changed since this page)
-//   errors {errors: [...]}        a rebuild failed: show the errors over the page
+//   errors {errors, language}     a rebuild failed: show the errors over the page;
+//                                 each error is a record as `check --format json`
+//                                 prints it (file, line, column, field, message,
+//                                 hint, severity, source_line)
 (() => {
   'use strict';
 
@@ -54,6 +57,18 @@
     return error.column ? `${error.file}:${error.line}:${error.column}` : `${error.file}:${error.line}`;
   }
 
+  /** The line the error points at, with a caret under its column, as the terminal shows it. */
+  function excerpt(error) {
+    const gutter = String(error.line);
+    const pad = ' '.repeat(gutter.length);
+    const quoted = element('pre', 'casebook-errors__excerpt', `${pad} |\n${gutter} | ${error.source_line}\n${pad} | `);
+    // The characters before the column, laid out but not shown, put the caret
+    // under its character whatever their widths in the font.
+    const before = [...error.source_line].slice(0, Math.max(0, (error.column ?? 1) - 1)).join('');
+    quoted.append(element('span', 'casebook-errors__spacer', before), '^');
+    return quoted;
+  }
+
   /** The overlay's own words, in the language of the messages it shows. */
   const LABELS = {
     ja: {
@@ -90,7 +105,7 @@
       if (error.field) heading.append(' ', element('span', 'casebook-errors__field', `(${error.field})`));
       item.append(heading);
       item.append(element('p', 'casebook-errors__message', error.message));
-      if (error.excerpt) item.append(element('pre', 'casebook-errors__excerpt', error.excerpt));
+      if (error.line && error.source_line != null) item.append(excerpt(error));
       if (error.hint) item.append(element('p', 'casebook-errors__hint', `${t.hint}: ${error.hint}`));
       list.append(item);
     }

@@ -18,7 +18,7 @@ pub use memo::Memo;
 pub use preview::{Pages, Preview, Served, Update};
 
 use crate::BuildOptions;
-use crate::diagnostics::{Diagnostic, Diagnostics, Words, words};
+use crate::diagnostics::{Diagnostic, Record, Words, words};
 use crate::language::Language;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::DebounceEventResult;
@@ -165,32 +165,19 @@ fn event(name: &str, data: &serde_json::Value) -> String {
     format!("event: {name}\ndata: {data}\n\n")
 }
 
-/// The errors of the last rebuild, as the overlay shows them.
-fn errors_event(preview: &Preview) -> String {
-    let errors: Vec<serde_json::Value> = preview
+/// The `errors` event: the errors of the last rebuild, for the overlay, as
+/// the records `check --format json` prints.
+pub fn errors_event(preview: &Preview) -> String {
+    let language = preview.language;
+    let errors: Vec<Record<'_>> = preview
         .errors()
         .iter()
-        .map(|d| overlay_entry(d, preview.language))
+        .map(|d| d.record(language))
         .collect();
-    let language = preview.language.pick("ja", "en");
-    event("errors", &json!({ "errors": errors, "language": language }))
-}
-
-/// A diagnostic with its source line and caret, as the terminal shows them.
-fn overlay_entry(diagnostic: &Diagnostic, language: Language) -> serde_json::Value {
-    let mut one = Diagnostics::new();
-    one.push(diagnostic.clone());
-    let text = one.render_text(language);
-    let hint_label = format!("{}:", language.pick("ヒント", "hint"));
-    // The lines between the heading and the hint: the source line and caret.
-    let excerpt: Vec<&str> = text
-        .lines()
-        .skip(1)
-        .filter(|line| !line.trim_start().starts_with(&hint_label))
-        .collect();
-    let mut entry = diagnostic.to_json(language);
-    entry["excerpt"] = excerpt.join("\n").into();
-    entry
+    event(
+        "errors",
+        &json!({ "errors": errors, "language": language.pick("ja", "en") }),
+    )
 }
 
 /// The `built` event: the URLs of what changed, for tabs to decide whether

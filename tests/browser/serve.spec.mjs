@@ -105,6 +105,7 @@ test('a broken field shows an overlay with the file, line and hint; fixing it cl
   // The fixture is a Japanese site: the overlay speaks Japanese.
   assert.match(shown, /不明なフィールド `distirct` です/);
   assert.match(shown, /ヒント: `district` の誤りではありませんか？/);
+  assert.equal(await pointedAt(page), 'distirct: 旭区');
   assert.equal(await overlay.getAttribute('role'), 'alert');
   // The page under it is the last good one.
   assert.equal(await page.locator('main h1').count(), 1);
@@ -124,6 +125,44 @@ test('a tab opened while the site is broken shows the overlay at once', async ()
   assert.match(await page.locator('#casebook-errors').innerText(), /content\/cases\/slope-benches\.md:\d+:\d+/);
   edit(CASE, (text) => text.replace('status: finished', 'status: completed'));
   await page.locator('#casebook-errors').waitFor({ state: 'detached', timeout: 10_000 });
+  await context.close();
+});
+
+/** The overlay's first quoted line, from the character its caret stands under. */
+function pointedAt(page) {
+  return page.evaluate(() => {
+    const excerpt = document.querySelector('#casebook-errors .casebook-errors__excerpt');
+    const quote = excerpt.firstChild;
+    const boxOf = (node, start) => {
+      const range = document.createRange();
+      range.setStart(node, start);
+      range.setEnd(node, start + 1);
+      return range.getBoundingClientRect();
+    };
+    const caret = boxOf(excerpt.lastChild, 0);
+    const [, line] = quote.textContent.split('\n');
+    const first = quote.textContent.indexOf(line);
+    for (let i = 0; i < line.length; i++) {
+      if (Math.abs(boxOf(quote, first + i).left - caret.left) < 1) return line.slice(i);
+    }
+    return null;
+  });
+}
+
+test('the overlay quotes the line with a caret under the column, past wide characters', async () => {
+  const { page, problems, context } = await strictPage();
+  await page.goto(`${url}cases/slope-benches/`);
+  await new Promise((ok) => setTimeout(ok, 300));
+
+  edit(CASE, (text) => text.replace('amount: 12345678', 'amount: たくさん'));
+  const overlay = page.locator('#casebook-errors');
+  await overlay.waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match(await overlay.innerText(), /9 \| {3}- \{ scheme: ヨコハマ市民まち普請事業, amount: たくさん, fiscal_year: 2019 \}\n\s+\| \^/);
+  assert.equal(await pointedAt(page), 'amount: たくさん, fiscal_year: 2019 }');
+
+  edit(CASE, (text) => text.replace('amount: たくさん', 'amount: 12345678'));
+  await overlay.waitFor({ state: 'detached', timeout: 10_000 });
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

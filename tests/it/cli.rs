@@ -165,7 +165,8 @@ fn check_json_has_one_object_per_problem() {
     assert_eq!(typo["column"], 1);
     assert_eq!(typo["severity"], "error");
     assert_eq!(typo["hint"], "did you mean `district`?");
-    // Issue 4: every object has the same seven keys, `null` where unknown.
+    assert_eq!(typo["source_line"], "distirct: 南区");
+    // Issue 4: every object has the same keys, `null` where unknown.
     for problem in &problems {
         let mut keys: Vec<&str> = problem
             .as_object()
@@ -177,7 +178,14 @@ fn check_json_has_one_object_per_problem() {
         assert_eq!(
             keys,
             [
-                "column", "field", "file", "hint", "line", "message", "severity"
+                "column",
+                "field",
+                "file",
+                "hint",
+                "line",
+                "message",
+                "severity",
+                "source_line"
             ]
         );
     }

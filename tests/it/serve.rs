@@ -5,6 +5,7 @@
 use crate::harness::SiteTest;
 use casebook::BuildOptions;
 use casebook::diagnostics::Diagnostics;
+use casebook::language::Language;
 use casebook::serve::{Preview, Update};
 use std::collections::BTreeMap;
 
@@ -80,9 +81,7 @@ fn expect_ok(update: &Update, step: &str) {
     assert!(
         !update.has_errors(),
         "{step}: {}",
-        update
-            .diagnostics
-            .render_text(casebook::language::Language::English)
+        update.diagnostics.render_text(Language::English)
     );
 }
 
@@ -336,6 +335,45 @@ fn errors_keep_the_last_good_site_until_fixed() {
     session.assert_same_as_clean_build("fixed");
 }
 
+/// The overlay is fed the records `check --format json` prints: the same
+/// mistake gives the same record, in either language.
+#[test]
+fn the_overlay_shows_the_records_check_prints() {
+    let mut session = Session::start();
+    let benches = "content/cases/slope-benches.md";
+    let good = session.read(benches);
+    let broken = session.write(benches, &good.replace("district: 旭区", "distirct: 旭区"));
+    assert!(broken.has_errors());
+    for (language, code) in [(Language::English, "en"), (Language::Japanese, "ja")] {
+        session.preview.language = language;
+        let event = casebook::serve::errors_event(&session.preview);
+        let data = event
+            .strip_prefix("event: errors\ndata: ")
+            .and_then(|data| data.strip_suffix("\n\n"))
+            .unwrap_or_else(|| panic!("{event}"));
+        let overlay: serde_json::Value = serde_json::from_str(data).unwrap();
+        assert_eq!(overlay["language"], code);
+
+        let checked = session
+            .site
+            .run(&["check", "--lang", code, "--format", "json"]);
+        checked.expect_code(1);
+        let errors: Vec<serde_json::Value> = checked
+            .stdout
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+            .filter(|record| record["severity"] == "error")
+            .collect();
+        assert_eq!(overlay["errors"], serde_json::Value::from(errors), "{code}");
+        let typo = &overlay["errors"][0];
+        assert_eq!(
+            (&typo["file"], &typo["line"], &typo["column"]),
+            (&benches.into(), &4.into(), &1.into())
+        );
+        assert_eq!(typo["source_line"], "distirct: 旭区");
+    }
+}
+
 /// A problem quotes its line as it was when found: the printer reads no
 /// file, so a save after the rebuild does not change the line under the
 /// caret (nor a model-stage problem's, found after the file was read).
@@ -350,9 +388,7 @@ fn a_problem_quotes_the_line_it_was_found_on_not_a_newer_save() {
         benches,
         good.replace("district: 旭区", "# a newer save\ndistrict: 旭区"),
     );
-    let text = broken
-        .diagnostics
-        .render_text(casebook::language::Language::English);
+    let text = broken.diagnostics.render_text(Language::English);
     assert!(
         text.contains("| distirct: 旭区\n"),
         "the line found at rebuild time:\n{text}"
