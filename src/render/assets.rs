@@ -116,13 +116,10 @@ impl Namer<'_> {
         }
         let bytes = self.sources.get(path)?;
         self.visiting.insert(path.to_string());
-        let rewritten = if is_module(path) {
-            match std::str::from_utf8(bytes) {
-                Ok(text) => self.rewrite_imports(path, text).into_bytes(),
-                Err(_) => bytes.clone(),
-            }
-        } else {
-            bytes.clone()
+        let rewritten = match std::str::from_utf8(bytes) {
+            Ok(text) if is_module(path) => self.rewrite_imports(path, text).into_bytes(),
+            Ok(text) if path.ends_with(".css") => compact_css(text).into_bytes(),
+            _ => bytes.clone(),
         };
         self.visiting.remove(path);
         let hashed = hashed_path(path, &rewritten);
@@ -210,6 +207,47 @@ fn resolve(dir: &str, specifier: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The stylesheet pages link: without its comments (but `/*! … */`, kept
+/// for licences), indentation and blank lines, which a theme's source keeps
+/// for its authors but every first visit would download (a fifth of the
+/// default theme's CSS). Strings are left whole; each line break stays, so
+/// whitespace between tokens stays too.
+fn compact_css(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' | '\'' => {
+                out.push(c);
+                let mut escaped = false;
+                for (_, d) in chars.by_ref() {
+                    out.push(d);
+                    match d {
+                        _ if escaped => escaped = false,
+                        '\\' => escaped = true,
+                        '\n' => break,
+                        _ if d == c => break,
+                        _ => {}
+                    }
+                }
+            }
+            '/' if text[i..].starts_with("/*") && !text[i..].starts_with("/*!") => {
+                let end = text[i + 2..]
+                    .find("*/")
+                    .map_or(text.len(), |e| i + 2 + e + 2);
+                while chars.next_if(|&(j, _)| j < end).is_some() {}
+            }
+            _ => out.push(c),
+        }
+    }
+    let lines = out.lines().map(str::trim).filter(|line| !line.is_empty());
+    let mut compact: String = lines.collect::<Vec<_>>().join("\n");
+    if text.ends_with('\n') {
+        compact.push('\n');
+    }
+    compact
+}
+
 /// `css/casebook.css` → `css/casebook.3f2a1c9e.css`.
 fn hashed_path(path: &str, bytes: &[u8]) -> String {
     let digest = format!("{:016x}", hash_bytes(bytes));
@@ -241,6 +279,20 @@ mod tests {
 
     fn written(assets: &Assets, path: &str) -> String {
         String::from_utf8(assets.files[path].clone()).unwrap()
+    }
+
+    #[test]
+    fn linked_css_leaves_out_comments_indentation_and_blank_lines() {
+        let source = "/*! licence */\n/* about cards */\n.card {\n  color: red; /* brand */\n\n  content: \"/* not a comment */\";\n}\n.a\n.b { margin: 0 }\n";
+        assert_eq!(
+            super::compact_css(source),
+            "/*! licence */\n.card {\ncolor: red;\ncontent: \"/* not a comment */\";\n}\n.a\n.b { margin: 0 }\n"
+        );
+        let a = assets(&[("css/casebook.css", source)]);
+        let hashed = a.href("/", "css/casebook.css").unwrap();
+        assert!(!written(&a, hashed.trim_start_matches("/static/")).contains("about cards"));
+        // The file under its own name stays as the theme wrote it.
+        assert_eq!(written(&a, "css/casebook.css"), source);
     }
 
     #[test]
