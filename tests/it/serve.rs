@@ -267,6 +267,9 @@ fn a_body_edit_rewrites_only_its_page() {
         outside_search(&update.changed),
         ["cases/old-case/index.html"]
     );
+    // Every other page's view is the same as before, and so is its
+    // fingerprint: a view must serialize the same way every run.
+    assert_eq!(update.rendered, 1, "only its page is rendered again");
 }
 
 /// The changed files apart from the search index, which any edit of a case's
