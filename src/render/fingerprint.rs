@@ -10,6 +10,8 @@ use std::hash::Hasher;
 
 /// A hash of what `value` serializes to, streamed into the hasher: the
 /// fingerprint of a page's view.
+/// A part of a view that has a fingerprint of its own (case cards) serializes
+/// that instead of its text while [`taking`] says so.
 pub fn of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> u64 {
     struct Hashing(Fnv1a);
     impl std::io::Write for Hashing {
@@ -22,10 +24,22 @@ pub fn of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> u64 {
         }
     }
     let mut hashing = Hashing(Fnv1a::default());
+    let before = TAKING.replace(true);
     // Writing into a hasher cannot fail; a value that cannot be serialized
     // cannot be rendered either, and its page reports the error.
     let _ = serde_json::to_writer(&mut hashing, value);
+    TAKING.set(before);
     hashing.0.finish()
+}
+
+thread_local! {
+    /// Whether this thread is serializing a view for its fingerprint.
+    static TAKING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the value being serialized is being fingerprinted, not rendered.
+pub fn taking() -> bool {
+    TAKING.get()
 }
 
 /// Per template, a hash of its source and of the templates it extends,

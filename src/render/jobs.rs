@@ -9,7 +9,7 @@
 
 use super::charts::{StatsView, Summary};
 use super::views::{
-    self, CaseSummary, CaseView, Link, Pagination, SourceView, TermLink, ViewBuilder,
+    self, Cards, CaseSummary, CaseView, Link, Pagination, SourceView, TermLink, ViewBuilder,
 };
 use crate::bodies::Bodies;
 use crate::locale::{Locale, number_label};
@@ -642,7 +642,7 @@ pub struct CaseListPage {
     pagination: Pagination,
     total: usize,
     /// Cards, as Tera data (see `ViewBuilder::cards`).
-    cases: tera::Value,
+    cases: Cards,
 }
 
 #[derive(Serialize)]
@@ -654,7 +654,7 @@ pub struct CasePage {
 struct CaseWithRelated {
     #[serde(flatten)]
     view: CaseView,
-    related: tera::Value,
+    related: Cards,
 }
 
 #[derive(Serialize)]
@@ -698,7 +698,7 @@ struct DistrictView<'v> {
     parent: Option<Link>,
     areas: Vec<TermLink>,
     case_count: usize,
-    cases: tera::Value,
+    cases: Cards,
 }
 
 #[derive(Serialize)]
@@ -772,7 +772,7 @@ struct ThemeView<'v> {
     summary: Option<&'v str>,
     body_html: String,
     case_count: usize,
-    cases: tera::Value,
+    cases: Cards,
 }
 
 #[derive(Serialize)]

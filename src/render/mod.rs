@@ -316,6 +316,7 @@ impl Renderer {
             strings: self.strings(site),
             locale,
             cards: site.cases.iter().map(|_| Default::default()).collect(),
+            fingerprinting: cache.is_some(),
             dates: views::date_views(site, locale),
         };
         let keep = cache.is_some();

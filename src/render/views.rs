@@ -198,6 +198,22 @@ pub struct PageNumber {
     pub gap_before: bool,
 }
 
+/// Case cards as a page lists them: Tera data for its template and, for its
+/// fingerprint, each card's own (see [`super::fingerprint::of_serialized`]).
+pub struct Cards {
+    values: tera::Value,
+    prints: Vec<u64>,
+}
+
+impl Serialize for Cards {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match super::fingerprint::taking() {
+            true => self.prints.serialize(serializer),
+            false => self.values.serialize(serializer),
+        }
+    }
+}
+
 /// Builds views from the site; holds what every builder needs.
 pub struct ViewBuilder<'a> {
     pub site: &'a Site,
@@ -213,7 +229,12 @@ pub struct ViewBuilder<'a> {
     /// the case: a case is listed on five or more pages (lists, district,
     /// scheme, theme, related cases), and Tera's values share their contents,
     /// so every later listing costs a reference count, not a copy.
-    pub cards: Vec<std::sync::OnceLock<tera::Value>>,
+    /// With it, when pages are fingerprinted (the live preview), the card's
+    /// own fingerprint, so a listing hashes a number per card rather than
+    /// every card's text again.
+    pub cards: Vec<std::sync::OnceLock<(tera::Value, u64)>>,
+    /// Whether pages are fingerprinted this run.
+    pub fingerprinting: bool,
     /// Every date the cases show, written out once ([`date_views`]): a case's
     /// dates appear on its page and on each of its cards, and dates recur
     /// across cases.
@@ -386,13 +407,24 @@ impl<'a> ViewBuilder<'a> {
     }
 
     /// The summaries of `indices`, as Tera data (see `cards`).
-    pub fn cards(&self, indices: &[usize]) -> tera::Value {
-        let card = |i: usize| {
-            self.cards[i]
-                .get_or_init(|| tera::Value::from_serializable(&self.case_summary(i)))
-                .clone()
-        };
-        tera::Value::from(indices.iter().map(|&i| card(i)).collect::<Vec<_>>())
+    pub fn cards(&self, indices: &[usize]) -> Cards {
+        let cards: Vec<&(tera::Value, u64)> = indices
+            .iter()
+            .map(|&i| {
+                self.cards[i].get_or_init(|| {
+                    let summary = self.case_summary(i);
+                    let print = match self.fingerprinting {
+                        true => super::fingerprint::of_serialized(&summary),
+                        false => 0,
+                    };
+                    (tera::Value::from_serializable(&summary), print)
+                })
+            })
+            .collect();
+        Cards {
+            values: tera::Value::from(cards.iter().map(|c| c.0.clone()).collect::<Vec<_>>()),
+            prints: cards.iter().map(|c| c.1).collect(),
+        }
     }
 
     pub fn case_view(&self, index: usize) -> CaseView {
