@@ -430,3 +430,58 @@ fn the_district_tree_nests_areas_under_wards() {
         "{main}"
     );
 }
+
+/// Every page the build writes is one job's output, and no two jobs write
+/// the same file: the job list is the site's list of pages.
+#[test]
+fn the_jobs_are_exactly_the_pages_written() {
+    use casebook::diagnostics::Diagnostics;
+    use casebook::render::{Job, Pages};
+    use std::collections::BTreeSet;
+    let run = SiteTest::fixture("render/basic").build();
+    run.expect_success();
+    let mut diagnostics = Diagnostics::new();
+    let config = casebook::config::load(&run.root, &mut diagnostics).unwrap();
+    let options = casebook::content::LoadOptions::default();
+    let content =
+        casebook::content::load(&run.root, &config.language, options, None, &mut diagnostics);
+    let site = casebook::model::build(config, content, &mut diagnostics);
+    let jobs = Job::all(&site, Pages::All);
+    let outputs: Vec<String> = jobs.iter().map(|job| job.output(&site)).collect();
+    let unique: BTreeSet<&String> = outputs.iter().collect();
+    assert_eq!(unique.len(), outputs.len(), "two jobs write one file");
+    let pages: BTreeSet<String> = walk(&run.root.join("public"))
+        .into_iter()
+        .filter(|path| path.ends_with(".html"))
+        .collect();
+    let outputs: BTreeSet<String> = outputs.into_iter().collect();
+    assert_eq!(pages, outputs);
+    let expected = [
+        "404.html",
+        "about/index.html",
+        "cases/index.html",
+        "cases/nakamura-hub/index.html",
+        "cases/old-case/index.html",
+        "cases/page/2/index.html",
+        "cases/slope-benches/index.html",
+        "districts/asahi/index.html",
+        "districts/index.html",
+        "districts/minami/index.html",
+        "districts/minami/中村地区/index.html",
+        "funding/index.html",
+        "funding/machi-fushin/index.html",
+        "index.html",
+        "opendata/index.html",
+        "search/index.html",
+        "stats/index.html",
+        "themes/index.html",
+        "themes/多世代交流/index.html",
+        "themes/空き家活用/index.html",
+    ];
+    assert_eq!(outputs, expected.map(String::from).into_iter().collect());
+    // A listing past its first page is a job of its own.
+    assert!(
+        jobs.iter()
+            .any(|job| matches!(job, Job::CaseList(l) if l.number == 2))
+    );
+}
