@@ -199,10 +199,12 @@ impl Run<'_, '_> {
                 (site, folder)
             })
             .collect();
+        // Every language draws the same outlines: the file is read once.
+        let map = map::WardMap::load(&site.assets, diagnostics);
         std::iter::once((site, String::new()))
             .chain(others)
             .map(|(site, folder)| Version {
-                map: map::WardMap::load(&site.assets, diagnostics),
+                map: map.clone(),
                 site,
                 folder,
             })

@@ -28,9 +28,9 @@ struct LanguageMemo {
 }
 
 impl Memo {
-    /// The memo for a run with `config` and `drafts`: emptied first when
+    /// Readies the memo for a run with `config` and `drafts`: emptied when
     /// they differ from the last run's.
-    pub fn for_settings(&mut self, config: &Config, drafts: bool) -> &mut Memo {
+    pub fn for_settings(&mut self, config: &Config, drafts: bool) {
         let settings = crate::hash::hash_of(&(config, drafts));
         if self.settings != settings {
             *self = Memo {
@@ -38,7 +38,6 @@ impl Memo {
                 ..Memo::default()
             };
         }
-        self
     }
 
     /// Makes the next run read `rel` (`content/cases/a.md`) again.
