@@ -180,36 +180,32 @@ fn what_the_schema_rejects_check_rejects_too() {
             },
             1,
         );
-        let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
-        let value = serde_json::to_value(value).unwrap();
-        assert!(
-            !schema.is_valid(&value),
-            "{rule}: the schema accepts\n{yaml}"
-        );
-        site.change_file("content/cases/bad.md", format!("---\n{yaml}---\n本文\n"));
-        let run = site.check();
-        run.expect_code(1);
-        assert!(
-            run.stderr.contains("content/cases/bad.md:"),
-            "{rule}: {}",
-            run.stderr
-        );
+        rejected_by_both(&schema, &site, rule, &yaml);
     }
     // A missing required field and a ward the site does not declare.
     for (rule, yaml) in [
         ("missing title", VALID.replace("title: 事例\n", "")),
         ("undeclared ward", VALID.replace("南区/中村地区", "北区")),
     ] {
-        let value = serde_json::to_value(serde_yaml::from_str::<serde_yaml::Value>(&yaml).unwrap())
-            .unwrap();
-        assert!(!schema.is_valid(&value), "{rule}: the schema accepts");
-        site.change_file("content/cases/bad.md", format!("---\n{yaml}---\n本文\n"));
-        let run = site.check();
-        run.expect_code(1);
-        assert!(
-            run.stderr.contains("content/cases/bad.md:"),
-            "{rule}: {}",
-            run.stderr
-        );
+        rejected_by_both(&schema, &site, rule, &yaml);
     }
+}
+
+/// Front matter `yaml` that the schema rejects, and `check` rejects too,
+/// naming the file.
+fn rejected_by_both(schema: &jsonschema::Validator, site: &SiteTest, rule: &str, yaml: &str) {
+    let value: serde_yaml::Value = serde_yaml::from_str(yaml).unwrap();
+    let value = serde_json::to_value(value).unwrap();
+    assert!(
+        !schema.is_valid(&value),
+        "{rule}: the schema accepts\n{yaml}"
+    );
+    site.change_file("content/cases/bad.md", format!("---\n{yaml}---\n本文\n"));
+    let run = site.check();
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("content/cases/bad.md:"),
+        "{rule}: {}",
+        run.stderr
+    );
 }
